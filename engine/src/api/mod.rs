@@ -1,0 +1,56 @@
+//! The Docker Engine API as typed calls. The docker command line (`cli`) talks to a
+//! daemon only through [`Api`], so the same commands run against the embedded engine
+//! ([`crate::sim::NodeClient`]), over HTTP through a node's socket, or against a real
+//! Docker daemon.
+
+mod errors;
+
+pub use errors::*;
+
+use crate::types::{
+    InitRequest, JoinRequest, Node, NodeSpec, Swarm, SwarmSpec, SystemInfo, SystemVersion, UpdateFlags,
+};
+use std::collections::BTreeMap;
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Docker's `filters.Args`: each key maps to the values given for it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filters(pub BTreeMap<String, Vec<String>>);
+
+impl Filters {
+    pub fn add(&mut self, key: &str, value: &str) {
+        self.0.entry(key.to_string()).or_default().push(value.to_string());
+    }
+
+    pub fn get(&self, key: &str) -> &[String] {
+        self.0.get(key).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// moby `filters.Args.Validate`: every key must be accepted.
+    pub fn validate(&self, accepted: &[&str]) -> ApiResult<()> {
+        match self.0.keys().find(|k| !accepted.contains(&k.as_str())) {
+            Some(k) => Err(ApiError::invalid(format!("invalid filter '{k}'"))),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The calls a docker client makes on one daemon (one virtual node).
+pub trait Api {
+    fn version(&mut self) -> ApiResult<SystemVersion>;
+    fn info(&mut self) -> ApiResult<SystemInfo>;
+
+    /// Returns the new node's ID.
+    fn swarm_init(&mut self, req: InitRequest) -> ApiResult<String>;
+    fn swarm_join(&mut self, req: JoinRequest) -> ApiResult<()>;
+    fn swarm_leave(&mut self, force: bool) -> ApiResult<()>;
+    fn swarm_inspect(&mut self) -> ApiResult<Swarm>;
+    fn swarm_update(&mut self, version: u64, spec: SwarmSpec, flags: UpdateFlags) -> ApiResult<()>;
+
+    fn node_list(&mut self, filters: &Filters) -> ApiResult<Vec<Node>>;
+    /// By full ID, then hostname, then ID prefix, as the daemon resolves it.
+    fn node_inspect(&mut self, reference: &str) -> ApiResult<Node>;
+    fn node_update(&mut self, reference: &str, version: u64, spec: NodeSpec) -> ApiResult<()>;
+    fn node_remove(&mut self, reference: &str, force: bool) -> ApiResult<()>;
+}

@@ -1,0 +1,12 @@
+//! swarmlab's engine: a deterministic Docker Swarm simulation and the docker command
+//! line on top of it. No async runtime, no wall clock, no real I/O: time moves only
+//! when the caller advances it, and all randomness comes from one seed.
+
+pub mod api;
+pub mod cli;
+pub mod ids;
+pub mod manager;
+pub mod sim;
+pub mod store;
+pub mod time;
+pub mod types;

@@ -1,0 +1,465 @@
+//! One virtual node's Docker daemon: the [`Api`] answered from the simulated world,
+//! with moby's daemon-side checks and messages (daemon/cluster).
+
+use super::machine::ResolveError;
+use super::{Cluster, ENGINE_VERSION, Event, Membership, split_host_port};
+use crate::api::*;
+use crate::ids::{self, sha256};
+use crate::manager::controlapi;
+use crate::store::{Change, ClusterObject, Store};
+use crate::types::*;
+use std::time::Duration;
+
+const DEFAULT_PORT: &str = "2377";
+const DEFAULT_DATA_PATH_PORT: u32 = 4789;
+/// moby `swarmConnectTimeout`.
+const JOIN_TIMEOUT: Duration = Duration::from_secs(20);
+
+pub struct NodeClient<'a> {
+    sim: &'a mut Cluster,
+    idx: usize,
+}
+
+/// The swarm a manager request runs in.
+struct ManagerCtx {
+    cluster: String,
+    node_id: String,
+}
+
+impl<'a> NodeClient<'a> {
+    pub(super) fn new(sim: &'a mut Cluster, idx: usize) -> Self {
+        NodeClient { sim, idx }
+    }
+
+    fn machine(&self) -> &super::Machine {
+        &self.sim.machines()[self.idx]
+    }
+
+    fn store(&self, cluster: &str) -> ApiResult<&Store> {
+        self.sim.swarm(cluster).map(|s| &s.store).ok_or_else(|| ApiError::unavailable(ERR_NO_SWARM))
+    }
+
+    /// moby `lockedManagerAction`: this node must be a manager of a swarm with a leader.
+    fn manager(&self) -> ApiResult<ManagerCtx> {
+        let m = self.machine();
+        let (cluster, node_id) = match &m.membership {
+            Membership::Inactive => return Err(ApiError::unavailable(ERR_NO_MANAGER_INACTIVE)),
+            Membership::Pending { .. } => return Err(ApiError::unavailable(ERR_NOT_MANAGER)),
+            Membership::Active { cluster, node_id } => (cluster.clone(), node_id.clone()),
+        };
+        let store = self.store(&cluster)?;
+        let is_manager = store.nodes.get(&node_id).is_some_and(|n| n.manager_status.is_some());
+        if !is_manager {
+            return Err(ApiError::unavailable(ERR_NOT_MANAGER));
+        }
+        if store.leader().is_none() {
+            return Err(ApiError::grpc(Code::Unknown, ERR_NO_LEADER));
+        }
+        Ok(ManagerCtx { cluster, node_id })
+    }
+
+    fn commit(&mut self, cluster: &str, changes: Vec<Change>) -> ApiResult<()> {
+        self.sim.commit(cluster, changes).map_err(|e| ApiError::internal(e.0))
+    }
+
+    fn reachable_managers(&self, cluster: &str) -> Vec<String> {
+        self.sim
+            .swarm(cluster)
+            .map(|s| {
+                s.store.managers().filter(|n| self.sim.manager_reachable(cluster, &n.id)).map(|n| n.id.clone()).collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn description(&self) -> NodeDescription {
+        let m = self.machine();
+        NodeDescription {
+            hostname: m.hostname.clone(),
+            platform: Platform { architecture: "x86_64".into(), os: "linux".into() },
+            resources: Resources { nano_cpus: m.nano_cpus, memory_bytes: m.memory_bytes },
+            engine: EngineDescription {
+                engine_version: ENGINE_VERSION.into(),
+                labels: Labels::new(),
+                plugins: engine_plugins(),
+            },
+            tls_info: TlsInfo::default(),
+        }
+    }
+
+    fn resolve_listen(&self, listen: &str) -> ApiResult<(String, String)> {
+        let listen = if listen.is_empty() { "0.0.0.0:2377" } else { listen };
+        let (host, port) = split_host_port(listen, DEFAULT_PORT)
+            .filter(|_| listen.contains(':'))
+            .ok_or_else(|| ApiError::invalid(format!("could not parse listen address {listen}")))?;
+        let ip = self.machine().resolve_host(&host, true).map_err(|ResolveError::BadNetworkIdentifier| {
+            ApiError::invalid("listen address must be an IP address or network interface (with optional port number)")
+        })?;
+        Ok((ip, port))
+    }
+
+    /// moby `resolveAdvertiseAddr`: the given address (interface or IP, port defaulting
+    /// to the listen port), else the machine's one address.
+    fn resolve_advertise(&self, advertise: &str, listen_port: &str) -> ApiResult<(String, String)> {
+        if advertise.is_empty() {
+            return Ok((self.machine().addr.to_string(), listen_port.to_string()));
+        }
+        let (host, port) = match split_host_port(advertise, listen_port) {
+            Some((h, p)) if advertise.contains(':') && !h.is_empty() => (h, p),
+            _ => (advertise.to_string(), listen_port.to_string()),
+        };
+        let ip = self.machine().resolve_host(&host, false).map_err(|ResolveError::BadNetworkIdentifier| {
+            ApiError::invalid("advertise address must be a non-zero IP address or network interface (with optional port number)")
+        })?;
+        Ok((ip, port))
+    }
+
+    /// Heartbeats of `node_id` stop now: the dispatcher marks it Down after its grace
+    /// period (3 × a heartbeat period of 5 s ± 0.5 s).
+    fn schedule_heartbeat_expiry(&mut self, cluster: &str, node_id: &str) {
+        let jitter_ms = self.sim.entropy.below(1001);
+        let period = Duration::from_millis(4500 + jitter_ms);
+        self.sim.schedule(period * 3, Event::HeartbeatExpired { cluster: cluster.into(), node_id: node_id.into() });
+    }
+
+    /// Raft's randomized election timeout: 10 to 20 ticks of 1 s.
+    fn schedule_election(&mut self, cluster: &str) {
+        let ticks = 10 + self.sim.entropy.below(10);
+        self.sim.schedule(Duration::from_secs(ticks), Event::Election { cluster: cluster.into() });
+    }
+
+    fn new_cluster_object(&mut self, req: &InitRequest, data_path_port: u32) -> (String, ClusterObject) {
+        let cluster_id = self.sim.entropy.id();
+        let ca_digest = sha256(&self.sim.entropy.bytes::<32>());
+        let mut spec = SwarmSpec::default();
+        req.spec.apply_to(&mut spec);
+        if req.auto_lock_managers {
+            spec.encryption_config.auto_lock_managers = true;
+        }
+        let pools = if req.default_addr_pool.is_empty() { vec!["10.0.0.0/8".into()] } else { req.default_addr_pool.clone() };
+        let info = ClusterInfo {
+            id: cluster_id.clone(),
+            spec,
+            default_addr_pool: pools,
+            subnet_size: if req.subnet_size == 0 { 24 } else { req.subnet_size },
+            data_path_port,
+            ..ClusterInfo::default()
+        };
+        let join_tokens =
+            JoinTokens { worker: self.sim.entropy.join_token(&ca_digest), manager: self.sim.entropy.join_token(&ca_digest) };
+        (cluster_id, ClusterObject { info, join_tokens, ca_digest: ids::digest_b36(&ca_digest) })
+    }
+
+    /// `swarm init --force-new-cluster` on a manager: the same store, with this node as
+    /// the only manager and leader.
+    fn force_new_cluster(&mut self, ctx: (String, String)) -> ApiResult<String> {
+        let (cluster, node_id) = ctx;
+        let store = self.store(&cluster)?;
+        let mut changes = Vec::new();
+        for n in store.managers() {
+            if n.id == node_id {
+                let status = n.manager_status.clone().map(|m| ManagerStatus { leader: true, reachability: Reachability::Reachable, ..m });
+                changes.push(Change::SetManagerStatus { id: n.id.clone(), status });
+            } else {
+                let spec = NodeSpec { role: NodeRole::Worker, ..n.spec.clone() };
+                changes.push(Change::UpdateNodeSpec { id: n.id.clone(), spec });
+                changes.push(Change::SetManagerStatus { id: n.id.clone(), status: None });
+            }
+        }
+        self.commit(&cluster, changes)?;
+        Ok(node_id)
+    }
+
+    /// The manager a join request reaches at `remote`, if one answers there.
+    fn manager_at(&self, remote: &str) -> Option<String> {
+        self.sim.machines().iter().enumerate().find_map(|(i, m)| {
+            let cluster = m.cluster_id()?;
+            let node = self.sim.swarm_of(i)?.store.nodes.get(m.node_id()?)?;
+            let addr = &node.manager_status.as_ref()?.addr;
+            (addr == remote && i != self.idx).then(|| cluster.to_string())
+        })
+    }
+}
+
+/// The plugins a Docker 28 engine reports.
+fn engine_plugins() -> Vec<PluginDescription> {
+    let mut v = Vec::new();
+    for name in ["awslogs", "fluentd", "gcplogs", "gelf", "journald", "json-file", "local", "splunk", "syslog"] {
+        v.push(PluginDescription { kind: "Log".into(), name: name.into() });
+    }
+    for name in ["bridge", "host", "ipvlan", "macvlan", "null", "overlay"] {
+        v.push(PluginDescription { kind: "Network".into(), name: name.into() });
+    }
+    v.push(PluginDescription { kind: "Volume".into(), name: "local".into() });
+    v
+}
+
+/// Base 36 digest to the hex form swarmkit prints in "does not match fingerprint".
+fn b36_to_hex(s: &str) -> String {
+    let mut bytes = vec![0u8; 32];
+    for c in s.chars() {
+        let Some(d) = c.to_digit(36) else { break };
+        let mut carry = d;
+        for b in bytes.iter_mut().rev() {
+            let v = u32::from(*b) * 36 + carry;
+            *b = (v & 0xff) as u8;
+            carry = v >> 8;
+        }
+    }
+    ids::hex(&bytes)
+}
+
+impl Api for NodeClient<'_> {
+    fn version(&mut self) -> ApiResult<SystemVersion> {
+        Ok(super::info::version())
+    }
+
+    fn info(&mut self) -> ApiResult<SystemInfo> {
+        Ok(super::info::info(self.sim, self.idx))
+    }
+
+    fn swarm_init(&mut self, req: InitRequest) -> ApiResult<String> {
+        match self.machine().membership.clone() {
+            Membership::Inactive => {}
+            Membership::Active { cluster, node_id } if req.force_new_cluster => {
+                let is_manager = self.store(&cluster)?.nodes.get(&node_id).is_some_and(|n| n.manager_status.is_some());
+                if !is_manager {
+                    return Err(ApiError::unavailable(ERR_NOT_MANAGER));
+                }
+                return self.force_new_cluster((cluster, node_id));
+            }
+            _ => return Err(ApiError::unavailable(ERR_SWARM_EXISTS)),
+        }
+        let (_, listen_port) = self.resolve_listen(&req.listen_addr)?;
+        let (adv_host, adv_port) = self.resolve_advertise(&req.advertise_addr, &listen_port)?;
+        let data_path_port = match req.data_path_port {
+            0 => DEFAULT_DATA_PATH_PORT,
+            p if (1024..=49151).contains(&p) => p,
+            p => return Err(ApiError::invalid(format!("Datapath port number is not in valid range (1024-49151) : {p}"))),
+        };
+        let (cluster_id, object) = self.new_cluster_object(&req, data_path_port);
+        let node_id = self.sim.entropy.id();
+        let node = Node {
+            id: node_id.clone(),
+            spec: NodeSpec { role: NodeRole::Manager, availability: req.availability.unwrap_or_default(), ..NodeSpec::default() },
+            description: self.description(),
+            status: NodeStatus { state: NodeState::Ready, message: String::new(), addr: adv_host.clone() },
+            manager_status: Some(ManagerStatus {
+                leader: true,
+                reachability: Reachability::Reachable,
+                addr: format!("{adv_host}:{adv_port}"),
+            }),
+            ..Node::default()
+        };
+        self.sim.create_swarm(cluster_id.clone(), Store::default());
+        self.commit(&cluster_id, vec![Change::CreateCluster(Box::new(object)), Change::CreateNode(Box::new(node))])?;
+        self.sim.machine_mut(self.idx).membership = Membership::Active { cluster: cluster_id, node_id: node_id.clone() };
+        Ok(node_id)
+    }
+
+    fn swarm_join(&mut self, req: JoinRequest) -> ApiResult<()> {
+        if self.machine().membership != Membership::Inactive {
+            return Err(ApiError::unavailable(ERR_SWARM_EXISTS));
+        }
+        let remote = req.remote_addrs.first().cloned().unwrap_or_default();
+        if remote.is_empty() {
+            return Err(ApiError::invalid("invalid remoteAddr \"\": invalid empty address"));
+        }
+        let (listen_ip, listen_port) = self.resolve_listen(&req.listen_addr)?;
+        let advertise = if req.advertise_addr.is_empty() {
+            None
+        } else {
+            self.resolve_advertise(&req.advertise_addr, &listen_port).ok()
+        };
+        let token = if req.join_token.is_empty() {
+            None
+        } else {
+            Some(ids::parse_join_token(&req.join_token).ok_or_else(|| ApiError::internal("invalid join token"))?)
+        };
+        let remote = match split_host_port(&remote, DEFAULT_PORT) {
+            Some((h, p)) => format!("{h}:{p}"),
+            None => remote,
+        };
+        let Some(cluster) = self.manager_at(&remote).filter(|c| self.sim.swarm(c).is_some_and(|s| s.store.leader().is_some()))
+        else {
+            self.sim.machine_mut(self.idx).membership = Membership::Pending { remote };
+            return Err(ApiError::unavailable(ERR_JOIN_TIMEOUT).after(JOIN_TIMEOUT));
+        };
+        let store = self.store(&cluster)?;
+        let object = store.cluster.as_ref().ok_or_else(|| ApiError::unavailable(ERR_NO_SWARM))?;
+        if let Some(t) = &token {
+            if t.digest != object.ca_digest {
+                return Err(ApiError::internal(format!(
+                    "remote CA does not match fingerprint. Expected: {}",
+                    b36_to_hex(&t.digest)
+                )));
+            }
+        }
+        let role = if req.join_token == object.join_tokens.manager {
+            NodeRole::Manager
+        } else if req.join_token == object.join_tokens.worker {
+            NodeRole::Worker
+        } else {
+            return Err(ApiError::grpc(Code::InvalidArgument, "A valid join token is necessary to join this cluster"));
+        };
+        let addr = advertise.clone().map(|(h, _)| h).unwrap_or_else(|| self.machine().addr.to_string());
+        let manager_addr = match &advertise {
+            Some((h, p)) => format!("{h}:{p}"),
+            None if listen_ip == "0.0.0.0" || listen_ip == "::" => format!("{}:{listen_port}", self.machine().addr),
+            None => format!("{listen_ip}:{listen_port}"),
+        };
+        let node_id = self.sim.entropy.id();
+        let node = Node {
+            id: node_id.clone(),
+            spec: NodeSpec { role, availability: req.availability.unwrap_or_default(), ..NodeSpec::default() },
+            description: self.description(),
+            status: NodeStatus { state: NodeState::Ready, message: String::new(), addr },
+            manager_status: (role == NodeRole::Manager).then(|| ManagerStatus {
+                leader: false,
+                reachability: Reachability::Reachable,
+                addr: manager_addr,
+            }),
+            ..Node::default()
+        };
+        self.commit(&cluster, vec![Change::CreateNode(Box::new(node))])?;
+        self.sim.machine_mut(self.idx).membership = Membership::Active { cluster, node_id };
+        Ok(())
+    }
+
+    fn swarm_leave(&mut self, force: bool) -> ApiResult<()> {
+        let (cluster, node_id) = match self.machine().membership.clone() {
+            Membership::Inactive => return Err(ApiError::unavailable(ERR_NO_SWARM)),
+            Membership::Pending { .. } => {
+                self.sim.machine_mut(self.idx).membership = Membership::Inactive;
+                return Ok(());
+            }
+            Membership::Active { cluster, node_id } => (cluster, node_id),
+        };
+        let store = self.store(&cluster)?;
+        let node = store.nodes.get(&node_id).cloned();
+        let manager_status = node.as_ref().and_then(|n| n.manager_status.clone());
+        if let (Some(_), false) = (&manager_status, force) {
+            return Err(ApiError::unavailable(leave_refusal(store, &self.reachable_managers(&cluster))));
+        }
+        self.sim.machine_mut(self.idx).membership = Membership::Inactive;
+        if let Some(ms) = manager_status {
+            let status = ManagerStatus { leader: false, reachability: Reachability::Unreachable, ..ms.clone() };
+            self.commit(&cluster, vec![Change::SetManagerStatus { id: node_id.clone(), status: Some(status) }])?;
+            if ms.leader {
+                self.schedule_election(&cluster);
+            }
+        }
+        if node.is_some() {
+            self.schedule_heartbeat_expiry(&cluster, &node_id);
+        }
+        Ok(())
+    }
+
+    fn swarm_inspect(&mut self) -> ApiResult<Swarm> {
+        let ctx = self.manager()?;
+        let object = self.store(&ctx.cluster)?.cluster.clone().ok_or_else(|| ApiError::unavailable(ERR_NO_SWARM))?;
+        Ok(Swarm { cluster: object.info, join_tokens: object.join_tokens })
+    }
+
+    fn swarm_update(&mut self, version: u64, mut spec: SwarmSpec, flags: UpdateFlags) -> ApiResult<()> {
+        let ctx = self.manager()?;
+        if spec.name.is_empty() {
+            spec.name = "default".into();
+        } else if spec.name != "default" {
+            return Err(ApiError::invalid("swarm spec must be named \"default\""));
+        }
+        let digest_b36 = self.store(&ctx.cluster)?.cluster.as_ref().map(|c| c.ca_digest.clone()).unwrap_or_default();
+        let mut digest = [0u8; 32];
+        let hex = b36_to_hex(&digest_b36);
+        for (i, b) in digest.iter_mut().enumerate() {
+            *b = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap_or(0);
+        }
+        let mut fresh = JoinTokens::default();
+        if flags.rotate_worker_token {
+            fresh.worker = self.sim.entropy.join_token(&digest);
+        }
+        if flags.rotate_manager_token {
+            fresh.manager = self.sim.entropy.join_token(&digest);
+        }
+        let changes = controlapi::update_cluster(self.store(&ctx.cluster)?, version, spec, fresh)?;
+        self.commit(&ctx.cluster, changes)
+    }
+
+    fn node_list(&mut self, filters: &Filters) -> ApiResult<Vec<Node>> {
+        let ctx = self.manager()?;
+        controlapi::list_nodes(self.store(&ctx.cluster)?, filters)
+    }
+
+    fn node_inspect(&mut self, reference: &str) -> ApiResult<Node> {
+        let ctx = self.manager()?;
+        controlapi::find_node(self.store(&ctx.cluster)?, reference).cloned()
+    }
+
+    fn node_update(&mut self, reference: &str, version: u64, spec: NodeSpec) -> ApiResult<()> {
+        let ctx = self.manager()?;
+        let store = self.store(&ctx.cluster)?;
+        let node = controlapi::find_node(store, reference)?.clone();
+        let reachable = self.reachable_managers(&ctx.cluster);
+        let up = self.sim.machines().iter().any(|m| m.node_id() == Some(node.id.as_str()));
+        let manager_addr = up.then(|| format!("{}:{DEFAULT_PORT}", node.status.addr));
+        let cctx = controlapi::Context { local: &ctx.node_id, reachable: &reachable, manager_addr };
+        let changes = controlapi::update_node(store, &node.id, version, spec, &cctx)?;
+        let was_leader = node.manager_status.as_ref().is_some_and(|m| m.leader);
+        self.commit(&ctx.cluster, changes)?;
+        let still_manager = self.store(&ctx.cluster)?.nodes.get(&node.id).is_some_and(|n| n.manager_status.is_some());
+        if was_leader && !still_manager {
+            // A demoted leader hands leadership over at once (raft leadership transfer).
+            self.sim.elect(&ctx.cluster);
+        }
+        Ok(())
+    }
+
+    fn node_remove(&mut self, reference: &str, force: bool) -> ApiResult<()> {
+        let ctx = self.manager()?;
+        let store = self.store(&ctx.cluster)?;
+        let id = controlapi::find_node(store, reference)?.id.clone();
+        let changes = controlapi::remove_node(store, &id, force)?;
+        self.commit(&ctx.cluster, changes)?;
+        // A removed node that was still running loses its membership.
+        let removed = self.sim.machines().iter().position(|m| m.node_id() == Some(id.as_str()));
+        if let Some(i) = removed {
+            self.sim.machine_mut(i).membership = Membership::Inactive;
+        }
+        Ok(())
+    }
+}
+
+/// moby `Cluster.Leave`'s refusal for a manager, worded by how many managers remain.
+fn leave_refusal(store: &Store, reachable_ids: &[String]) -> String {
+    let mut msg = String::from("You are attempting to leave the swarm on a node that is participating as a manager. ");
+    if store.leader().is_some() {
+        let reachable = reachable_ids.len() as i64;
+        let unreachable = store.managers().count() as i64 - reachable;
+        // moby removingManagerCausesLossOfQuorum / isLastManager
+        if reachable - 2 <= unreachable {
+            if reachable == 1 && unreachable == 0 {
+                msg.push_str("Removing the last manager erases all current state of the swarm. Use `--force` to ignore this message. ");
+                return msg;
+            }
+            msg.push_str(&format!(
+                "Removing this node leaves {} managers out of {}. Without a Raft quorum your swarm will be inaccessible. ",
+                reachable - 1,
+                reachable + unreachable
+            ));
+        }
+    } else {
+        msg.push_str("Doing so may lose the consensus of your cluster. ");
+    }
+    msg.push_str("The only way to restore a swarm that has lost consensus is to reinitialize it with `--force-new-cluster`. Use `--force` to suppress this message.");
+    msg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digest_round_trips_between_bases() {
+        let d = sha256(b"x");
+        assert_eq!(b36_to_hex(&ids::digest_b36(&d)), ids::hex(&d));
+    }
+}

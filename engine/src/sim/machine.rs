@@ -1,0 +1,101 @@
+//! A virtual host: the daemon side of one node, before or after it joins a swarm.
+
+use std::net::Ipv4Addr;
+
+/// Where a machine stands with respect to swarms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Membership {
+    /// Not part of any swarm.
+    Inactive,
+    /// Trying to join `remote`, which did not answer.
+    Pending { remote: String },
+    /// Part of the swarm `cluster` as node `node_id`.
+    Active { cluster: String, node_id: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct Machine {
+    pub hostname: String,
+    pub addr: Ipv4Addr,
+    pub nano_cpus: i64,
+    pub memory_bytes: i64,
+    /// The daemon's own ID (`docker info` → ID), a UUID.
+    pub engine_id: String,
+    pub membership: Membership,
+}
+
+impl Machine {
+    /// This node's ID within its swarm, when it is in one.
+    pub fn node_id(&self) -> Option<&str> {
+        match &self.membership {
+            Membership::Active { node_id, .. } => Some(node_id),
+            _ => None,
+        }
+    }
+
+    pub fn cluster_id(&self) -> Option<&str> {
+        match &self.membership {
+            Membership::Active { cluster, .. } => Some(cluster),
+            _ => None,
+        }
+    }
+
+    /// Resolves a host given on the command line: an interface name (`eth0`, `lo`)
+    /// or an IP literal, as moby's `resolveInputIPAddr` does.
+    pub fn resolve_host(&self, input: &str, unspecified_ok: bool) -> Result<String, ResolveError> {
+        match input {
+            "eth0" => return Ok(self.addr.to_string()),
+            "lo" => return Ok("127.0.0.1".into()),
+            _ => {}
+        }
+        match input.parse::<std::net::IpAddr>() {
+            Ok(ip) if unspecified_ok || !ip.is_unspecified() => Ok(ip.to_string()),
+            _ => Err(ResolveError::BadNetworkIdentifier),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResolveError {
+    BadNetworkIdentifier,
+}
+
+/// Address of node `n` (1-based): 127.10.0.11, 127.10.0.12, … carrying into the
+/// third octet past 255.
+pub fn node_addr(n: usize) -> Ipv4Addr {
+    let base = u32::from(Ipv4Addr::new(127, 10, 0, 10));
+    Ipv4Addr::from(base + n as u32)
+}
+
+/// Splits `host[:port]`, defaulting the port; IPv6 literals in brackets are accepted.
+pub fn split_host_port(addr: &str, default_port: &str) -> Option<(String, String)> {
+    if let Some(rest) = addr.strip_prefix('[') {
+        let (host, tail) = rest.split_once(']')?;
+        let port = tail.strip_prefix(':').unwrap_or(default_port);
+        return Some((host.to_string(), port.to_string()));
+    }
+    match addr.rsplit_once(':') {
+        Some((h, p)) if !h.contains(':') => Some((h.to_string(), p.to_string())),
+        Some(_) => None,
+        None => Some((addr.to_string(), default_port.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_follow_the_node_number() {
+        assert_eq!(node_addr(1).to_string(), "127.10.0.11");
+        assert_eq!(node_addr(3).to_string(), "127.10.0.13");
+        assert_eq!(node_addr(1000).to_string(), "127.10.3.242");
+    }
+
+    #[test]
+    fn host_port_splitting() {
+        assert_eq!(split_host_port("127.10.0.11", "2377"), Some(("127.10.0.11".into(), "2377".into())));
+        assert_eq!(split_host_port("127.10.0.11:4000", "2377"), Some(("127.10.0.11".into(), "4000".into())));
+        assert_eq!(split_host_port("[::1]:5", "2377"), Some(("::1".into(), "5".into())));
+    }
+}

@@ -1,0 +1,195 @@
+//! The simulated world: virtual machines, the swarms they form, a virtual clock that
+//! only the caller advances, a seeded source of randomness and a queue of timed
+//! events. Same seed and same calls give the same trace, byte for byte.
+
+mod client;
+mod events;
+mod info;
+mod machine;
+
+pub use client::NodeClient;
+pub use events::Event;
+pub use machine::{Machine, Membership, node_addr, split_host_port};
+
+use crate::ids::Entropy;
+use crate::store::{self, Change, Store, StoreOp};
+use crate::time::{DEFAULT_EPOCH, Timestamp};
+use std::collections::{BTreeMap, BinaryHeap};
+use std::time::Duration;
+
+/// The engine version every virtual node reports (moby v28.2.2).
+pub const ENGINE_VERSION: &str = "28.2.2";
+
+#[derive(Debug, Clone)]
+pub struct ClusterConfig {
+    pub nodes: usize,
+    pub seed: u64,
+    pub nano_cpus: i64,
+    pub memory_bytes: i64,
+    /// Virtual time at start.
+    pub epoch: Timestamp,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        ClusterConfig {
+            nodes: 3,
+            seed: 1,
+            nano_cpus: 2_000_000_000,
+            memory_bytes: 2 * 1024 * 1024 * 1024,
+            epoch: DEFAULT_EPOCH,
+        }
+    }
+}
+
+/// One swarm: its managers' store (replicated by Raft in a later layer) and its CA.
+#[derive(Debug, Clone)]
+pub struct SwarmState {
+    pub store: Store,
+}
+
+/// What happened, in order: the store ops each swarm committed. Two runs with the same
+/// seed and inputs produce equal traces.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TraceEntry {
+    pub cluster: String,
+    pub op: StoreOp,
+}
+
+pub struct Cluster {
+    now: Timestamp,
+    pub(crate) entropy: Entropy,
+    machines: Vec<Machine>,
+    swarms: BTreeMap<String, SwarmState>,
+    events: BinaryHeap<events::Scheduled>,
+    event_seq: u64,
+    trace: Vec<TraceEntry>,
+}
+
+impl Cluster {
+    pub fn new(config: ClusterConfig) -> Self {
+        let mut entropy = Entropy::new(config.seed);
+        let machines = (1..=config.nodes)
+            .map(|n| Machine {
+                hostname: format!("node{n}"),
+                addr: node_addr(n),
+                nano_cpus: config.nano_cpus,
+                memory_bytes: config.memory_bytes,
+                engine_id: uuid(&mut entropy),
+                membership: Membership::Inactive,
+            })
+            .collect();
+        Cluster {
+            now: config.epoch,
+            entropy,
+            machines,
+            swarms: BTreeMap::new(),
+            events: BinaryHeap::new(),
+            event_seq: 0,
+            trace: Vec::new(),
+        }
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.now
+    }
+
+    pub fn machines(&self) -> &[Machine] {
+        &self.machines
+    }
+
+    pub fn machine_index(&self, hostname: &str) -> Option<usize> {
+        self.machines.iter().position(|m| m.hostname == hostname)
+    }
+
+    pub(crate) fn machine_mut(&mut self, idx: usize) -> &mut Machine {
+        &mut self.machines[idx]
+    }
+
+    pub fn swarm(&self, cluster_id: &str) -> Option<&SwarmState> {
+        self.swarms.get(cluster_id)
+    }
+
+    pub fn swarms(&self) -> impl Iterator<Item = (&String, &SwarmState)> {
+        self.swarms.iter()
+    }
+
+    /// The swarm machine `idx` belongs to, if any.
+    pub fn swarm_of(&self, idx: usize) -> Option<&SwarmState> {
+        self.machines.get(idx).and_then(|m| m.cluster_id()).and_then(|c| self.swarms.get(c))
+    }
+
+    pub fn trace(&self) -> &[TraceEntry] {
+        &self.trace
+    }
+
+    /// The docker daemon of machine `idx`, as a client would see it.
+    pub fn client(&mut self, idx: usize) -> NodeClient<'_> {
+        NodeClient::new(self, idx)
+    }
+
+    /// Moves virtual time forward by `d`, running every event due on the way.
+    pub fn advance(&mut self, d: Duration) {
+        let until = self.now.add(d);
+        while let Some(at) = self.events.peek().map(|e| e.at) {
+            if at > until {
+                break;
+            }
+            if let Some(e) = self.events.pop() {
+                self.now = self.now.max(e.at);
+                self.handle(e.event);
+            }
+        }
+        self.now = until;
+    }
+
+    /// Runs every pending event, jumping time to each; returns how far time moved.
+    pub fn run_until_idle(&mut self) -> Duration {
+        let start = self.now;
+        while let Some(e) = self.events.pop() {
+            self.now = self.now.max(e.at);
+            self.handle(e.event);
+        }
+        self.now.since(start)
+    }
+
+    pub(crate) fn schedule(&mut self, after: Duration, event: Event) {
+        self.event_seq += 1;
+        self.events.push(events::Scheduled { at: self.now.add(after), seq: self.event_seq, event });
+    }
+
+    pub(crate) fn create_swarm(&mut self, id: String, store: Store) {
+        self.swarms.insert(id, SwarmState { store });
+    }
+
+    /// Commits changes to a swarm's store, stamped with the current virtual time.
+    /// Raft will sit here: proposed on the leader, applied once committed.
+    pub(crate) fn commit(&mut self, cluster_id: &str, changes: Vec<Change>) -> Result<(), store::ApplyError> {
+        let swarm = self
+            .swarms
+            .get_mut(cluster_id)
+            .ok_or_else(|| store::ApplyError(format!("no swarm {cluster_id}")))?;
+        for change in changes {
+            let op = StoreOp { at: self.now, change };
+            store::apply(&mut swarm.store, &op)?;
+            self.trace.push(TraceEntry { cluster: cluster_id.to_string(), op });
+        }
+        Ok(())
+    }
+
+    /// Is this manager node reachable by its peers? (Its machine is up and still runs it.)
+    pub(crate) fn manager_reachable(&self, cluster_id: &str, node_id: &str) -> bool {
+        self.machines.iter().any(|m| {
+            matches!(&m.membership, Membership::Active { cluster, node_id: n } if cluster == cluster_id && n == node_id)
+        })
+    }
+}
+
+/// A random (version 4) UUID from the seeded source.
+fn uuid(e: &mut Entropy) -> String {
+    let mut b = e.bytes::<16>();
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = crate::ids::hex(&b);
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}
