@@ -1,1 +1,1 @@
-
+//! Holds the workspace's end-to-end tests (`tests/`), which span both crates.

@@ -1,1 +1,9 @@
-pub fn x(){}
+//! swarmlab, the terminal lab: headless runner today; the TUI, daemon sockets and
+//! lessons build on it.
+
+pub mod headless;
+pub mod script;
+pub mod shell;
+
+/// The example script shipped with swarmlab: a three-node swarm.
+pub const EXAMPLE_SCRIPT: &str = include_str!("../../examples/three-node-swarm.sh");

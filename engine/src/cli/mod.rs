@@ -1,1 +1,181 @@
-pub fn run(){}
+//! The docker command line: argv in, Docker's exact output out. It reaches the daemon
+//! only through [`Api`], so it prints the same against the embedded engine, a node's
+//! socket or a real Docker daemon.
+
+mod command;
+pub mod flags;
+pub mod format;
+mod help;
+mod node;
+mod swarm;
+mod system;
+
+use crate::api::{Api, ApiError};
+use command::{Command, Resolved};
+use std::time::Duration;
+
+/// What a docker invocation printed and how it exited.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Output {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+    /// Time the real command would have spent waiting on the daemon.
+    pub delay: Duration,
+}
+
+/// The terminal the command runs in.
+#[derive(Debug, Clone, Copy)]
+pub struct Env {
+    /// Columns, when stdout is a terminal; None when piped (help then wraps at 80).
+    pub width: Option<usize>,
+}
+
+impl Default for Env {
+    fn default() -> Self {
+        Env { width: None }
+    }
+}
+
+/// How a command fails: printed on stderr, with docker's exit code.
+#[derive(Debug)]
+pub enum CliError {
+    Status { code: i32, message: String },
+    Api(ApiError),
+}
+
+impl CliError {
+    pub fn status(code: i32, message: impl Into<String>) -> Self {
+        CliError::Status { code, message: message.into() }
+    }
+    pub fn msg(message: impl Into<String>) -> Self {
+        Self::status(1, message)
+    }
+}
+
+impl From<ApiError> for CliError {
+    fn from(e: ApiError) -> Self {
+        CliError::Api(e)
+    }
+}
+
+/// A running command: the daemon it talks to and what it has printed so far.
+pub struct Ctx<'a> {
+    pub api: &'a mut dyn Api,
+    pub env: Env,
+    pub out: String,
+    pub err: String,
+    delay: Duration,
+}
+
+impl Ctx<'_> {
+    pub fn println(&mut self, s: impl AsRef<str>) {
+        self.out.push_str(s.as_ref());
+        self.out.push('\n');
+    }
+    /// Calls the daemon, keeping track of how long the call would block.
+    pub fn call<T>(&mut self, f: impl FnOnce(&mut dyn Api) -> Result<T, ApiError>) -> Result<T, CliError> {
+        f(&mut *self.api).map_err(|e| {
+            self.delay += e.delay;
+            CliError::Api(e)
+        })
+    }
+}
+
+pub(crate) static ROOT: Command = Command {
+    name: "docker",
+    aliases: &[],
+    usage: "[OPTIONS] COMMAND",
+    short: "A self-sufficient runtime for containers",
+    flags: &[],
+    args: command::Args::None,
+    run: None,
+    subs: &[system::INFO, node::NODE, swarm::SWARM, system::VERSION],
+};
+
+/// Global flags docker accepts before the command, and how many words each takes.
+fn global_flag_arity(arg: &str) -> Option<usize> {
+    match arg {
+        "-D" | "--debug" | "--tls" | "--tlsverify" => Some(0),
+        "-l" | "--log-level" | "-c" | "--context" | "--config" | "--tlscacert" | "--tlscert" | "--tlskey" => Some(1),
+        a if a.starts_with("--log-level=") || a.starts_with("--context=") || a.starts_with("--config=") => Some(0),
+        _ => None,
+    }
+}
+
+/// Runs `docker <argv…>` against `api`.
+pub fn run(argv: &[String], api: &mut dyn Api, env: Env) -> Output {
+    let mut ctx = Ctx { api, env, out: String::new(), err: String::new(), delay: Duration::ZERO };
+    let code = match dispatch(argv, &mut ctx) {
+        Ok(()) => 0,
+        Err(CliError::Status { code, message }) => {
+            ctx.err.push_str(&message);
+            ctx.err.push('\n');
+            code
+        }
+        Err(CliError::Api(e)) => {
+            ctx.err.push_str(&e.to_string());
+            ctx.err.push('\n');
+            1
+        }
+    };
+    Output { stdout: ctx.out, stderr: ctx.err, code, delay: ctx.delay }
+}
+
+fn dispatch(argv: &[String], ctx: &mut Ctx) -> Result<(), CliError> {
+    let mut i = 0;
+    while i < argv.len() {
+        let a = argv[i].as_str();
+        match a {
+            "-h" | "--help" => {
+                ctx.out.push_str(&help::root(ctx.env.width.unwrap_or(80)));
+                return Ok(());
+            }
+            "-v" | "--version" => {
+                ctx.println(format!("Docker version {}, build e6534b4", crate::sim::ENGINE_VERSION));
+                return Ok(());
+            }
+            _ => {}
+        }
+        match global_flag_arity(a) {
+            Some(n) => i += 1 + n,
+            None if a.starts_with('-') => {
+                let msg = format!(
+                    "unknown flag: {a}\n\nUsage:  docker [OPTIONS] COMMAND [ARG...]\n\nRun 'docker --help' for more information"
+                );
+                return Err(CliError::status(125, msg));
+            }
+            None => break,
+        }
+    }
+    let rest = &argv[i.min(argv.len())..];
+    let Some(first) = rest.first() else {
+        ctx.out.push_str(&help::root(ctx.env.width.unwrap_or(80)));
+        return Ok(());
+    };
+    let Some(mut cmd) = ROOT.find(first) else {
+        return Err(help::unknown_top_level(first));
+    };
+    let mut path = format!("docker {}", cmd.name);
+    let mut args = &rest[1..];
+    while let Some(sub) = args.first().filter(|a| !a.starts_with('-')).and_then(|a| cmd.find(a)) {
+        cmd = sub;
+        path = format!("{path} {}", sub.name);
+        args = &args[1..];
+    }
+    let resolved = Resolved { cmd, path };
+    let parsed = flags::parse(cmd.flags, args, true).map_err(|e| resolved.flag_error(&e))?;
+    let cols = ctx.env.width.unwrap_or(80);
+    if parsed.help {
+        ctx.out.push_str(&resolved.help(cols));
+        return Ok(());
+    }
+    resolved.check_args(&parsed)?;
+    match cmd.run {
+        Some(run) => run(ctx, &parsed),
+        None => {
+            ctx.err.push_str(&resolved.help(cols));
+            Ok(())
+        }
+    }
+}

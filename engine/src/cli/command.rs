@@ -1,0 +1,110 @@
+//! The command tree, cobra style: finding the command, checking its arguments with
+//! docker/cli's messages, and rendering help with docker/cli's usage template.
+
+use super::flags::{self, Flag, Parsed};
+use super::{CliError, Ctx};
+
+pub type Handler = fn(&mut Ctx, &Parsed) -> Result<(), CliError>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Args {
+    None,
+    Exact(usize),
+    Min(usize),
+}
+
+pub struct Command {
+    pub name: &'static str,
+    pub aliases: &'static [&'static str],
+    /// cobra `Use` without the name: "[OPTIONS] NODE [NODE...]".
+    pub usage: &'static str,
+    pub short: &'static str,
+    pub flags: &'static [Flag],
+    pub args: Args,
+    /// None for a management command: it prints its help on stderr.
+    pub run: Option<Handler>,
+    pub subs: &'static [Command],
+}
+
+impl Command {
+    pub fn find(&self, name: &str) -> Option<&Command> {
+        self.subs.iter().find(|c| c.name == name || c.aliases.contains(&name))
+    }
+}
+
+/// A command with the path that reached it ("docker node ls").
+pub struct Resolved<'a> {
+    pub cmd: &'a Command,
+    pub path: String,
+}
+
+impl Resolved<'_> {
+    pub fn use_line(&self) -> String {
+        if self.cmd.usage.is_empty() { self.path.clone() } else { format!("{} {}", self.path, self.cmd.usage) }
+    }
+
+    /// cobra FlagErrorFunc: exit 125.
+    pub fn flag_error(&self, err: &str) -> CliError {
+        CliError::status(125, format!("{err}\n\nUsage:  {}\n\nRun '{} --help' for more information", self.use_line(), self.path))
+    }
+
+    /// docker/cli `cli.NoArgs` / `ExactArgs` / `RequiresMinArgs`.
+    pub fn check_args(&self, p: &Parsed) -> Result<(), CliError> {
+        let n = p.args.len();
+        let (path, use_line) = (&self.path, self.use_line());
+        let plural = |k: usize| if k == 1 { "argument" } else { "arguments" };
+        let msg = match self.cmd.args {
+            Args::None if n > 0 && !self.cmd.subs.is_empty() => format!(
+                "docker: unknown command: {path} {}\n\nUsage:  {use_line}\n\nRun '{path} --help' for more information",
+                p.args[0]
+            ),
+            Args::None if n > 0 => {
+                format!("docker: '{path}' accepts no arguments\n\nUsage:  {use_line}\n\nRun '{path} --help' for more information")
+            }
+            Args::Exact(k) if n != k => format!(
+                "docker: '{path}' requires {k} {}\n\nUsage:  {use_line}\n\nRun '{path} --help' for more information",
+                plural(k)
+            ),
+            Args::Min(k) if n < k => format!(
+                "docker: '{path}' requires at least {k} {}\n\nUsage:  {use_line}\n\nSee '{path} --help' for more information",
+                plural(k)
+            ),
+            _ => return Ok(()),
+        };
+        Err(CliError::status(1, msg))
+    }
+
+    /// docker/cli's usage template, for a command below the root.
+    pub fn help(&self, cols: usize) -> String {
+        let cmd = self.cmd;
+        let mut s = String::from("Usage:");
+        if cmd.subs.is_empty() {
+            s.push_str(&format!("  {}", self.use_line()));
+        } else {
+            let opts = if cmd.flags.is_empty() { "" } else { " [OPTIONS]" };
+            s.push_str(&format!("  {}{opts} COMMAND", self.path));
+        }
+        s.push_str(&format!("\n\n{}", cmd.short));
+        if !cmd.aliases.is_empty() {
+            let parent = self.path.rsplit_once(' ').map(|(p, _)| p).unwrap_or("");
+            let mut aliases = self.path.clone();
+            for a in cmd.aliases {
+                aliases.push_str(&format!(", {parent} {a}"));
+            }
+            s.push_str(&format!("\n\nAliases:\n  {aliases}"));
+        }
+        if !cmd.flags.is_empty() {
+            s.push_str(&format!("\n\nOptions:\n{}", flags::usages(cmd.flags, cols.saturating_sub(1)).trim_end()));
+        }
+        if !cmd.subs.is_empty() {
+            let pad = cmd.subs.iter().map(|c| c.name.len()).max().unwrap_or(0).max(11);
+            s.push_str("\n\nCommands:");
+            for c in cmd.subs {
+                s.push_str(&format!("\n  {:pad$} {}", c.name, c.short));
+            }
+            s.push_str(&format!("\n\nRun '{} COMMAND --help' for more information on a command.", self.path));
+        }
+        s.push('\n');
+        s
+    }
+}

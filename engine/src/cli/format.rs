@@ -1,0 +1,211 @@
+//! docker/cli's formatter: Go templates with docker's extra functions, `table`
+//! formats written through a tabwriter set like Go's `NewWriter(out, 10, 1, 3, ' ', 0)`.
+
+use gotmpl::{Template, Value};
+use std::io::Write;
+use std::sync::Arc;
+
+pub const TABLE_PREFIX: &str = "table";
+
+/// Any serializable value as template data.
+pub fn data<T: serde::Serialize>(v: &T) -> Value {
+    gotmpl::to_value(v).unwrap_or(Value::Nil)
+}
+
+fn to_json(v: &Value) -> serde_json::Value {
+    match v {
+        Value::Nil => serde_json::Value::Null,
+        Value::Bool(b) => (*b).into(),
+        Value::Int(i) => (*i).into(),
+        Value::Uint(u) => (*u).into(),
+        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, serde_json::Value::Number),
+        Value::String(s) => s.as_ref().into(),
+        Value::List(l) => l.iter().map(to_json).collect(),
+        Value::Map(m) => m.iter().map(|(k, v)| (k.to_string(), to_json(v))).collect::<serde_json::Map<_, _>>().into(),
+        _ => serde_json::Value::Null,
+    }
+}
+
+fn str_arg(args: &[Value], i: usize) -> String {
+    args.get(i).map(|v| match v {
+        Value::String(s) => s.to_string(),
+        other => other.to_string(),
+    })
+    .unwrap_or_default()
+}
+
+fn int_arg(args: &[Value], i: usize) -> i64 {
+    args.get(i).and_then(Value::as_int).unwrap_or(0)
+}
+
+/// docker/cli `templates.basicFunctions`.
+fn docker_funcs() -> gotmpl::FuncMap {
+    let mut m = gotmpl::FuncMap::new();
+    let s = |v: String| Ok(Value::String(v.into()));
+    m.insert("json".into(), Arc::new(|a: &[Value]| Ok(Value::String(to_json(a.first().unwrap_or(&Value::Nil)).to_string().into()))));
+    m.insert("split".into(), Arc::new(|a: &[Value]| {
+        let parts: Vec<Value> = str_arg(a, 0).split(str_arg(a, 1).as_str()).map(|p| Value::String(p.into())).collect();
+        Ok(Value::List(parts.into()))
+    }));
+    m.insert("join".into(), Arc::new(move |a: &[Value]| {
+        let sep = str_arg(a, 1);
+        let items: Vec<String> = match a.first() {
+            Some(Value::List(l)) => l.iter().map(|v| str_arg(std::slice::from_ref(v), 0)).collect(),
+            _ => Vec::new(),
+        };
+        s(items.join(&sep))
+    }));
+    m.insert("title".into(), Arc::new(move |a: &[Value]| s(title(&str_arg(a, 0)))));
+    m.insert("lower".into(), Arc::new(move |a: &[Value]| s(str_arg(a, 0).to_lowercase())));
+    m.insert("upper".into(), Arc::new(move |a: &[Value]| s(str_arg(a, 0).to_uppercase())));
+    m.insert("pad".into(), Arc::new(move |a: &[Value]| {
+        let (l, r) = (int_arg(a, 1).max(0) as usize, int_arg(a, 2).max(0) as usize);
+        s(format!("{}{}{}", " ".repeat(l), str_arg(a, 0), " ".repeat(r)))
+    }));
+    m.insert("truncate".into(), Arc::new(move |a: &[Value]| {
+        let text = str_arg(a, 0);
+        let n = int_arg(a, 1).max(0) as usize;
+        s(if text.chars().count() > n { text.chars().take(n).collect() } else { text })
+    }));
+    m
+}
+
+/// Go's deprecated `strings.Title`: upper-cases the first letter of each word.
+fn title(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut prev_letter = false;
+    for c in s.chars() {
+        if !prev_letter && c.is_alphanumeric() {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+        prev_letter = c.is_alphanumeric() || c == '_' || c == '\'';
+    }
+    out
+}
+
+/// docker/cli `templates.Parse`.
+pub fn parse(src: &str) -> Result<Template, String> {
+    Template::new("").funcs(docker_funcs()).parse(src).map_err(|e| e.to_string())
+}
+
+/// A `--format` value as docker/cli's `formatter.Context.preFormat` prepares it.
+pub struct Format {
+    pub table: bool,
+    pub template: String,
+}
+
+impl Format {
+    pub fn new(src: &str) -> Format {
+        let table = src.starts_with(TABLE_PREFIX);
+        let body = if table {
+            &src[TABLE_PREFIX.len()..]
+        } else if src == "json" {
+            "{{json .}}"
+        } else {
+            src
+        };
+        let template = body.trim_matches(' ').replace("\\t", "\t").replace("\\n", "\n");
+        Format { table, template }
+    }
+}
+
+/// Renders rows (and, for tables, a header) as docker/cli's formatter does.
+pub fn write(format: &Format, header: &Value, rows: &[Value]) -> Result<String, String> {
+    let tmpl = parse(&format.template).map_err(|e| format!("template parsing error: {e}"))?;
+    let mut body = String::new();
+    for row in rows {
+        body.push_str(&tmpl.execute_to_string(row).map_err(|e| e.to_string())?);
+        body.push('\n');
+    }
+    if !format.table {
+        return Ok(body);
+    }
+    let head = tmpl.execute_to_string(header).map_err(|e| e.to_string())?;
+    Ok(tabulate(&format!("{head}\n{body}")))
+}
+
+/// Go's `tabwriter.NewWriter(out, 10, 1, 3, ' ', 0)`.
+pub fn tabulate(text: &str) -> String {
+    let mut tw = tabwriter::TabWriter::new(Vec::new()).minwidth(7).padding(3);
+    let _ = tw.write_all(text.as_bytes());
+    let _ = tw.flush();
+    String::from_utf8(tw.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// docker/cli `formatter.PrettyPrint` for strings: first letter upper, rest lower.
+pub fn pretty(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        None => String::new(),
+        Some(f) => f.to_uppercase().chain(c.as_str().to_lowercase().chars()).collect(),
+    }
+}
+
+/// Go's natural sort order (`fvbommel/sortorder.NaturalLess`).
+pub fn natural_less(a: &str, b: &str) -> bool {
+    natural_cmp(a, b) == std::cmp::Ordering::Less
+}
+
+fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (ab, bb) = (a.as_bytes(), b.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    while i < ab.len() && j < bb.len() {
+        let (ca, cb) = (ab[i], bb[j]);
+        if ca.is_ascii_digit() && cb.is_ascii_digit() {
+            let si = i;
+            while i < ab.len() && ab[i] == b'0' {
+                i += 1;
+            }
+            let sj = j;
+            while j < bb.len() && bb[j] == b'0' {
+                j += 1;
+            }
+            let (ni, nj) = (i, j);
+            while i < ab.len() && ab[i].is_ascii_digit() {
+                i += 1;
+            }
+            while j < bb.len() && bb[j].is_ascii_digit() {
+                j += 1;
+            }
+            let (da, db) = (&ab[ni..i], &bb[nj..j]);
+            let ord = da.len().cmp(&db.len()).then_with(|| da.cmp(db)).then_with(|| (ni - si).cmp(&(nj - sj)));
+            if ord != Ordering::Equal {
+                return ord;
+            }
+        } else {
+            if ca != cb {
+                return ca.cmp(&cb);
+            }
+            i += 1;
+            j += 1;
+        }
+    }
+    (ab.len() - i).cmp(&(bb.len() - j))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn natural_order_puts_node10_after_node9() {
+        let mut v = vec!["node10", "node9", "node1", "alpha"];
+        v.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(v, ["alpha", "node1", "node9", "node10"]);
+    }
+
+    #[test]
+    fn empty_table_prints_docker_header_widths() {
+        let out = tabulate("ID\tNAME\tIMAGE\tNODE\tDESIRED STATE\tCURRENT STATE\tERROR\tPORTS\n");
+        assert_eq!(out, "ID        NAME      IMAGE     NODE      DESIRED STATE   CURRENT STATE   ERROR     PORTS\n");
+    }
+
+    #[test]
+    fn docker_template_functions() {
+        let t = parse(r#"{{upper "ab"}} {{join (split "a,b" ",") "+"}} {{title "hello world"}} {{truncate "abcdef" 3}}|{{pad "x" 1 2}}|"#).expect("parses");
+        assert_eq!(t.execute_to_string(&Value::Nil).expect("runs"), "AB a+b Hello World abc| x  |");
+    }
+}

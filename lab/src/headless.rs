@@ -1,0 +1,151 @@
+//! `swarmlab run`: plays a transcript script against a fresh simulated cluster and
+//! prints what a learner would have seen, prompt and output, line by line.
+
+use crate::script::{self, Step};
+use crate::shell;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::time::Duration;
+use swarmlab_engine::cli::{self, Env};
+use swarmlab_engine::sim::{Cluster, ClusterConfig};
+
+/// The outcome of a run: the transcript and whether every step went as expected.
+pub struct Transcript {
+    pub text: String,
+    pub failures: Vec<String>,
+}
+
+/// What one shell command printed and returned.
+struct Run {
+    stdout: String,
+    stderr: String,
+    code: i32,
+}
+
+pub struct Session {
+    pub cluster: Cluster,
+    vars: BTreeMap<String, String>,
+}
+
+impl Session {
+    pub fn new(config: ClusterConfig) -> Self {
+        Session { cluster: Cluster::new(config), vars: BTreeMap::new() }
+    }
+
+    /// Runs one script line's command on node `idx`.
+    fn exec(&mut self, idx: usize, line: &str) -> Run {
+        if let Some((name, value)) = shell::assignment(line) {
+            return match self.expand(idx, value) {
+                Ok(words) => {
+                    self.vars.insert(name.to_string(), words.join(" "));
+                    Run { stdout: String::new(), stderr: String::new(), code: 0 }
+                }
+                Err(e) => Run { stdout: String::new(), stderr: format!("swarmlab: {e}\n"), code: 2 },
+            };
+        }
+        match self.expand(idx, line) {
+            Ok(words) => self.command(idx, &words),
+            Err(e) => Run { stdout: String::new(), stderr: format!("swarmlab: {e}\n"), code: 2 },
+        }
+    }
+
+    fn expand(&mut self, idx: usize, text: &str) -> Result<Vec<String>, String> {
+        let vars = self.vars.clone();
+        let lookup = move |n: &str| vars.get(n).cloned();
+        let mut sub = |cmd: &str| -> Result<String, String> {
+            let words = self.expand(idx, cmd)?;
+            Ok(self.command(idx, &words).stdout)
+        };
+        shell::words(text, &lookup, &mut sub)
+    }
+
+    fn command(&mut self, idx: usize, words: &[String]) -> Run {
+        let ok = |stdout: String| Run { stdout, stderr: String::new(), code: 0 };
+        let Some(name) = words.first() else { return ok(String::new()) };
+        let machine = &self.cluster.machines()[idx];
+        match name.as_str() {
+            "docker" => {
+                let out = cli::run(&words[1..], &mut self.cluster.client(idx), Env::default());
+                self.cluster.advance(out.delay);
+                Run { stdout: out.stdout, stderr: out.stderr, code: out.code }
+            }
+            "hostname" if words.get(1).map(String::as_str) == Some("-i") => ok(format!("{}\n", machine.addr)),
+            "hostname" => ok(format!("{}\n", machine.hostname)),
+            "echo" => ok(format!("{}\n", words[1..].join(" "))),
+            "true" => ok(String::new()),
+            "false" => Run { stdout: String::new(), stderr: String::new(), code: 1 },
+            "sleep" => match words.get(1).and_then(|s| parse_sleep(s)) {
+                Some(d) => {
+                    self.cluster.advance(d);
+                    ok(String::new())
+                }
+                None => Run { stdout: String::new(), stderr: "sleep: invalid time interval\n".into(), code: 1 },
+            },
+            other => Run { stdout: String::new(), stderr: format!("sh: 1: {other}: not found\n"), code: 127 },
+        }
+    }
+
+    /// Plays `steps`, printing `node$ command` then its output, as in a terminal.
+    pub fn play(&mut self, steps: &[Step]) -> Transcript {
+        let mut text = String::new();
+        let mut failures = Vec::new();
+        for step in steps {
+            let _ = writeln!(text, "{}$ {}", step.node, step.command);
+            let Some(idx) = self.cluster.machine_index(&step.node) else {
+                let msg = format!("line {}: there is no node {:?} in this lab", step.line, step.node);
+                let _ = writeln!(text, "swarmlab: {msg}");
+                failures.push(msg);
+                continue;
+            };
+            let run = self.exec(idx, &step.command);
+            self.cluster.advance(Duration::ZERO);
+            text.push_str(&run.stdout);
+            text.push_str(&run.stderr);
+            let failed = run.code != 0;
+            if failed != step.expect_failure {
+                let what = if failed { format!("failed (exit {})", run.code) } else { "succeeded, but was expected to fail".into() };
+                failures.push(format!("line {}: `{}` {what}", step.line, step.command));
+            }
+        }
+        Transcript { text, failures }
+    }
+}
+
+/// GNU sleep's NUMBER[SUFFIX] (s, m, h, d).
+fn parse_sleep(s: &str) -> Option<Duration> {
+    let (num, mult) = match s.chars().last()? {
+        's' => (&s[..s.len() - 1], 1.0),
+        'm' => (&s[..s.len() - 1], 60.0),
+        'h' => (&s[..s.len() - 1], 3600.0),
+        'd' => (&s[..s.len() - 1], 86400.0),
+        _ => (s, 1.0),
+    };
+    let v: f64 = num.parse().ok()?;
+    (v.is_finite() && v >= 0.0).then(|| Duration::from_secs_f64(v * mult))
+}
+
+/// Parses and plays a script on a fresh cluster.
+pub fn run_script(source: &str, name: &str, config: ClusterConfig) -> Result<Transcript, String> {
+    let steps = script::parse(source, name)?;
+    Ok(Session::new(config).play(&steps))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sleeps_parse_like_gnu_sleep() {
+        assert_eq!(parse_sleep("20"), Some(Duration::from_secs(20)));
+        assert_eq!(parse_sleep("1.5"), Some(Duration::from_millis(1500)));
+        assert_eq!(parse_sleep("2m"), Some(Duration::from_secs(120)));
+        assert_eq!(parse_sleep("x"), None);
+    }
+
+    #[test]
+    fn unknown_nodes_and_commands_are_reported() {
+        let t = run_script("node9$ docker info\nnode1$ frobnicate\n", "t", ClusterConfig::default()).unwrap();
+        assert_eq!(t.failures.len(), 2);
+        assert!(t.text.contains("sh: 1: frobnicate: not found"));
+    }
+}
