@@ -50,7 +50,9 @@ pub struct Entropy {
 
 impl Entropy {
     pub fn new(seed: u64) -> Self {
-        Entropy { rng: ChaCha8Rng::seed_from_u64(seed) }
+        Entropy {
+            rng: ChaCha8Rng::seed_from_u64(seed),
+        }
     }
 
     pub fn bytes<const N: usize>(&mut self) -> [u8; N] {
@@ -117,11 +119,36 @@ pub fn parse_join_token(token: &str) -> Option<ParsedToken> {
         _ => return None,
     }
     let (digest, secret) = (split[n - 2], split[n - 1]);
-    let is_b36 = |s: &str| s.bytes().all(|c| c.is_ascii_digit() || c.is_ascii_lowercase());
+    let is_b36 = |s: &str| {
+        s.bytes()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_lowercase())
+    };
     if digest.len() != DIGEST_B36_LEN || secret.len() != SECRET_B36_LEN || !is_b36(digest) {
         return None;
     }
-    Some(ParsedToken { digest: digest.trim_start_matches('0').to_string(), secret: secret.to_string() })
+    // swarmkit parses the digest as a SHA-256: more than 256 bits is invalid.
+    digest_bytes(digest)?;
+    Some(ParsedToken {
+        digest: digest.trim_start_matches('0').to_string(),
+        secret: secret.to_string(),
+    })
+}
+
+/// A base 36 number as 32 big-endian bytes; None past 256 bits or on a bad digit.
+pub fn digest_bytes(b36: &str) -> Option<[u8; 32]> {
+    let mut bytes = [0u8; 32];
+    for c in b36.chars() {
+        let mut carry = c.to_digit(36)?;
+        for b in bytes.iter_mut().rev() {
+            let v = u32::from(*b) * 36 + carry;
+            *b = (v & 0xff) as u8;
+            carry = v >> 8;
+        }
+        if carry != 0 {
+            return None;
+        }
+    }
+    Some(bytes)
 }
 
 /// Base 36 digest of a CA, as it appears in its join tokens (without padding).
@@ -148,7 +175,10 @@ mod tests {
         for _ in 0..200 {
             let id = e.id();
             assert_eq!(id.len(), 25);
-            assert!(id.bytes().all(|c| c.is_ascii_digit() || c.is_ascii_lowercase()));
+            assert!(
+                id.bytes()
+                    .all(|c| c.is_ascii_digit() || c.is_ascii_lowercase())
+            );
         }
     }
 
@@ -165,9 +195,23 @@ mod tests {
 
     #[test]
     fn malformed_tokens_are_rejected() {
-        for t in ["", "foo", "SWMTKN-1-abc-def", "SWMTKN-3-a-b-c", "XWMTKN-1-0000-0000"] {
+        for t in [
+            "",
+            "foo",
+            "SWMTKN-1-abc-def",
+            "SWMTKN-3-a-b-c",
+            "XWMTKN-1-0000-0000",
+        ] {
             assert_eq!(parse_join_token(t), None, "{t}");
         }
+    }
+
+    #[test]
+    fn digests_past_256_bits_are_invalid() {
+        let big = format!("SWMTKN-1-{}-{}", "z".repeat(50), "0".repeat(25));
+        assert_eq!(parse_join_token(&big), None);
+        let d = sha256(b"x");
+        assert_eq!(digest_bytes(&digest_b36(&d)), Some(d));
     }
 
     #[test]

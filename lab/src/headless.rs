@@ -29,7 +29,10 @@ pub struct Session {
 
 impl Session {
     pub fn new(config: ClusterConfig) -> Self {
-        Session { cluster: Cluster::new(config), vars: BTreeMap::new() }
+        Session {
+            cluster: Cluster::new(config),
+            vars: BTreeMap::new(),
+        }
     }
 
     /// Runs one script line's command on node `idx`.
@@ -38,14 +41,26 @@ impl Session {
             return match self.expand(idx, value) {
                 Ok(words) => {
                     self.vars.insert(name.to_string(), words.join(" "));
-                    Run { stdout: String::new(), stderr: String::new(), code: 0 }
+                    Run {
+                        stdout: String::new(),
+                        stderr: String::new(),
+                        code: 0,
+                    }
                 }
-                Err(e) => Run { stdout: String::new(), stderr: format!("swarmlab: {e}\n"), code: 2 },
+                Err(e) => Run {
+                    stdout: String::new(),
+                    stderr: format!("swarmlab: {e}\n"),
+                    code: 2,
+                },
             };
         }
         match self.expand(idx, line) {
             Ok(words) => self.command(idx, &words),
-            Err(e) => Run { stdout: String::new(), stderr: format!("swarmlab: {e}\n"), code: 2 },
+            Err(e) => Run {
+                stdout: String::new(),
+                stderr: format!("swarmlab: {e}\n"),
+                code: 2,
+            },
         }
     }
 
@@ -60,28 +75,52 @@ impl Session {
     }
 
     fn command(&mut self, idx: usize, words: &[String]) -> Run {
-        let ok = |stdout: String| Run { stdout, stderr: String::new(), code: 0 };
-        let Some(name) = words.first() else { return ok(String::new()) };
+        let ok = |stdout: String| Run {
+            stdout,
+            stderr: String::new(),
+            code: 0,
+        };
+        let Some(name) = words.first() else {
+            return ok(String::new());
+        };
         let machine = &self.cluster.machines()[idx];
         match name.as_str() {
             "docker" => {
                 let out = cli::run(&words[1..], &mut self.cluster.client(idx), Env::default());
                 self.cluster.advance(out.delay);
-                Run { stdout: out.stdout, stderr: out.stderr, code: out.code }
+                Run {
+                    stdout: out.stdout,
+                    stderr: out.stderr,
+                    code: out.code,
+                }
             }
-            "hostname" if words.get(1).map(String::as_str) == Some("-i") => ok(format!("{}\n", machine.addr)),
+            "hostname" if words.get(1).map(String::as_str) == Some("-i") => {
+                ok(format!("{}\n", machine.addr))
+            }
             "hostname" => ok(format!("{}\n", machine.hostname)),
             "echo" => ok(format!("{}\n", words[1..].join(" "))),
             "true" => ok(String::new()),
-            "false" => Run { stdout: String::new(), stderr: String::new(), code: 1 },
+            "false" => Run {
+                stdout: String::new(),
+                stderr: String::new(),
+                code: 1,
+            },
             "sleep" => match words.get(1).and_then(|s| parse_sleep(s)) {
                 Some(d) => {
                     self.cluster.advance(d);
                     ok(String::new())
                 }
-                None => Run { stdout: String::new(), stderr: "sleep: invalid time interval\n".into(), code: 1 },
+                None => Run {
+                    stdout: String::new(),
+                    stderr: "sleep: invalid time interval\n".into(),
+                    code: 1,
+                },
             },
-            other => Run { stdout: String::new(), stderr: format!("sh: 1: {other}: not found\n"), code: 127 },
+            other => Run {
+                stdout: String::new(),
+                stderr: format!("sh: 1: {other}: not found\n"),
+                code: 127,
+            },
         }
     }
 
@@ -92,7 +131,10 @@ impl Session {
         for step in steps {
             let _ = writeln!(text, "{}$ {}", step.node, step.command);
             let Some(idx) = self.cluster.machine_index(&step.node) else {
-                let msg = format!("line {}: there is no node {:?} in this lab", step.line, step.node);
+                let msg = format!(
+                    "line {}: there is no node {:?} in this lab",
+                    step.line, step.node
+                );
                 let _ = writeln!(text, "swarmlab: {msg}");
                 failures.push(msg);
                 continue;
@@ -103,7 +145,11 @@ impl Session {
             text.push_str(&run.stderr);
             let failed = run.code != 0;
             if failed != step.expect_failure {
-                let what = if failed { format!("failed (exit {})", run.code) } else { "succeeded, but was expected to fail".into() };
+                let what = if failed {
+                    format!("failed (exit {})", run.code)
+                } else {
+                    "succeeded, but was expected to fail".into()
+                };
                 failures.push(format!("line {}: `{}` {what}", step.line, step.command));
             }
         }
@@ -144,7 +190,12 @@ mod tests {
 
     #[test]
     fn unknown_nodes_and_commands_are_reported() {
-        let t = run_script("node9$ docker info\nnode1$ frobnicate\n", "t", ClusterConfig::default()).unwrap();
+        let t = run_script(
+            "node9$ docker info\nnode1$ frobnicate\n",
+            "t",
+            ClusterConfig::default(),
+        )
+        .unwrap();
         assert_eq!(t.failures.len(), 2);
         assert!(t.text.contains("sh: 1: frobnicate: not found"));
     }

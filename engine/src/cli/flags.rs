@@ -52,8 +52,20 @@ pub struct Flag {
     pub usage: &'static str,
 }
 
-pub const fn flag(long: &'static str, short: Option<char>, kind: Kind, default: &'static str, usage: &'static str) -> Flag {
-    Flag { long, short, kind, default, usage }
+pub const fn flag(
+    long: &'static str,
+    short: Option<char>,
+    kind: Kind,
+    default: &'static str,
+    usage: &'static str,
+) -> Flag {
+    Flag {
+        long,
+        short,
+        kind,
+        default,
+        usage,
+    }
 }
 
 /// The flags and arguments of one invocation.
@@ -72,7 +84,10 @@ impl Parsed {
         self.values.len()
     }
     pub fn string(&self, name: &str) -> Option<&str> {
-        self.values.get(name).and_then(|v| v.last()).map(String::as_str)
+        self.values
+            .get(name)
+            .and_then(|v| v.last())
+            .map(String::as_str)
     }
     pub fn list(&self, name: &str) -> &[String] {
         self.values.get(name).map(Vec::as_slice).unwrap_or(&[])
@@ -91,7 +106,12 @@ fn flag_name(f: &Flag) -> String {
 
 /// Checks a value as pflag's typed `Set` would; the error text is pflag's/strconv's.
 fn check_value(f: &Flag, v: &str) -> Result<String, String> {
-    let invalid = |why: String| Err(format!("invalid argument {v:?} for {:?} flag: {why}", flag_name(f)));
+    let invalid = |why: String| {
+        Err(format!(
+            "invalid argument {v:?} for {:?} flag: {why}",
+            flag_name(f)
+        ))
+    };
     match f.kind {
         Kind::Bool => match v {
             "1" | "t" | "T" | "true" | "TRUE" | "True" => Ok("true".into()),
@@ -103,10 +123,16 @@ fn check_value(f: &Flag, v: &str) -> Result<String, String> {
             Err(_) => invalid(format!("strconv.ParseInt: parsing {v:?}: {}", num_err(v))),
         },
         Kind::Uint32 | Kind::Uint64 => {
-            let max = if f.kind == Kind::Uint32 { u64::from(u32::MAX) } else { u64::MAX };
+            let max = if f.kind == Kind::Uint32 {
+                u64::from(u32::MAX)
+            } else {
+                u64::MAX
+            };
             match v.parse::<u64>() {
                 Ok(n) if n <= max => Ok(n.to_string()),
-                Ok(_) => invalid(format!("strconv.ParseUint: parsing {v:?}: value out of range")),
+                Ok(_) => invalid(format!(
+                    "strconv.ParseUint: parsing {v:?}: value out of range"
+                )),
                 Err(_) => invalid(format!("strconv.ParseUint: parsing {v:?}: {}", num_err(v))),
             }
         }
@@ -117,15 +143,22 @@ fn check_value(f: &Flag, v: &str) -> Result<String, String> {
             }
             None => invalid(format!("time: invalid duration {v:?}")),
         },
-        Kind::Filter if !v.contains('=') => invalid("bad format of filter (expected name=value)".into()),
-        Kind::NodeAddr => parse_node_addr(v).map_err(|e| format!("invalid argument {v:?} for {:?} flag: {e}", flag_name(f))),
+        Kind::Filter if !v.contains('=') => {
+            invalid("bad format of filter (expected name=value)".into())
+        }
+        Kind::NodeAddr => parse_node_addr(v)
+            .map_err(|e| format!("invalid argument {v:?} for {:?} flag: {e}", flag_name(f))),
         _ => Ok(v.to_string()),
     }
 }
 
 fn num_err(v: &str) -> &'static str {
     let digits = v.strip_prefix(['-', '+']).unwrap_or(v);
-    if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) { "value out of range" } else { "invalid syntax" }
+    if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
+        "value out of range"
+    } else {
+        "invalid syntax"
+    }
 }
 
 /// docker/cli `opts.ParseTCPAddr` for a node address (default `0.0.0.0:2377`).
@@ -171,7 +204,10 @@ pub fn parse(flags: &[Flag], args: &[String], interspersed: bool) -> Result<Pars
                 p.help = true;
                 continue;
             }
-            let f = flags.iter().find(|f| f.long == name).ok_or_else(|| format!("unknown flag: --{name}"))?;
+            let f = flags
+                .iter()
+                .find(|f| f.long == name)
+                .ok_or_else(|| format!("unknown flag: --{name}"))?;
             match (inline, f.kind) {
                 (Some(v), _) => set(&mut p, f, v)?,
                 (None, Kind::Bool) => set(&mut p, f, "true")?,
@@ -191,7 +227,10 @@ pub fn parse(flags: &[Flag], args: &[String], interspersed: bool) -> Result<Pars
                     p.help = true;
                     continue;
                 }
-                let f = flags.iter().find(|f| f.short == Some(c)).ok_or_else(|| format!("unknown shorthand flag: '{c}' in {a}"))?;
+                let f = flags
+                    .iter()
+                    .find(|f| f.short == Some(c))
+                    .ok_or_else(|| format!("unknown shorthand flag: '{c}' in {a}"))?;
                 let rest: String = shorts[j..].iter().collect();
                 if f.kind == Kind::Bool {
                     if let Some(v) = rest.strip_prefix('=') {
@@ -199,7 +238,10 @@ pub fn parse(flags: &[Flag], args: &[String], interspersed: bool) -> Result<Pars
                         break;
                     }
                     set(&mut p, f, "true")?;
-                } else if let Some(v) = rest.strip_prefix('=').or((!rest.is_empty()).then_some(rest.as_str())) {
+                } else if let Some(v) = rest
+                    .strip_prefix('=')
+                    .or((!rest.is_empty()).then_some(rest.as_str()))
+                {
                     set(&mut p, f, v)?;
                     break;
                 } else if i < args.len() {
@@ -254,7 +296,12 @@ pub fn usages(flags: &[Flag], cols: usize) -> String {
     for line in lines {
         let sidx = line.find('\0').unwrap_or(line.len());
         let spacing = " ".repeat(maxlen - sidx);
-        out.push_str(&format!("{} {} {}\n", &line[..sidx], spacing, wrap(maxlen + 2, cols, &line[sidx + 1..])));
+        out.push_str(&format!(
+            "{} {} {}\n",
+            &line[..sidx],
+            spacing,
+            wrap(maxlen + 2, cols, &line[sidx + 1..])
+        ));
     }
     out
 }
@@ -262,12 +309,12 @@ pub fn usages(flags: &[Flag], cols: usize) -> String {
 /// pflag `UnquoteUsage`: a `backquoted` word names the value, else the type does.
 fn unquote_usage(f: &Flag) -> (String, String) {
     let usage = f.usage;
-    if let Some(start) = usage.find('`') {
-        if let Some(len) = usage[start + 1..].find('`') {
-            let name = &usage[start + 1..start + 1 + len];
-            let text = format!("{}{}{}", &usage[..start], name, &usage[start + 2 + len..]);
-            return (name.to_string(), text);
-        }
+    if let Some(start) = usage.find('`')
+        && let Some(len) = usage[start + 1..].find('`')
+    {
+        let name = &usage[start + 1..start + 1 + len];
+        let text = format!("{}{}{}", &usage[..start], name, &usage[start + 2 + len..]);
+        return (name.to_string(), text);
     }
     let name = match f.kind {
         Kind::Bool => "",
@@ -316,10 +363,11 @@ fn wrap_n(i: usize, slop: usize, s: &str) -> (String, &str) {
     let Some(w) = head.rfind([' ', '\t', '\n']).filter(|w| *w > 0) else {
         return (s.to_string(), "");
     };
-    if let Some(nl) = head.rfind('\n') {
-        if nl > 0 && nl < w {
-            return (s[..nl].to_string(), &s[nl + 1..]);
-        }
+    if let Some(nl) = head.rfind('\n')
+        && nl > 0
+        && nl < w
+    {
+        return (s[..nl].to_string(), &s[nl + 1..]);
     }
     (s[..w].to_string(), &s[w + 1..])
 }
@@ -338,8 +386,20 @@ mod tests {
     const FLAGS: &[Flag] = &[
         flag("quiet", Some('q'), Kind::Bool, "", "Only display IDs"),
         flag("format", None, Kind::String, "", "Pretty-print"),
-        flag("filter", Some('f'), Kind::Filter, "", "Filter output based on conditions provided"),
-        flag("task-history-limit", None, Kind::Int64, "5", "Task history retention limit"),
+        flag(
+            "filter",
+            Some('f'),
+            Kind::Filter,
+            "",
+            "Filter output based on conditions provided",
+        ),
+        flag(
+            "task-history-limit",
+            None,
+            Kind::Int64,
+            "5",
+            "Task history retention limit",
+        ),
     ];
 
     fn args(v: &[&str]) -> Vec<String> {
@@ -348,7 +408,12 @@ mod tests {
 
     #[test]
     fn parses_long_short_grouped_and_interspersed() {
-        let p = parse(FLAGS, &args(&["a", "-qf", "role=manager", "--format={{.ID}}", "b"]), true).expect("ok");
+        let p = parse(
+            FLAGS,
+            &args(&["a", "-qf", "role=manager", "--format={{.ID}}", "b"]),
+            true,
+        )
+        .expect("ok");
         assert!(p.bool("quiet"));
         assert_eq!(p.list("filter"), ["role=manager"]);
         assert_eq!(p.string("format"), Some("{{.ID}}"));
@@ -357,9 +422,18 @@ mod tests {
 
     #[test]
     fn errors_read_like_pflag() {
-        assert_eq!(parse(FLAGS, &args(&["--bogus"]), true).unwrap_err(), "unknown flag: --bogus");
-        assert_eq!(parse(FLAGS, &args(&["-x"]), true).unwrap_err(), "unknown shorthand flag: 'x' in -x");
-        assert_eq!(parse(FLAGS, &args(&["--format"]), true).unwrap_err(), "flag needs an argument: --format");
+        assert_eq!(
+            parse(FLAGS, &args(&["--bogus"]), true).unwrap_err(),
+            "unknown flag: --bogus"
+        );
+        assert_eq!(
+            parse(FLAGS, &args(&["-x"]), true).unwrap_err(),
+            "unknown shorthand flag: 'x' in -x"
+        );
+        assert_eq!(
+            parse(FLAGS, &args(&["--format"]), true).unwrap_err(),
+            "flag needs an argument: --format"
+        );
         assert_eq!(
             parse(FLAGS, &args(&["--task-history-limit", "abc"]), true).unwrap_err(),
             "invalid argument \"abc\" for \"--task-history-limit\" flag: strconv.ParseInt: parsing \"abc\": invalid syntax"
@@ -375,9 +449,27 @@ mod tests {
         // `docker node ps --help`, Docker 28.2.2
         let ps = [
             flag("no-trunc", None, Kind::Bool, "", "Do not truncate output"),
-            flag("no-resolve", None, Kind::Bool, "", "Do not map IDs to Names"),
-            flag("filter", Some('f'), Kind::Filter, "", "Filter output based on conditions provided"),
-            flag("format", None, Kind::String, "", "Pretty-print tasks using a Go template"),
+            flag(
+                "no-resolve",
+                None,
+                Kind::Bool,
+                "",
+                "Do not map IDs to Names",
+            ),
+            flag(
+                "filter",
+                Some('f'),
+                Kind::Filter,
+                "",
+                "Filter output based on conditions provided",
+            ),
+            flag(
+                "format",
+                None,
+                Kind::String,
+                "",
+                "Pretty-print tasks using a Go template",
+            ),
             flag("quiet", Some('q'), Kind::Bool, "", "Only display task IDs"),
         ];
         let expected = "  -f, --filter filter   Filter output based on conditions provided

@@ -25,16 +25,10 @@ pub struct Output {
 }
 
 /// The terminal the command runs in.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Env {
     /// Columns, when stdout is a terminal; None when piped (help then wraps at 80).
     pub width: Option<usize>,
-}
-
-impl Default for Env {
-    fn default() -> Self {
-        Env { width: None }
-    }
 }
 
 /// How a command fails: printed on stderr, with docker's exit code.
@@ -46,7 +40,10 @@ pub enum CliError {
 
 impl CliError {
     pub fn status(code: i32, message: impl Into<String>) -> Self {
-        CliError::Status { code, message: message.into() }
+        CliError::Status {
+            code,
+            message: message.into(),
+        }
     }
     pub fn msg(message: impl Into<String>) -> Self {
         Self::status(1, message)
@@ -74,7 +71,10 @@ impl Ctx<'_> {
         self.out.push('\n');
     }
     /// Calls the daemon, keeping track of how long the call would block.
-    pub fn call<T>(&mut self, f: impl FnOnce(&mut dyn Api) -> Result<T, ApiError>) -> Result<T, CliError> {
+    pub fn call<T>(
+        &mut self,
+        f: impl FnOnce(&mut dyn Api) -> Result<T, ApiError>,
+    ) -> Result<T, CliError> {
         f(&mut *self.api).map_err(|e| {
             self.delay += e.delay;
             CliError::Api(e)
@@ -97,15 +97,27 @@ pub(crate) static ROOT: Command = Command {
 fn global_flag_arity(arg: &str) -> Option<usize> {
     match arg {
         "-D" | "--debug" | "--tls" | "--tlsverify" => Some(0),
-        "-l" | "--log-level" | "-c" | "--context" | "--config" | "--tlscacert" | "--tlscert" | "--tlskey" => Some(1),
-        a if a.starts_with("--log-level=") || a.starts_with("--context=") || a.starts_with("--config=") => Some(0),
+        "-l" | "--log-level" | "-c" | "--context" | "--config" | "--tlscacert" | "--tlscert"
+        | "--tlskey" => Some(1),
+        a if a.starts_with("--log-level=")
+            || a.starts_with("--context=")
+            || a.starts_with("--config=") =>
+        {
+            Some(0)
+        }
         _ => None,
     }
 }
 
 /// Runs `docker <argv…>` against `api`.
 pub fn run(argv: &[String], api: &mut dyn Api, env: Env) -> Output {
-    let mut ctx = Ctx { api, env, out: String::new(), err: String::new(), delay: Duration::ZERO };
+    let mut ctx = Ctx {
+        api,
+        env,
+        out: String::new(),
+        err: String::new(),
+        delay: Duration::ZERO,
+    };
     let code = match dispatch(argv, &mut ctx) {
         Ok(()) => 0,
         Err(CliError::Status { code, message }) => {
@@ -119,7 +131,12 @@ pub fn run(argv: &[String], api: &mut dyn Api, env: Env) -> Output {
             1
         }
     };
-    Output { stdout: ctx.out, stderr: ctx.err, code, delay: ctx.delay }
+    Output {
+        stdout: ctx.out,
+        stderr: ctx.err,
+        code,
+        delay: ctx.delay,
+    }
 }
 
 fn dispatch(argv: &[String], ctx: &mut Ctx) -> Result<(), CliError> {
@@ -132,7 +149,10 @@ fn dispatch(argv: &[String], ctx: &mut Ctx) -> Result<(), CliError> {
                 return Ok(());
             }
             "-v" | "--version" => {
-                ctx.println(format!("Docker version {}, build e6534b4", crate::sim::ENGINE_VERSION));
+                ctx.println(format!(
+                    "Docker version {}, build e6534b4",
+                    crate::sim::ENGINE_VERSION
+                ));
                 return Ok(());
             }
             _ => {}
@@ -158,7 +178,11 @@ fn dispatch(argv: &[String], ctx: &mut Ctx) -> Result<(), CliError> {
     };
     let mut path = format!("docker {}", cmd.name);
     let mut args = &rest[1..];
-    while let Some(sub) = args.first().filter(|a| !a.starts_with('-')).and_then(|a| cmd.find(a)) {
+    while let Some(sub) = args
+        .first()
+        .filter(|a| !a.starts_with('-'))
+        .and_then(|a| cmd.find(a))
+    {
         cmd = sub;
         path = format!("{path} {}", sub.name);
         args = &args[1..];

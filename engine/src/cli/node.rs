@@ -24,13 +24,31 @@ pub const NODE: Command = Command {
     args: Args::None,
     run: None,
     subs: &[
-        Command { name: "demote", aliases: &[], usage: "NODE [NODE...]", short: "Demote one or more nodes from manager in the swarm", flags: &[], args: Args::Min(1), run: Some(demote), subs: &[] },
+        Command {
+            name: "demote",
+            aliases: &[],
+            usage: "NODE [NODE...]",
+            short: "Demote one or more nodes from manager in the swarm",
+            flags: &[],
+            args: Args::Min(1),
+            run: Some(demote),
+            subs: &[],
+        },
         Command {
             name: "inspect",
             aliases: &[],
             usage: "[OPTIONS] self|NODE [NODE...]",
             short: "Display detailed information on one or more nodes",
-            flags: &[flag("format", Some('f'), Kind::String, "", INSPECT_FORMAT_HELP), flag("pretty", None, Kind::Bool, "", "Print the information in a human friendly format")],
+            flags: &[
+                flag("format", Some('f'), Kind::String, "", INSPECT_FORMAT_HELP),
+                flag(
+                    "pretty",
+                    None,
+                    Kind::Bool,
+                    "",
+                    "Print the information in a human friendly format",
+                ),
+            ],
             args: Args::Min(1),
             run: Some(inspect),
             subs: &[],
@@ -43,13 +61,28 @@ pub const NODE: Command = Command {
             flags: &[
                 flag("quiet", Some('q'), Kind::Bool, "", "Only display IDs"),
                 flag("format", None, Kind::String, "", FORMAT_HELP),
-                flag("filter", Some('f'), Kind::Filter, "", "Filter output based on conditions provided"),
+                flag(
+                    "filter",
+                    Some('f'),
+                    Kind::Filter,
+                    "",
+                    "Filter output based on conditions provided",
+                ),
             ],
             args: Args::None,
             run: Some(list),
             subs: &[],
         },
-        Command { name: "promote", aliases: &[], usage: "NODE [NODE...]", short: "Promote one or more nodes to manager in the swarm", flags: &[], args: Args::Min(1), run: Some(promote), subs: &[] },
+        Command {
+            name: "promote",
+            aliases: &[],
+            usage: "NODE [NODE...]",
+            short: "Promote one or more nodes to manager in the swarm",
+            flags: &[],
+            args: Args::Min(1),
+            run: Some(promote),
+            subs: &[],
+        },
         Command {
             name: "ps",
             aliases: &[],
@@ -57,9 +90,27 @@ pub const NODE: Command = Command {
             short: "List tasks running on one or more nodes, defaults to current node",
             flags: &[
                 flag("no-trunc", None, Kind::Bool, "", "Do not truncate output"),
-                flag("no-resolve", None, Kind::Bool, "", "Do not map IDs to Names"),
-                flag("filter", Some('f'), Kind::Filter, "", "Filter output based on conditions provided"),
-                flag("format", None, Kind::String, "", "Pretty-print tasks using a Go template"),
+                flag(
+                    "no-resolve",
+                    None,
+                    Kind::Bool,
+                    "",
+                    "Do not map IDs to Names",
+                ),
+                flag(
+                    "filter",
+                    Some('f'),
+                    Kind::Filter,
+                    "",
+                    "Filter output based on conditions provided",
+                ),
+                flag(
+                    "format",
+                    None,
+                    Kind::String,
+                    "",
+                    "Pretty-print tasks using a Go template",
+                ),
                 flag("quiet", Some('q'), Kind::Bool, "", "Only display task IDs"),
             ],
             args: Args::Min(0),
@@ -71,7 +122,13 @@ pub const NODE: Command = Command {
             aliases: &["remove"],
             usage: "[OPTIONS] NODE [NODE...]",
             short: "Remove one or more nodes from the swarm",
-            flags: &[flag("force", Some('f'), Kind::Bool, "", "Force remove a node from the swarm")],
+            flags: &[flag(
+                "force",
+                Some('f'),
+                Kind::Bool,
+                "",
+                "Force remove a node from the swarm",
+            )],
             args: Args::Min(1),
             run: Some(remove),
             subs: &[],
@@ -82,10 +139,34 @@ pub const NODE: Command = Command {
             usage: "[OPTIONS] NODE",
             short: "Update a node",
             flags: &[
-                flag("role", None, Kind::String, "", "Role of the node (\"worker\", \"manager\")"),
-                flag("availability", None, Kind::String, "", "Availability of the node (\"active\", \"pause\", \"drain\")"),
-                flag("label-add", None, Kind::List, "", "Add or update a node label (\"key=value\")"),
-                flag("label-rm", None, Kind::List, "", "Remove a node label if exists"),
+                flag(
+                    "role",
+                    None,
+                    Kind::String,
+                    "",
+                    "Role of the node (\"worker\", \"manager\")",
+                ),
+                flag(
+                    "availability",
+                    None,
+                    Kind::String,
+                    "",
+                    "Availability of the node (\"active\", \"pause\", \"drain\")",
+                ),
+                flag(
+                    "label-add",
+                    None,
+                    Kind::List,
+                    "",
+                    "Add or update a node label (\"key=value\")",
+                ),
+                flag(
+                    "label-rm",
+                    None,
+                    Kind::List,
+                    "",
+                    "Remove a node label if exists",
+                ),
             ],
             args: Args::Exact(1),
             run: Some(update),
@@ -123,17 +204,31 @@ fn row(n: &Node, self_id: &str) -> Value {
         Some(m) => format::pretty(m.reachability.as_str()),
         None => String::new(),
     };
-    let m: BTreeMap<std::sync::Arc<str>, Value> = BTreeMap::from([
-        ("ID", Value::String(n.id.as_str().into())),
-        ("Self", Value::Bool(n.id == self_id)),
-        ("Hostname", Value::String(n.description.hostname.as_str().into())),
-        ("Status", Value::String(format::pretty(n.status.state.as_str()).into())),
-        ("Availability", Value::String(format::pretty(n.spec.availability.as_str()).into())),
-        ("ManagerStatus", Value::String(manager.into())),
-        ("EngineVersion", Value::String(n.description.engine.engine_version.as_str().into())),
-        ("TLSStatus", Value::String("Unknown".into())),
-    ]
-    .map(|(k, v)| (k.into(), v)));
+    let m: BTreeMap<std::sync::Arc<str>, Value> = BTreeMap::from(
+        [
+            ("ID", Value::String(n.id.as_str().into())),
+            ("Self", Value::Bool(n.id == self_id)),
+            (
+                "Hostname",
+                Value::String(n.description.hostname.as_str().into()),
+            ),
+            (
+                "Status",
+                Value::String(format::pretty(n.status.state.as_str()).into()),
+            ),
+            (
+                "Availability",
+                Value::String(format::pretty(n.spec.availability.as_str()).into()),
+            ),
+            ("ManagerStatus", Value::String(manager.into())),
+            (
+                "EngineVersion",
+                Value::String(n.description.engine.engine_version.as_str().into()),
+            ),
+            ("TLSStatus", Value::String("Unknown".into())),
+        ]
+        .map(|(k, v)| (k.into(), v)),
+    );
     Value::Map(m.into())
 }
 
@@ -155,12 +250,18 @@ fn list(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     let f = filters(p);
     let mut nodes = ctx.call(|api| api.node_list(&f))?;
     let quiet = p.bool("quiet");
-    let self_id = if !nodes.is_empty() && !quiet { ctx.call(|api| api.info())?.swarm.node_id } else { String::new() };
+    let self_id = if !nodes.is_empty() && !quiet {
+        ctx.call(|api| api.info())?.swarm.node_id
+    } else {
+        String::new()
+    };
     let src = match p.string("format").unwrap_or("") {
         "" | "table" if quiet => "{{.ID}}",
         "" | "table" => NODE_TABLE,
         "raw" if quiet => "node_id: {{.ID}}",
-        "raw" => "node_id: {{.ID}}\\nhostname: {{.Hostname}}\\nstatus: {{.Status}}\\navailability: {{.Availability}}\\nmanager_status: {{.ManagerStatus}}\\n",
+        "raw" => {
+            "node_id: {{.ID}}\\nhostname: {{.Hostname}}\\nstatus: {{.Status}}\\navailability: {{.Availability}}\\nmanager_status: {{.ManagerStatus}}\\n"
+        }
         other => other,
     };
     nodes.sort_by(|a, b| {
@@ -184,12 +285,20 @@ fn inspect(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
         fmt = "pretty".into();
     }
     if fmt.starts_with("pretty") && fmt != "pretty" {
-        return Err(CliError::msg("cannot supply extra formatting options to the pretty template"));
+        return Err(CliError::msg(
+            "cannot supply extra formatting options to the pretty template",
+        ));
     }
     let template = match fmt.as_str() {
         "" | "pretty" => None,
-        "json" => Some(format::parse("{{json .}}").map_err(|e| CliError::status(64, format!("template parsing error: {e}")))?),
-        t => Some(format::parse(t).map_err(|e| CliError::status(64, format!("template parsing error: {e}")))?),
+        "json" => Some(
+            format::parse("{{json .}}")
+                .map_err(|e| CliError::status(64, format!("template parsing error: {e}")))?,
+        ),
+        t => Some(
+            format::parse(t)
+                .map_err(|e| CliError::status(64, format!("template parsing error: {e}")))?,
+        ),
     };
     let mut found = Vec::new();
     let mut errs = Vec::new();
@@ -217,10 +326,18 @@ fn inspect(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
         }
     }
     if template.is_none() && fmt != "pretty" {
-        text = if found.is_empty() { "[]\n".into() } else { to_go_json_indent(&found) + "\n" };
+        text = if found.is_empty() {
+            "[]\n".into()
+        } else {
+            to_go_json_indent(&found) + "\n"
+        };
     }
     ctx.out.push_str(&text);
-    if errs.is_empty() { Ok(()) } else { Err(CliError::msg(errs.join("\n"))) }
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::msg(errs.join("\n")))
+    }
 }
 
 fn error_text(e: CliError) -> String {
@@ -237,18 +354,42 @@ fn pretty(n: &Node) -> String {
         s.push_str(&format!("Name:\t\t\t{}\n", n.spec.name));
     }
     let kv = |labels: &crate::types::Labels| -> String {
-        labels.iter().map(|(k, v)| if v.is_empty() { format!(" - {k}\n") } else { format!(" - {k}={v}\n") }).collect()
+        labels
+            .iter()
+            .map(|(k, v)| {
+                if v.is_empty() {
+                    format!(" - {k}\n")
+                } else {
+                    format!(" - {k}={v}\n")
+                }
+            })
+            .collect()
     };
     if !n.spec.labels.is_empty() {
         s.push_str(&format!("Labels:\n{}", kv(&n.spec.labels)));
     }
-    s.push_str(&format!("Hostname:              \t{}\n", n.description.hostname));
-    s.push_str(&format!("Joined at:             \t{}\n", format::pretty(&n.created_at.go_string())));
-    s.push_str(&format!("Status:\n State:\t\t\t{}\n", format::pretty(n.status.state.as_str())));
+    s.push_str(&format!(
+        "Hostname:              \t{}\n",
+        n.description.hostname
+    ));
+    s.push_str(&format!(
+        "Joined at:             \t{}\n",
+        format::pretty(&n.created_at.go_string())
+    ));
+    s.push_str(&format!(
+        "Status:\n State:\t\t\t{}\n",
+        format::pretty(n.status.state.as_str())
+    ));
     if !n.status.message.is_empty() {
-        s.push_str(&format!(" Message:              \t{}\n", format::pretty(&n.status.message)));
+        s.push_str(&format!(
+            " Message:              \t{}\n",
+            format::pretty(&n.status.message)
+        ));
     }
-    s.push_str(&format!(" Availability:         \t{}\n", format::pretty(n.spec.availability.as_str())));
+    s.push_str(&format!(
+        " Availability:         \t{}\n",
+        format::pretty(n.spec.availability.as_str())
+    ));
     if !n.status.addr.is_empty() {
         s.push_str(&format!(" Address:\t\t{}\n", n.status.addr));
     }
@@ -261,9 +402,19 @@ fn pretty(n: &Node) -> String {
         ));
     }
     let d = &n.description;
-    s.push_str(&format!("Platform:\n Operating System:\t{}\n Architecture:\t\t{}\n", d.platform.os, d.platform.architecture));
-    let mem = if d.resources.memory_bytes == 0 { String::new() } else { bytes_size(d.resources.memory_bytes as f64) };
-    s.push_str(&format!("Resources:\n CPUs:\t\t\t{}\n Memory:\t\t{mem}\n", d.resources.nano_cpus / 1_000_000_000));
+    s.push_str(&format!(
+        "Platform:\n Operating System:\t{}\n Architecture:\t\t{}\n",
+        d.platform.os, d.platform.architecture
+    ));
+    let mem = if d.resources.memory_bytes == 0 {
+        String::new()
+    } else {
+        bytes_size(d.resources.memory_bytes as f64)
+    };
+    s.push_str(&format!(
+        "Resources:\n CPUs:\t\t\t{}\n Memory:\t\t{mem}\n",
+        d.resources.nano_cpus / 1_000_000_000
+    ));
     if !d.engine.plugins.is_empty() {
         let mut by_type: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for pl in &d.engine.plugins {
@@ -333,8 +484,14 @@ fn demote(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
 }
 
 fn update(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
-    let role = p.string("role").filter(|_| p.changed("role")).map(str::to_string);
-    let avail = p.string("availability").filter(|_| p.changed("availability")).map(str::to_string);
+    let role = p
+        .string("role")
+        .filter(|_| p.changed("role"))
+        .map(str::to_string);
+    let avail = p
+        .string("availability")
+        .filter(|_| p.changed("availability"))
+        .map(str::to_string);
     let add = p.list("label-add").to_vec();
     let rm = p.list("label-rm").to_vec();
     update_nodes(
@@ -350,8 +507,8 @@ fn update(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
                 };
             }
             if let Some(a) = &avail {
-                node.spec.availability =
-                    NodeAvailability::parse(a).ok_or_else(|| ApiError::invalid(format!("invalid Availability: {a:?}")))?;
+                node.spec.availability = NodeAvailability::parse(a)
+                    .ok_or_else(|| ApiError::invalid(format!("invalid Availability: {a:?}")))?;
             }
             for kv in &add {
                 let (k, v) = kv.split_once('=').unwrap_or((kv.as_str(), ""));
@@ -359,7 +516,9 @@ fn update(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
             }
             for k in &rm {
                 if node.spec.labels.remove(k).is_none() {
-                    return Err(CliError::msg(format!("key {k} doesn't exist in node's labels")));
+                    return Err(CliError::msg(format!(
+                        "key {k} doesn't exist in node's labels"
+                    )));
                 }
             }
             Ok(true)
@@ -377,11 +536,19 @@ fn remove(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
             Err(e) => errs.push(error_text(e)),
         }
     }
-    if errs.is_empty() { Ok(()) } else { Err(CliError::msg(errs.join("\n"))) }
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::msg(errs.join("\n")))
+    }
 }
 
 fn ps(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
-    let refs = if p.args.is_empty() { vec!["self".to_string()] } else { p.args.clone() };
+    let refs = if p.args.is_empty() {
+        vec!["self".to_string()]
+    } else {
+        p.args.clone()
+    };
     let f = filters(p);
     let mut errs = Vec::new();
     for r in &refs {
@@ -389,7 +556,16 @@ fn ps(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
         match node {
             Err(e) => errs.push(error_text(e)),
             Ok(_) => {
-                if let Err(e) = f.validate(&["name", "id", "label", "service", "node", "desired-state", "_up-to-date", "runtime"]) {
+                if let Err(e) = f.validate(&[
+                    "name",
+                    "id",
+                    "label",
+                    "service",
+                    "node",
+                    "desired-state",
+                    "_up-to-date",
+                    "runtime",
+                ]) {
                     errs.push(e.to_string());
                 }
             }

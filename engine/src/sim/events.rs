@@ -39,10 +39,15 @@ impl Cluster {
     pub(super) fn handle(&mut self, event: Event) {
         match event {
             Event::HeartbeatExpired { cluster, node_id } => {
-                let Some(node) = self.swarm(&cluster).and_then(|s| s.store.nodes.get(&node_id)) else {
+                let Some(node) = self
+                    .swarm(&cluster)
+                    .and_then(|s| s.store.nodes.get(&node_id))
+                else {
                     return;
                 };
-                if self.manager_reachable(&cluster, &node_id) || node.status.state == NodeState::Down {
+                if self.manager_reachable(&cluster, &node_id)
+                    || node.status.state == NodeState::Down
+                {
                     return;
                 }
                 let status = NodeStatus {
@@ -50,7 +55,13 @@ impl Cluster {
                     message: "heartbeat failure".into(),
                     addr: node.status.addr.clone(),
                 };
-                let _ = self.commit(&cluster, vec![Change::SetNodeStatus { id: node_id, status }]);
+                let _ = self.commit(
+                    &cluster,
+                    vec![Change::SetNodeStatus {
+                        id: node_id,
+                        status,
+                    }],
+                );
             }
             Event::Election { cluster } => self.elect(&cluster),
         }
@@ -59,7 +70,9 @@ impl Cluster {
     /// Elects a leader among the reachable managers when a quorum of them is up.
     pub(crate) fn elect(&mut self, cluster: &str) {
         let pick = self.entropy.next_u64();
-        let Some(swarm) = self.swarm(cluster) else { return };
+        let Some(swarm) = self.swarm(cluster) else {
+            return;
+        };
         let reachable: Vec<String> = swarm
             .store
             .managers()

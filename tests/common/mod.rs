@@ -1,0 +1,67 @@
+//! Helpers shared by the end-to-end tests.
+#![allow(dead_code)]
+
+use swarmlab::headless;
+use swarmlab_engine::cli::{self, Env, Output};
+use swarmlab_engine::sim::{Cluster, ClusterConfig};
+
+/// Runs `docker <args>` (shell-like split on spaces, `'…'` kept together) on node `idx`.
+pub fn docker(cluster: &mut Cluster, idx: usize, args: &str) -> Output {
+    let argv = split(args);
+    cli::run(&argv, &mut cluster.client(idx), Env::default())
+}
+
+pub fn split(args: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    for c in args.chars() {
+        match c {
+            '\'' => quoted = !quoted,
+            ' ' if !quoted => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            _ => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// A cluster whose node1 has run `docker swarm init`.
+pub fn initialised(nodes: usize, seed: u64) -> Cluster {
+    let mut c = Cluster::new(ClusterConfig {
+        nodes,
+        seed,
+        ..ClusterConfig::default()
+    });
+    let out = docker(&mut c, 0, "swarm init --advertise-addr 127.10.0.11");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    c
+}
+
+/// Plays a script on a fresh cluster and returns the transcript, asserting that every
+/// step went as the script expected.
+pub fn transcript(script: &str, nodes: usize, seed: u64) -> String {
+    let t = headless::run_script(
+        script,
+        "test",
+        ClusterConfig {
+            nodes,
+            seed,
+            ..ClusterConfig::default()
+        },
+    )
+    .expect("script parses");
+    assert!(
+        t.failures.is_empty(),
+        "unexpected failures: {:#?}\n{}",
+        t.failures,
+        t.text
+    );
+    t.text
+}

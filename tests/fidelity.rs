@@ -1,0 +1,129 @@
+//! Compares swarmlab's docker command line with recordings of the real docker CLI
+//! 28.2.2 (tests/fixtures/real, recorded against a real single-node swarm): stdout,
+//! stderr and exit code must be identical. These cases need no normalisation: no IDs,
+//! tokens, hostnames or timestamps appear in them.
+
+mod common;
+
+use common::docker;
+use swarmlab_engine::sim::{Cluster, ClusterConfig};
+
+/// Where the command ran: a node outside any swarm, or the manager of a 1-node swarm.
+#[derive(Clone, Copy)]
+enum On {
+    Fresh,
+    Manager,
+}
+
+const CASES: &[(&str, On, &str)] = &[
+    ("00-leave-notinswarm", On::Fresh, "swarm leave"),
+    ("01-nodels-notinswarm", On::Fresh, "node ls"),
+    (
+        "02-jointoken-notinswarm",
+        On::Fresh,
+        "swarm join-token worker",
+    ),
+    ("04-init-again", On::Manager, "swarm init"),
+    ("09-jt-bad", On::Manager, "swarm join-token foo"),
+    ("18-leave-refuse", On::Manager, "swarm leave"),
+    ("25-node-inspect-nosuch", On::Manager, "node inspect nosuch"),
+    ("26-node-rm-nosuch", On::Manager, "node rm nosuch"),
+    ("27-node-ps", On::Manager, "node ps"),
+    (
+        "28-join-already",
+        On::Manager,
+        "swarm join --token SWMTKN-1-xyz 127.0.0.1:2377",
+    ),
+    ("29-unknown-flag", On::Manager, "node ls --bogus"),
+    ("30-unknown-cmd", On::Manager, "node bogus"),
+    (
+        "31-swarm-update",
+        On::Manager,
+        "swarm update --task-history-limit 3",
+    ),
+    ("36-help-node", On::Manager, "node --help"),
+    ("37-help-nodels", On::Manager, "node ls --help"),
+    ("38-help-swarm", On::Manager, "swarm --help"),
+    ("39-help-init", On::Manager, "swarm init --help"),
+    ("40-help-join", On::Manager, "swarm join --help"),
+    ("41-help-leave", On::Manager, "swarm leave --help"),
+    ("42-help-jt", On::Manager, "swarm join-token --help"),
+    ("43-help-promote", On::Manager, "node promote --help"),
+    ("44-help-update", On::Manager, "node update --help"),
+    ("45-help-inspect", On::Manager, "node inspect --help"),
+    ("46-help-rm", On::Manager, "node rm --help"),
+    ("47-help-ps", On::Manager, "node ps --help"),
+    ("48-help-demote", On::Manager, "node demote --help"),
+    ("49-help-swupdate", On::Manager, "swarm update --help"),
+    ("52-node-update-noargs", On::Manager, "node update"),
+    ("53-nodels-args", On::Manager, "node ls extra"),
+    ("54-jt-noargs", On::Manager, "swarm join-token"),
+    ("60-leave-force", On::Manager, "swarm leave --force"),
+    (
+        "62-join-bad",
+        On::Fresh,
+        "swarm join --token foo 127.0.0.1:2377",
+    ),
+    (
+        "63-join-noaddr",
+        On::Fresh,
+        "swarm join --token SWMTKN-1-3pu6hszjas19xyp7ghgosyx9k8atbfcr8p2is99znpy26u2lkl-1awxwuwd3z9j1z3puu7rcgdbx",
+    ),
+    ("65-bogus-top", On::Manager, "bogus"),
+    ("66-swarm-nocmd", On::Manager, "swarm"),
+    ("67-node-nocmd", On::Manager, "node"),
+    ("71-demote-last", On::Manager, "node demote node1"),
+    (
+        "80-bad-avail",
+        On::Manager,
+        "node update --availability foo node1",
+    ),
+    ("81-role", On::Manager, "node update --role worker node1"),
+    (
+        "87-label-rm-missing",
+        On::Manager,
+        "node update --label-rm nosuch node1",
+    ),
+    ("89-node-ps-bad", On::Manager, "node ps nosuch"),
+    ("90-promote-nosuch", On::Manager, "node promote nosuch"),
+    ("98-update-nochange", On::Manager, "swarm update"),
+    (
+        "99-update-bad",
+        On::Manager,
+        "swarm update --task-history-limit abc",
+    ),
+];
+
+fn fixture(name: &str, ext: &str) -> String {
+    let path = format!(
+        "{}/tests/fixtures/real/{name}.{ext}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn matches_real_docker_byte_for_byte() {
+    let mut mismatches = Vec::new();
+    for (name, on, args) in CASES {
+        let mut cluster = match on {
+            On::Fresh => Cluster::new(ClusterConfig::default()),
+            On::Manager => common::initialised(3, 1),
+        };
+        let out = docker(&mut cluster, 0, args);
+        let rc: i32 = fixture(name, "rc").trim().parse().expect("exit code");
+        let (want_out, want_err) = (fixture(name, "out"), fixture(name, "err"));
+        if out.stdout != want_out || out.stderr != want_err || out.code != rc {
+            mismatches.push(format!(
+                "{name}: docker {args}\n--- want (exit {rc})\n{want_out}{want_err}\n--- got (exit {})\n{}{}",
+                out.code, out.stdout, out.stderr
+            ));
+        }
+    }
+    println!(
+        "fidelity: {} commands compared, {} identical",
+        CASES.len(),
+        CASES.len() - mismatches.len()
+    );
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
