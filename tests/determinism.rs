@@ -55,7 +55,12 @@ fn another_seed_other_ids_same_shape() {
     assert_ne!(a, b);
     let ids = |t: &str| -> Vec<String> {
         t.split(|c: char| !c.is_ascii_alphanumeric())
-            .filter(|w| w.len() == 25 && w.chars().any(|c| c.is_ascii_digit()))
+            .filter(|w| {
+                w.len() == 25
+                    && w.chars().any(|c| c.is_ascii_digit())
+                    && w.chars()
+                        .all(|c| c.is_ascii_digit() || c.is_ascii_lowercase())
+            })
             .map(str::to_string)
             .collect()
     };

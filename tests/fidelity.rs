@@ -92,6 +92,20 @@ const CASES: &[(&str, On, &str)] = &[
         On::Manager,
         "swarm update --task-history-limit abc",
     ),
+    ("a1-unlock-active", On::Manager, "swarm unlock"),
+    ("a2-unlockkey-off", On::Manager, "swarm unlock-key"),
+    (
+        "a3-unlockkey-rotate-off",
+        On::Manager,
+        "swarm unlock-key --rotate",
+    ),
+    ("a4-ca-expiry", On::Manager, "swarm ca --cert-expiry 1h"),
+    ("a5-help-ca", On::Manager, "swarm ca --help"),
+    ("a6-help-unlockkey", On::Manager, "swarm unlock-key --help"),
+    ("a7-help-unlock", On::Manager, "swarm unlock --help"),
+    ("a8-version-help", On::Manager, "version --help"),
+    ("a9-info-help", On::Manager, "info --help"),
+    ("b1-unlock-inactive", On::Fresh, "swarm unlock"),
 ];
 
 fn fixture(name: &str, ext: &str) -> String {
@@ -126,4 +140,30 @@ fn matches_real_docker_byte_for_byte() {
         CASES.len() - mismatches.len()
     );
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
+/// The keys of a JSON document in the order they are printed, leaving out the
+/// `Type`/`Name` pairs of the engine plugin list (whose length differs by version).
+fn key_sequence(json: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut rest = json;
+    while let Some(start) = rest.find('"') {
+        let tail = &rest[start + 1..];
+        let Some(end) = tail.find('"') else { break };
+        let word = &tail[..end];
+        rest = &tail[end + 1..];
+        if rest.starts_with(':') && word != "Type" && word != "Name" {
+            keys.push(word.to_string());
+        }
+    }
+    keys
+}
+
+#[test]
+fn node_inspect_has_dockers_json_shape() {
+    let mut cluster = common::initialised(3, 1);
+    let ours = docker(&mut cluster, 0, "node inspect self").stdout;
+    let real = fixture("11-nodeinspect", "out");
+    assert_eq!(key_sequence(&ours), key_sequence(&real));
+    assert!(ours.starts_with("[\n    {\n        \"ID\": \""), "{ours}");
 }

@@ -88,6 +88,15 @@ impl Entropy {
     }
 }
 
+/// swarmkit `encryption.HumanReadableKey` of a new 32-byte key.
+pub fn unlock_key(e: &mut Entropy) -> String {
+    use base64::Engine;
+    format!(
+        "SWMKEY-1-{}",
+        base64::engine::general_purpose::STANDARD_NO_PAD.encode(e.bytes::<32>())
+    )
+}
+
 /// SHA-256 of some bytes.
 pub fn sha256(data: &[u8]) -> [u8; 32] {
     Sha256::digest(data).into()

@@ -3,6 +3,7 @@
 //! when the caller advances it, and all randomness comes from one seed.
 
 pub mod api;
+pub mod ca;
 pub mod cli;
 pub mod ids;
 pub mod manager;

@@ -14,6 +14,9 @@ pub struct ClusterObject {
     pub join_tokens: JoinTokens,
     /// Base 36 SHA-256 digest of the root CA, as join tokens carry it.
     pub ca_digest: String,
+    /// The managers' unlock key (`SWMKEY-1-…`), set while autolock is on.
+    #[serde(default)]
+    pub unlock_key: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,6 +39,7 @@ pub enum Change {
     CreateCluster(Box<ClusterObject>),
     UpdateClusterSpec(Box<SwarmSpec>),
     SetJoinTokens(JoinTokens),
+    SetUnlockKey(String),
     CreateNode(Box<Node>),
     UpdateNodeSpec {
         id: String,
@@ -78,6 +82,11 @@ pub fn apply(store: &mut Store, op: &StoreOp) -> Result<(), ApplyError> {
         Change::SetJoinTokens(tokens) => {
             let c = cluster_mut(store)?;
             c.join_tokens = tokens.clone();
+            touch_cluster(c, index, at);
+        }
+        Change::SetUnlockKey(key) => {
+            let c = cluster_mut(store)?;
+            c.unlock_key = key.clone();
             touch_cluster(c, index, at);
         }
         Change::CreateNode(node) => {

@@ -51,6 +51,8 @@ pub trait Api {
     fn swarm_leave(&mut self, force: bool) -> ApiResult<()>;
     fn swarm_inspect(&mut self) -> ApiResult<Swarm>;
     fn swarm_update(&mut self, version: u64, spec: SwarmSpec, flags: UpdateFlags) -> ApiResult<()>;
+    /// `GET /swarm/unlockkey`: empty while autolock is off.
+    fn swarm_unlock_key(&mut self) -> ApiResult<String>;
 
     fn node_list(&mut self, filters: &Filters) -> ApiResult<Vec<Node>>;
     /// By full ID, then hostname, then ID prefix, as the daemon resolves it.

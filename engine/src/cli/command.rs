@@ -4,6 +4,9 @@
 use super::flags::{self, Flag, Parsed};
 use super::{CliError, Ctx};
 
+/// docker/cli `Annotations["aliases"]`.
+const ANNOTATED_ALIASES: &[(&str, &str)] = &[("docker info", "docker system info, docker info")];
+
 pub type Handler = fn(&mut Ctx, &Parsed) -> Result<(), CliError>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,7 +107,14 @@ impl Resolved<'_> {
             s.push_str(&format!("  {}{opts} COMMAND", self.path));
         }
         s.push_str(&format!("\n\n{}", cmd.short));
-        if !cmd.aliases.is_empty() {
+        // Commands whose alias line docker/cli sets by annotation.
+        if let Some(line) = ANNOTATED_ALIASES
+            .iter()
+            .find(|(p, _)| *p == self.path)
+            .map(|(_, l)| l)
+        {
+            s.push_str(&format!("\n\nAliases:\n  {line}"));
+        } else if !cmd.aliases.is_empty() {
             let parent = self.path.rsplit_once(' ').map(|(p, _)| p).unwrap_or("");
             let mut aliases = self.path.clone();
             for a in cmd.aliases {

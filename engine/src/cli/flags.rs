@@ -21,6 +21,8 @@ pub enum Kind {
     NodeAddr,
     IpNetSlice,
     ExternalCa,
+    /// `swarm.PEMFile`.
+    PemFile,
 }
 
 impl Kind {
@@ -38,6 +40,7 @@ impl Kind {
             Kind::NodeAddr => "node-addr",
             Kind::IpNetSlice => "ipNetSlice",
             Kind::ExternalCa => "external-ca",
+            Kind::PemFile => "pem-file",
         }
     }
 }

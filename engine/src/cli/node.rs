@@ -6,7 +6,7 @@ use super::format::{self, Format, natural_less};
 use super::{CliError, Ctx};
 use crate::api::{ApiError, Filters};
 use crate::time::bytes_size;
-use crate::types::{Node, NodeAvailability, NodeRole, to_go_json_indent};
+use crate::types::{Node, NodeAvailability, NodeRole, TlsInfo, to_go_json_indent};
 use gotmpl::Value;
 use std::collections::BTreeMap;
 
@@ -198,7 +198,21 @@ fn reference(ctx: &mut Ctx, r: &str) -> Result<String, CliError> {
     Ok(info.swarm.node_id)
 }
 
-fn row(n: &Node, self_id: &str) -> Value {
+/// docker/cli `nodeContext.TLSStatus`.
+fn tls_status(n: &Node, cluster: Option<&TlsInfo>) -> &'static str {
+    match cluster {
+        Some(c) if *c != TlsInfo::default() && n.description.tls_info != TlsInfo::default() => {
+            if n.description.tls_info == *c {
+                "Ready"
+            } else {
+                "Needs Rotation"
+            }
+        }
+        _ => "Unknown",
+    }
+}
+
+fn row(n: &Node, self_id: &str, cluster_tls: Option<&TlsInfo>) -> Value {
     let manager = match &n.manager_status {
         Some(m) if m.leader => "Leader".to_string(),
         Some(m) => format::pretty(m.reachability.as_str()),
@@ -225,7 +239,10 @@ fn row(n: &Node, self_id: &str) -> Value {
                 "EngineVersion",
                 Value::String(n.description.engine.engine_version.as_str().into()),
             ),
-            ("TLSStatus", Value::String("Unknown".into())),
+            (
+                "TLSStatus",
+                Value::String(tls_status(n, cluster_tls).into()),
+            ),
         ]
         .map(|(k, v)| (k.into(), v)),
     );
@@ -250,11 +267,19 @@ fn list(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     let f = filters(p);
     let mut nodes = ctx.call(|api| api.node_list(&f))?;
     let quiet = p.bool("quiet");
-    let self_id = if !nodes.is_empty() && !quiet {
-        ctx.call(|api| api.info())?.swarm.node_id
+    let info = if !nodes.is_empty() && !quiet {
+        Some(ctx.call(|api| api.info())?)
     } else {
-        String::new()
+        None
     };
+    let self_id = info
+        .as_ref()
+        .map(|i| i.swarm.node_id.clone())
+        .unwrap_or_default();
+    let cluster_tls = info
+        .as_ref()
+        .and_then(|i| i.swarm.cluster.as_ref())
+        .map(|c| &c.tls_info);
     let src = match p.string("format").unwrap_or("") {
         "" | "table" if quiet => "{{.ID}}",
         "" | "table" => NODE_TABLE,
@@ -273,7 +298,10 @@ fn list(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
             std::cmp::Ordering::Equal
         }
     });
-    let rows: Vec<Value> = nodes.iter().map(|n| row(n, &self_id)).collect();
+    let rows: Vec<Value> = nodes
+        .iter()
+        .map(|n| row(n, &self_id, cluster_tls))
+        .collect();
     let text = format::write(&Format::new(src), &node_header(), &rows).map_err(CliError::msg)?;
     ctx.out.push_str(&text);
     Ok(())
@@ -428,6 +456,13 @@ fn pretty(n: &Node) -> String {
     s.push_str(&format!("Engine Version:\t\t{}\n", d.engine.engine_version));
     if !d.engine.labels.is_empty() {
         s.push_str(&format!("Engine Labels:\n{}", kv(&d.engine.labels)));
+    }
+    let tls = &d.tls_info;
+    if *tls != TlsInfo::default() {
+        s.push_str(&format!(
+            "TLS Info:\n TrustRoot:\n{}\n Issuer Subject:\t{}\n Issuer Public Key:\t{}\n",
+            tls.trust_root, tls.cert_issuer_subject, tls.cert_issuer_public_key
+        ));
     }
     s
 }

@@ -4,7 +4,9 @@ use super::command::{Args, Command};
 use super::flags::{Flag, Kind, Parsed, flag};
 use super::{CliError, Ctx};
 use crate::time::parse_go_duration;
-use crate::types::{InitRequest, JoinRequest, NodeAvailability, SpecPatch, UpdateFlags};
+use crate::types::{
+    InitRequest, JoinRequest, LocalNodeState, NodeAvailability, SpecPatch, UpdateFlags,
+};
 
 const LISTEN_ADDR: Flag = flag(
     "listen-addr",
@@ -159,16 +161,16 @@ pub const SWARM: Command = Command {
                 flag(
                     "ca-cert",
                     None,
-                    Kind::String,
+                    Kind::PemFile,
                     "",
-                    "Path to the PEM-formatted root CA certificate to use for the new cluster `pem-file`",
+                    "Path to the PEM-formatted root CA certificate to use for the new cluster",
                 ),
                 flag(
                     "ca-key",
                     None,
-                    Kind::String,
+                    Kind::PemFile,
                     "",
-                    "Path to the PEM-formatted root CA key to use for the new cluster `pem-file`",
+                    "Path to the PEM-formatted root CA key to use for the new cluster",
                 ),
                 CERT_EXPIRY,
                 flag(
@@ -195,7 +197,7 @@ pub const SWARM: Command = Command {
                 ),
             ],
             args: Args::None,
-            run: Some(not_simulated),
+            run: Some(ca),
             subs: &[],
         },
         Command {
@@ -266,7 +268,7 @@ pub const SWARM: Command = Command {
             short: "Unlock swarm",
             flags: &[],
             args: Args::None,
-            run: Some(not_simulated),
+            run: Some(unlock),
             subs: &[],
         },
         Command {
@@ -279,7 +281,7 @@ pub const SWARM: Command = Command {
                 flag("rotate", None, Kind::Bool, "", "Rotate unlock key"),
             ],
             args: Args::None,
-            run: Some(not_simulated),
+            run: Some(unlock_key),
             subs: &[],
         },
         Command {
@@ -295,10 +297,27 @@ pub const SWARM: Command = Command {
     ],
 };
 
-fn not_simulated(_: &mut Ctx, _: &Parsed) -> Result<(), CliError> {
-    Err(CliError::msg(
-        "swarmlab: the swarm CA and autolock are not simulated in this lab.",
-    ))
+/// docker/cli `runCA`: shows the root CA; rotating it is not simulated.
+fn ca(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
+    let sw = ctx.call(|api| api.swarm_inspect())?;
+    if p.bool("rotate") {
+        return Err(CliError::msg(
+            "swarmlab: rotating the swarm's root CA is not simulated in this lab.",
+        ));
+    }
+    for f in ["ca-cert", "ca-key", "cert-expiry", "external-ca"] {
+        if p.changed(f) {
+            return Err(CliError::msg(format!(
+                "`--{f}` flag requires the `--rotate` flag to update the CA"
+            )));
+        }
+    }
+    let root = sw.cluster.tls_info.trust_root.trim();
+    if root.is_empty() {
+        return Err(CliError::msg("No CA information available"));
+    }
+    ctx.println(root);
+    Ok(())
 }
 
 fn availability(p: &Parsed) -> Result<Option<NodeAvailability>, CliError> {
@@ -365,6 +384,72 @@ fn init(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     ));
     print_join_command(ctx, &node_id, true, false)?;
     ctx.println("To add a manager to this swarm, run 'docker swarm join-token manager' and follow the instructions.");
+    if p.bool("autolock") {
+        let key = ctx
+            .call(|api| api.swarm_unlock_key())
+            .map_err(|e| wrap("could not fetch unlock key", e))?;
+        print_unlock_command(ctx, &key);
+    }
+    Ok(())
+}
+
+fn wrap(context: &str, e: CliError) -> CliError {
+    match e {
+        CliError::Api(a) => CliError::msg(format!("{context}: {a}")),
+        other => other,
+    }
+}
+
+fn print_unlock_command(ctx: &mut Ctx, key: &str) {
+    if !key.is_empty() {
+        ctx.out.push_str(&format!(
+            "To unlock a swarm manager after it restarts, run the `docker swarm unlock`\ncommand and provide the following key:\n\n    {key}\n\nRemember to store this key in a password manager, since without it you\nwill not be able to restart the manager.\n"
+        ));
+    }
+}
+
+/// docker/cli `runUnlock`: only a locked manager asks for its key, and managers lock
+/// only when they restart with autolock on.
+fn unlock(ctx: &mut Ctx, _: &Parsed) -> Result<(), CliError> {
+    let info = ctx.call(|api| api.info())?;
+    match info.swarm.local_node_state {
+        LocalNodeState::Inactive => Err(CliError::msg("Error: This node is not part of a swarm")),
+        LocalNodeState::Locked => Err(CliError::msg(
+            "swarmlab: locked managers are not simulated in this lab yet.",
+        )),
+        _ => Err(CliError::msg("Error: swarm is not locked")),
+    }
+}
+
+fn unlock_key(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
+    let quiet = p.bool("quiet");
+    if p.bool("rotate") {
+        let sw = ctx.call(|api| api.swarm_inspect())?;
+        if !sw.cluster.spec.encryption_config.auto_lock_managers {
+            return Err(CliError::msg(
+                "cannot rotate because autolock is not turned on",
+            ));
+        }
+        let flags = UpdateFlags {
+            rotate_manager_unlock_key: true,
+            ..UpdateFlags::default()
+        };
+        ctx.call(|api| api.swarm_update(sw.cluster.version.index, sw.cluster.spec, flags))?;
+        if !quiet {
+            ctx.println("Successfully rotated manager unlock key.");
+        }
+    }
+    let key = ctx
+        .call(|api| api.swarm_unlock_key())
+        .map_err(|e| wrap("could not fetch unlock key", e))?;
+    if key.is_empty() {
+        return Err(CliError::msg("no unlock key is set"));
+    }
+    if quiet {
+        ctx.println(&key);
+    } else {
+        print_unlock_command(ctx, &key);
+    }
     Ok(())
 }
 
@@ -467,14 +552,17 @@ fn update(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
         return Ok(());
     }
     let mut sw = ctx.call(|api| api.swarm_inspect())?;
+    let was_locked = sw.cluster.spec.encryption_config.auto_lock_managers;
     spec_patch(p).apply_to(&mut sw.cluster.spec);
-    ctx.call(|api| {
-        api.swarm_update(
-            sw.cluster.version.index,
-            sw.cluster.spec,
-            UpdateFlags::default(),
-        )
-    })?;
+    let now_locked = sw.cluster.spec.encryption_config.auto_lock_managers;
+    let (version, spec) = (sw.cluster.version.index, sw.cluster.spec);
+    ctx.call(|api| api.swarm_update(version, spec, UpdateFlags::default()))?;
     ctx.println("Swarm updated.");
+    if now_locked && !was_locked {
+        let key = ctx
+            .call(|api| api.swarm_unlock_key())
+            .map_err(|e| wrap("could not fetch unlock key", e))?;
+        print_unlock_command(ctx, &key);
+    }
     Ok(())
 }

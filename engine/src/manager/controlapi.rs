@@ -196,12 +196,15 @@ pub fn remove_node(store: &Store, id: &str, force: bool) -> ApiResult<Vec<Change
     Ok(vec![Change::RemoveNode { id: id.to_string() }])
 }
 
-/// swarmkit `UpdateCluster`; `fresh` holds newly drawn tokens for any rotation asked for.
+/// swarmkit `UpdateCluster`. `fresh` holds newly drawn tokens for any rotation asked
+/// for, `fresh_key` a newly drawn unlock key, used when autolock turns on or the key
+/// is rotated.
 pub fn update_cluster(
     store: &Store,
     version: u64,
     spec: SwarmSpec,
     fresh: JoinTokens,
+    fresh_key: Option<String>,
 ) -> ApiResult<Vec<Change>> {
     let cluster = store
         .cluster
@@ -221,6 +224,14 @@ pub fn update_cluster(
         ));
     }
     let mut changes = Vec::new();
+    let unlock_key = match (spec.encryption_config.auto_lock_managers, fresh_key) {
+        (false, _) => String::new(),
+        (true, Some(k)) => k,
+        (true, None) => cluster.unlock_key.clone(),
+    };
+    if unlock_key != cluster.unlock_key {
+        changes.push(Change::SetUnlockKey(unlock_key));
+    }
     if spec != cluster.info.spec {
         changes.push(Change::UpdateClusterSpec(Box::new(spec)));
     }

@@ -4,7 +4,8 @@
 use super::machine::ResolveError;
 use super::{Cluster, ENGINE_VERSION, Event, Membership, split_host_port};
 use crate::api::*;
-use crate::ids::{self, sha256};
+use crate::ca::RootCa;
+use crate::ids;
 use crate::manager::controlapi;
 use crate::store::{Change, ClusterObject, Store};
 use crate::types::*;
@@ -83,7 +84,7 @@ impl<'a> NodeClient<'a> {
             .unwrap_or_default()
     }
 
-    fn description(&self) -> NodeDescription {
+    fn description(&self, tls_info: TlsInfo) -> NodeDescription {
         let m = self.machine();
         NodeDescription {
             hostname: m.hostname.clone(),
@@ -100,7 +101,7 @@ impl<'a> NodeClient<'a> {
                 labels: Labels::new(),
                 plugins: engine_plugins(),
             },
-            tls_info: TlsInfo::default(),
+            tls_info,
         }
     }
 
@@ -166,7 +167,9 @@ impl<'a> NodeClient<'a> {
         data_path_port: u32,
     ) -> (String, ClusterObject) {
         let cluster_id = self.sim.entropy.id();
-        let ca_digest = sha256(&self.sim.entropy.bytes::<32>());
+        let now = self.sim.now();
+        let ca = RootCa::generate(&mut self.sim.entropy, now);
+        let ca_digest = ca.digest;
         let mut spec = SwarmSpec::default();
         req.spec.apply_to(&mut spec);
         if req.auto_lock_managers {
@@ -177,6 +180,7 @@ impl<'a> NodeClient<'a> {
         } else {
             req.default_addr_pool.clone()
         };
+        let autolock = spec.encryption_config.auto_lock_managers;
         let info = ClusterInfo {
             id: cluster_id.clone(),
             spec,
@@ -187,18 +191,26 @@ impl<'a> NodeClient<'a> {
                 req.subnet_size
             },
             data_path_port,
+            tls_info: ca.tls_info(),
             ..ClusterInfo::default()
         };
         let join_tokens = JoinTokens {
             worker: self.sim.entropy.join_token(&ca_digest),
             manager: self.sim.entropy.join_token(&ca_digest),
         };
+        let unlock_key = if autolock {
+            ids::unlock_key(&mut self.sim.entropy)
+        } else {
+            String::new()
+        };
+        let ca_digest = ids::digest_b36(&ca_digest);
         (
             cluster_id,
             ClusterObject {
                 info,
                 join_tokens,
-                ca_digest: ids::digest_b36(&ca_digest),
+                ca_digest,
+                unlock_key,
             },
         )
     }
@@ -324,6 +336,7 @@ impl Api for NodeClient<'_> {
             }
         };
         let (cluster_id, object) = self.new_cluster_object(&req, data_path_port);
+        let tls_info = object.info.tls_info.clone();
         let node_id = self.sim.entropy.id();
         let node = Node {
             id: node_id.clone(),
@@ -332,7 +345,7 @@ impl Api for NodeClient<'_> {
                 availability: req.availability.unwrap_or_default(),
                 ..NodeSpec::default()
             },
-            description: self.description(),
+            description: self.description(tls_info),
             status: NodeStatus {
                 state: NodeState::Ready,
                 message: String::new(),
@@ -431,6 +444,7 @@ impl Api for NodeClient<'_> {
             }
             None => format!("{listen_ip}:{listen_port}"),
         };
+        let tls_info = object.info.tls_info.clone();
         let node_id = self.sim.entropy.id();
         let node = Node {
             id: node_id.clone(),
@@ -439,7 +453,7 @@ impl Api for NodeClient<'_> {
                 availability: req.availability.unwrap_or_default(),
                 ..NodeSpec::default()
             },
-            description: self.description(),
+            description: self.description(tls_info),
             status: NodeStatus {
                 state: NodeState::Ready,
                 message: String::new(),
@@ -538,8 +552,27 @@ impl Api for NodeClient<'_> {
         if flags.rotate_manager_token {
             fresh.manager = self.sim.entropy.join_token(&digest);
         }
-        let changes = controlapi::update_cluster(self.store(&ctx.cluster)?, version, spec, fresh)?;
+        let store = self.store(&ctx.cluster)?;
+        let autolock_on = store
+            .cluster
+            .as_ref()
+            .is_some_and(|c| !c.unlock_key.is_empty());
+        let wants_key = spec.encryption_config.auto_lock_managers
+            && (!autolock_on || flags.rotate_manager_unlock_key);
+        let fresh_key = wants_key.then(|| ids::unlock_key(&mut self.sim.entropy));
+        let changes =
+            controlapi::update_cluster(self.store(&ctx.cluster)?, version, spec, fresh, fresh_key)?;
         self.commit(&ctx.cluster, changes)
+    }
+
+    fn swarm_unlock_key(&mut self) -> ApiResult<String> {
+        let ctx = self.manager()?;
+        Ok(self
+            .store(&ctx.cluster)?
+            .cluster
+            .as_ref()
+            .map(|c| c.unlock_key.clone())
+            .unwrap_or_default())
     }
 
     fn node_list(&mut self, filters: &Filters) -> ApiResult<Vec<Node>> {
@@ -635,7 +668,7 @@ mod tests {
 
     #[test]
     fn digest_round_trips_between_bases() {
-        let d = sha256(b"x");
+        let d = ids::sha256(b"x");
         assert_eq!(b36_to_hex(&ids::digest_b36(&d)), ids::hex(&d));
     }
 }
