@@ -23,11 +23,7 @@ node3$ docker node inspect self
 ";
 
 fn config(seed: u64) -> ClusterConfig {
-    ClusterConfig {
-        nodes: 4,
-        seed,
-        ..ClusterConfig::default()
-    }
+    ClusterConfig { nodes: 4, seed, ..ClusterConfig::default() }
 }
 
 fn play(seed: u64) -> (String, String) {
@@ -58,44 +54,24 @@ fn another_seed_other_ids_same_shape() {
             .filter(|w| {
                 w.len() == 25
                     && w.chars().any(|c| c.is_ascii_digit())
-                    && w.chars()
-                        .all(|c| c.is_ascii_digit() || c.is_ascii_lowercase())
+                    && w.chars().all(|c| c.is_ascii_digit() || c.is_ascii_lowercase())
             })
             .map(str::to_string)
             .collect()
     };
     let (ia, ib) = (ids(&a), ids(&b));
     assert_eq!(ia.len(), ib.len(), "same number of IDs printed");
-    assert!(
-        ia.iter().all(|id| !ib.contains(id)),
-        "no ID shared between seeds"
-    );
+    assert!(ia.iter().all(|id| !ib.contains(id)), "no ID shared between seeds");
     // Which manager wins the election after the leader leaves depends on the seed.
-    let leader = |t: &str| {
-        t.lines()
-            .find(|l| l.contains(" Leader "))
-            .map(|l| l.split_whitespace().nth(1).map(str::to_string))
-    };
-    assert!(
-        leader(&a).is_some() && leader(&b).is_some(),
-        "a leader is elected with either seed"
-    );
+    let leader =
+        |t: &str| t.lines().find(|l| l.contains(" Leader ")).map(|l| l.split_whitespace().nth(1).map(str::to_string));
+    assert!(leader(&a).is_some() && leader(&b).is_some(), "a leader is elected with either seed");
 }
 
 #[test]
 fn the_bundled_example_runs_clean_and_stable() {
-    let a = run_script(
-        swarmlab::EXAMPLE_SCRIPT,
-        "example",
-        ClusterConfig::default(),
-    )
-    .expect("parses");
-    let b = run_script(
-        swarmlab::EXAMPLE_SCRIPT,
-        "example",
-        ClusterConfig::default(),
-    )
-    .expect("parses");
+    let a = run_script(swarmlab::EXAMPLE_SCRIPT, "example", ClusterConfig::default()).expect("parses");
+    let b = run_script(swarmlab::EXAMPLE_SCRIPT, "example", ClusterConfig::default()).expect("parses");
     assert!(a.failures.is_empty(), "{:?}", a.failures);
     assert_eq!(a.text, b.text);
 }

@@ -18,29 +18,17 @@ enum On {
 const CASES: &[(&str, On, &str)] = &[
     ("00-leave-notinswarm", On::Fresh, "swarm leave"),
     ("01-nodels-notinswarm", On::Fresh, "node ls"),
-    (
-        "02-jointoken-notinswarm",
-        On::Fresh,
-        "swarm join-token worker",
-    ),
+    ("02-jointoken-notinswarm", On::Fresh, "swarm join-token worker"),
     ("04-init-again", On::Manager, "swarm init"),
     ("09-jt-bad", On::Manager, "swarm join-token foo"),
     ("18-leave-refuse", On::Manager, "swarm leave"),
     ("25-node-inspect-nosuch", On::Manager, "node inspect nosuch"),
     ("26-node-rm-nosuch", On::Manager, "node rm nosuch"),
     ("27-node-ps", On::Manager, "node ps"),
-    (
-        "28-join-already",
-        On::Manager,
-        "swarm join --token SWMTKN-1-xyz 127.0.0.1:2377",
-    ),
+    ("28-join-already", On::Manager, "swarm join --token SWMTKN-1-xyz 127.0.0.1:2377"),
     ("29-unknown-flag", On::Manager, "node ls --bogus"),
     ("30-unknown-cmd", On::Manager, "node bogus"),
-    (
-        "31-swarm-update",
-        On::Manager,
-        "swarm update --task-history-limit 3",
-    ),
+    ("31-swarm-update", On::Manager, "swarm update --task-history-limit 3"),
     ("36-help-node", On::Manager, "node --help"),
     ("37-help-nodels", On::Manager, "node ls --help"),
     ("38-help-swarm", On::Manager, "swarm --help"),
@@ -59,11 +47,7 @@ const CASES: &[(&str, On, &str)] = &[
     ("53-nodels-args", On::Manager, "node ls extra"),
     ("54-jt-noargs", On::Manager, "swarm join-token"),
     ("60-leave-force", On::Manager, "swarm leave --force"),
-    (
-        "62-join-bad",
-        On::Fresh,
-        "swarm join --token foo 127.0.0.1:2377",
-    ),
+    ("62-join-bad", On::Fresh, "swarm join --token foo 127.0.0.1:2377"),
     (
         "63-join-noaddr",
         On::Fresh,
@@ -73,32 +57,16 @@ const CASES: &[(&str, On, &str)] = &[
     ("66-swarm-nocmd", On::Manager, "swarm"),
     ("67-node-nocmd", On::Manager, "node"),
     ("71-demote-last", On::Manager, "node demote node1"),
-    (
-        "80-bad-avail",
-        On::Manager,
-        "node update --availability foo node1",
-    ),
+    ("80-bad-avail", On::Manager, "node update --availability foo node1"),
     ("81-role", On::Manager, "node update --role worker node1"),
-    (
-        "87-label-rm-missing",
-        On::Manager,
-        "node update --label-rm nosuch node1",
-    ),
+    ("87-label-rm-missing", On::Manager, "node update --label-rm nosuch node1"),
     ("89-node-ps-bad", On::Manager, "node ps nosuch"),
     ("90-promote-nosuch", On::Manager, "node promote nosuch"),
     ("98-update-nochange", On::Manager, "swarm update"),
-    (
-        "99-update-bad",
-        On::Manager,
-        "swarm update --task-history-limit abc",
-    ),
+    ("99-update-bad", On::Manager, "swarm update --task-history-limit abc"),
     ("a1-unlock-active", On::Manager, "swarm unlock"),
     ("a2-unlockkey-off", On::Manager, "swarm unlock-key"),
-    (
-        "a3-unlockkey-rotate-off",
-        On::Manager,
-        "swarm unlock-key --rotate",
-    ),
+    ("a3-unlockkey-rotate-off", On::Manager, "swarm unlock-key --rotate"),
     ("a4-ca-expiry", On::Manager, "swarm ca --cert-expiry 1h"),
     ("a5-help-ca", On::Manager, "swarm ca --help"),
     ("a6-help-unlockkey", On::Manager, "swarm unlock-key --help"),
@@ -109,10 +77,7 @@ const CASES: &[(&str, On, &str)] = &[
 ];
 
 fn fixture(name: &str, ext: &str) -> String {
-    let path = format!(
-        "{}/tests/fixtures/real/{name}.{ext}",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/tests/fixtures/real/{name}.{ext}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -134,11 +99,7 @@ fn matches_real_docker_byte_for_byte() {
             ));
         }
     }
-    println!(
-        "fidelity: {} commands compared, {} identical",
-        CASES.len(),
-        CASES.len() - mismatches.len()
-    );
+    println!("fidelity: {} commands compared, {} identical", CASES.len(), CASES.len() - mismatches.len());
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
 

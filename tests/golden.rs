@@ -97,64 +97,29 @@ node3$ docker info --format '{{{{.Swarm.Managers}}}} managers, {{{{.Swarm.Nodes}
 #[test]
 fn bad_tokens_and_unreachable_managers() {
     let mut c = common::initialised(3, 1);
-    let token = docker(&mut c, 0, "swarm join-token -q worker")
-        .stdout
-        .trim()
-        .to_string();
+    let token = docker(&mut c, 0, "swarm join-token -q worker").stdout.trim().to_string();
     let mut log = String::new();
     // Right CA, wrong secret.
     let mut wrong_secret = token.clone();
     wrong_secret.replace_range(token.len() - 3.., "abc");
     // A CA digest that is not this swarm's.
-    let wrong_ca = format!(
-        "SWMTKN-1-{}1-{}",
-        "0".repeat(49),
-        &token[token.len() - 25..]
-    );
+    let wrong_ca = format!("SWMTKN-1-{}1-{}", "0".repeat(49), &token[token.len() - 25..]);
     for (label, args) in [
-        (
-            "malformed",
-            "swarm join --token SWMTKN-1-nope 127.10.0.11:2377".to_string(),
-        ),
+        ("malformed", "swarm join --token SWMTKN-1-nope 127.10.0.11:2377".to_string()),
         (
             "digest past 256 bits",
-            format!(
-                "swarm join --token SWMTKN-1-{}-{} 127.10.0.11:2377",
-                "z".repeat(50),
-                "0".repeat(25)
-            ),
+            format!("swarm join --token SWMTKN-1-{}-{} 127.10.0.11:2377", "z".repeat(50), "0".repeat(25)),
         ),
-        (
-            "wrong secret",
-            format!("swarm join --token {wrong_secret} 127.10.0.11:2377"),
-        ),
-        (
-            "wrong CA",
-            format!("swarm join --token {wrong_ca} 127.10.0.11:2377"),
-        ),
-        (
-            "no manager there",
-            format!("swarm join --token {token} 127.10.0.13:2377"),
-        ),
-        (
-            "pending",
-            format!("swarm join --token {token} 127.10.0.11:2377"),
-        ),
-        (
-            "pending info",
-            "info --format {{.Swarm.LocalNodeState}}".to_string(),
-        ),
+        ("wrong secret", format!("swarm join --token {wrong_secret} 127.10.0.11:2377")),
+        ("wrong CA", format!("swarm join --token {wrong_ca} 127.10.0.11:2377")),
+        ("no manager there", format!("swarm join --token {token} 127.10.0.13:2377")),
+        ("pending", format!("swarm join --token {token} 127.10.0.11:2377")),
+        ("pending info", "info --format {{.Swarm.LocalNodeState}}".to_string()),
         ("leave pending", "swarm leave".to_string()),
-        (
-            "join at last",
-            format!("swarm join --token {token} 127.10.0.11"),
-        ),
+        ("join at last", format!("swarm join --token {token} 127.10.0.11")),
     ] {
         let out = docker(&mut c, 1, &args);
-        log.push_str(&format!(
-            "# {label} (exit {}, waited {:?})\n{}{}",
-            out.code, out.delay, out.stdout, out.stderr
-        ));
+        log.push_str(&format!("# {label} (exit {}, waited {:?})\n{}{}", out.code, out.delay, out.stdout, out.stderr));
     }
     insta::assert_snapshot!(log);
 }

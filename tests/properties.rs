@@ -61,11 +61,7 @@ fn apply(c: &mut Cluster, actor: usize, op: &Op, ledger: &mut Ledger) {
             let token = docker(c, *via, &format!("swarm join-token -q {role}"));
             if token.code == 0 {
                 let addr = &c.machines()[*via].addr;
-                let out = docker(
-                    c,
-                    actor,
-                    &format!("swarm join --token {} {addr}:2377", token.stdout.trim()),
-                );
+                let out = docker(c, actor, &format!("swarm join --token {} {addr}:2377", token.stdout.trim()));
                 if out.code == 0 {
                     ledger.created += 1;
                 }
@@ -73,15 +69,7 @@ fn apply(c: &mut Cluster, actor: usize, op: &Op, ledger: &mut Ledger) {
             }
         }
         Op::Leave { force } => {
-            docker(
-                c,
-                actor,
-                if *force {
-                    "swarm leave --force"
-                } else {
-                    "swarm leave"
-                },
-            );
+            docker(c, actor, if *force { "swarm leave --force" } else { "swarm leave" });
         }
         Op::Promote(t) => {
             docker(c, actor, &format!("node promote {}", host(*t)));
@@ -90,18 +78,10 @@ fn apply(c: &mut Cluster, actor: usize, op: &Op, ledger: &mut Ledger) {
             docker(c, actor, &format!("node demote {}", host(*t)));
         }
         Op::Availability(t, a) => {
-            docker(
-                c,
-                actor,
-                &format!("node update --availability {a} {}", host(*t)),
-            );
+            docker(c, actor, &format!("node update --availability {a} {}", host(*t)));
         }
         Op::Label(t) => {
-            docker(
-                c,
-                actor,
-                &format!("node update --label-add zone=z{t} {}", host(*t)),
-            );
+            docker(c, actor, &format!("node update --label-add zone=z{t} {}", host(*t)));
         }
         Op::Remove { target, force } => {
             // By ID, so that a duplicate hostname (a node that rejoined) is no obstacle.
@@ -117,11 +97,7 @@ fn apply(c: &mut Cluster, actor: usize, op: &Op, ledger: &mut Ledger) {
                 })
                 .unwrap_or_default();
             for id in ids {
-                let args = if *force {
-                    format!("node rm --force {id}")
-                } else {
-                    format!("node rm {id}")
-                };
+                let args = if *force { format!("node rm --force {id}") } else { format!("node rm {id}") };
                 if docker(c, actor, &args).code == 0 {
                     ledger.removed += 1;
                 }
@@ -140,74 +116,36 @@ fn check_invariants(c: &mut Cluster, ledger: &Ledger, settled: bool) -> Result<(
     for (id, swarm) in c.swarms() {
         let store = &swarm.store;
         total += store.nodes.len();
-        let leaders = store
-            .nodes
-            .values()
-            .filter(|n| n.manager_status.as_ref().is_some_and(|m| m.leader))
-            .count();
+        let leaders = store.nodes.values().filter(|n| n.manager_status.as_ref().is_some_and(|m| m.leader)).count();
         prop_assert!(leaders <= 1, "swarm {id} has {leaders} leaders");
         let managers = store.managers().count();
         let reachable = store
             .managers()
             .filter(|n| {
-                c.machines().iter().any(|m| {
-                    m.membership
-                        == Membership::Active {
-                            cluster: id.clone(),
-                            node_id: n.id.clone(),
-                        }
-                })
+                c.machines()
+                    .iter()
+                    .any(|m| m.membership == Membership::Active { cluster: id.clone(), node_id: n.id.clone() })
             })
             .count();
         if settled && managers > 0 && reachable >= quorum(managers) {
-            prop_assert_eq!(
-                leaders,
-                1,
-                "swarm {} has a quorum ({}/{}) but no leader",
-                id,
-                reachable,
-                managers
-            );
+            prop_assert_eq!(leaders, 1, "swarm {} has a quorum ({}/{}) but no leader", id, reachable, managers);
         }
     }
-    prop_assert_eq!(
-        total,
-        ledger.created - ledger.removed,
-        "node count = joins - removals"
-    );
+    prop_assert_eq!(total, ledger.created - ledger.removed, "node count = joins - removals");
     // Manager-only commands answer exactly on managers of a swarm that has a leader.
     for idx in 0..NODES {
-        let is_manager_with_leader = c.machines()[idx]
-            .node_id()
-            .zip(c.swarm_of(idx))
-            .is_some_and(|(nid, s)| {
-                s.store
-                    .nodes
-                    .get(nid)
-                    .is_some_and(|n| n.manager_status.is_some())
-                    && s.store.leader().is_some()
-            });
+        let is_manager_with_leader = c.machines()[idx].node_id().zip(c.swarm_of(idx)).is_some_and(|(nid, s)| {
+            s.store.nodes.get(nid).is_some_and(|n| n.manager_status.is_some()) && s.store.leader().is_some()
+        });
         let is_worker = c.machines()[idx]
             .node_id()
             .zip(c.swarm_of(idx))
-            .is_some_and(|(nid, s)| {
-                s.store
-                    .nodes
-                    .get(nid)
-                    .is_some_and(|n| n.manager_status.is_none())
-            });
+            .is_some_and(|(nid, s)| s.store.nodes.get(nid).is_some_and(|n| n.manager_status.is_none()));
         let out = docker(c, idx, "node ls -q");
-        prop_assert_eq!(
-            out.code == 0,
-            is_manager_with_leader,
-            "node{} answered node ls: {}",
-            idx + 1,
-            out.stderr
-        );
+        prop_assert_eq!(out.code == 0, is_manager_with_leader, "node{} answered node ls: {}", idx + 1, out.stderr);
         if is_worker {
             prop_assert!(
-                out.stderr
-                    .contains("Worker nodes can't be used to view or modify cluster state"),
+                out.stderr.contains("Worker nodes can't be used to view or modify cluster state"),
                 "{}",
                 out.stderr
             );

@@ -11,32 +11,19 @@ fn docker(c: &mut Cluster, idx: usize, args: &[&str]) -> cli::Output {
 }
 
 fn thousand_node_swarm() -> usize {
-    let mut c = Cluster::new(ClusterConfig {
-        nodes: 1000,
-        ..ClusterConfig::default()
-    });
-    docker(
-        &mut c,
-        0,
-        &["swarm", "init", "--advertise-addr", "127.10.0.11"],
-    );
+    let mut c = Cluster::new(ClusterConfig { nodes: 1000, ..ClusterConfig::default() });
+    docker(&mut c, 0, &["swarm", "init", "--advertise-addr", "127.10.0.11"]);
     let token = docker(&mut c, 0, &["swarm", "join-token", "-q", "worker"]).stdout;
     let token = token.trim();
     for idx in 1..1000 {
-        let out = docker(
-            &mut c,
-            idx,
-            &["swarm", "join", "--token", token, "127.10.0.11:2377"],
-        );
+        let out = docker(&mut c, idx, &["swarm", "join", "--token", token, "127.10.0.11:2377"]);
         assert_eq!(out.code, 0, "{}", out.stderr);
     }
     docker(&mut c, 0, &["node", "ls"]).stdout.len()
 }
 
 fn bench(c: &mut Criterion) {
-    c.bench_function("1000-node swarm: init + 999 joins + node ls", |b| {
-        b.iter(thousand_node_swarm)
-    });
+    c.bench_function("1000-node swarm: init + 999 joins + node ls", |b| b.iter(thousand_node_swarm));
 }
 
 criterion_group!(benches, bench);

@@ -38,11 +38,7 @@ fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
     if len < 0x80 {
         out.push(len as u8);
     } else {
-        let bytes: Vec<u8> = len
-            .to_be_bytes()
-            .into_iter()
-            .skip_while(|b| *b == 0)
-            .collect();
+        let bytes: Vec<u8> = len.to_be_bytes().into_iter().skip_while(|b| *b == 0).collect();
         out.push(0x80 | bytes.len() as u8);
         out.extend(bytes);
     }
@@ -113,27 +109,13 @@ impl RootCa {
         let algorithm = seq(&[&oid(OID_ECDSA_SHA256)]);
         let name = swarm_ca_name();
         let not_before = round_to_minute(Timestamp(now.0 - BACKDATE.as_nanos() as i64));
-        let validity = seq(&[
-            &utc_time(not_before),
-            &utc_time(not_before.plus(CA_VALIDITY)),
-        ]);
+        let validity = seq(&[&utc_time(not_before), &utc_time(not_before.plus(CA_VALIDITY))]);
         let bit_string = [&[0u8][..], point].concat();
-        let spki = seq(&[
-            &seq(&[&oid(OID_EC_PUBLIC_KEY), &oid(OID_P256)]),
-            &tlv(0x03, &bit_string),
-        ]);
+        let spki = seq(&[&seq(&[&oid(OID_EC_PUBLIC_KEY), &oid(OID_P256)]), &tlv(0x03, &bit_string)]);
         let ski: [u8; 20] = Sha1::digest(point).into();
         let extensions = seq(&[
-            &seq(&[
-                &oid(&[0x55, 0x1d, 0x0f]),
-                &tlv(0x01, &[0xff]),
-                &tlv(0x04, &tlv(0x03, &[0x01, 0x06])),
-            ]),
-            &seq(&[
-                &oid(&[0x55, 0x1d, 0x13]),
-                &tlv(0x01, &[0xff]),
-                &tlv(0x04, &seq(&[&tlv(0x01, &[0xff])])),
-            ]),
+            &seq(&[&oid(&[0x55, 0x1d, 0x0f]), &tlv(0x01, &[0xff]), &tlv(0x04, &tlv(0x03, &[0x01, 0x06]))]),
+            &seq(&[&oid(&[0x55, 0x1d, 0x13]), &tlv(0x01, &[0xff]), &tlv(0x04, &seq(&[&tlv(0x01, &[0xff])]))]),
             &seq(&[&oid(&[0x55, 0x1d, 0x0e]), &tlv(0x04, &tlv(0x04, &ski))]),
         ]);
         let tbs = seq(&[
@@ -167,10 +149,7 @@ mod tests {
     #[test]
     fn subject_matches_swarmkit() {
         // CertIssuerSubject of a real swarm's CA.
-        assert_eq!(
-            STANDARD.encode(swarm_ca_name()),
-            "MBMxETAPBgNVBAMTCHN3YXJtLWNh"
-        );
+        assert_eq!(STANDARD.encode(swarm_ca_name()), "MBMxETAPBgNVBAMTCHN3YXJtLWNh");
     }
 
     #[test]
@@ -181,15 +160,7 @@ mod tests {
         assert_eq!(a, b);
         assert!(a.pem.starts_with("-----BEGIN CERTIFICATE-----\nMIIB"));
         // Valid from 03:11:00 (five minutes back, rounded) for twenty years, as Docker's.
-        assert!(
-            a.pem
-                .contains("EzERMA8GA1UEAxMIc3dhcm0tY2EwHhcNMjYxMTIyMDMxMTAwWhcNNDYxMTE3MDMx"),
-            "{}",
-            a.pem
-        );
-        assert!(
-            a.public_key_b64
-                .starts_with("MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE")
-        );
+        assert!(a.pem.contains("EzERMA8GA1UEAxMIc3dhcm0tY2EwHhcNMjYxMTIyMDMxMTAwWhcNNDYxMTE3MDMx"), "{}", a.pem);
+        assert!(a.public_key_b64.starts_with("MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE"));
     }
 }

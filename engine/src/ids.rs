@@ -50,9 +50,7 @@ pub struct Entropy {
 
 impl Entropy {
     pub fn new(seed: u64) -> Self {
-        Entropy {
-            rng: ChaCha8Rng::seed_from_u64(seed),
-        }
+        Entropy { rng: ChaCha8Rng::seed_from_u64(seed) }
     }
 
     pub fn bytes<const N: usize>(&mut self) -> [u8; N] {
@@ -80,21 +78,14 @@ impl Entropy {
     /// A join token for the CA whose SHA-256 digest is `ca_digest`.
     pub fn join_token(&mut self, ca_digest: &[u8; 32]) -> String {
         let secret = self.bytes::<16>();
-        format!(
-            "SWMTKN-1-{}-{}",
-            pad(base36(ca_digest), DIGEST_B36_LEN),
-            pad(base36(&secret), SECRET_B36_LEN)
-        )
+        format!("SWMTKN-1-{}-{}", pad(base36(ca_digest), DIGEST_B36_LEN), pad(base36(&secret), SECRET_B36_LEN))
     }
 }
 
 /// swarmkit `encryption.HumanReadableKey` of a new 32-byte key.
 pub fn unlock_key(e: &mut Entropy) -> String {
     use base64::Engine;
-    format!(
-        "SWMKEY-1-{}",
-        base64::engine::general_purpose::STANDARD_NO_PAD.encode(e.bytes::<32>())
-    )
+    format!("SWMKEY-1-{}", base64::engine::general_purpose::STANDARD_NO_PAD.encode(e.bytes::<32>()))
 }
 
 /// SHA-256 of some bytes.
@@ -128,19 +119,13 @@ pub fn parse_join_token(token: &str) -> Option<ParsedToken> {
         _ => return None,
     }
     let (digest, secret) = (split[n - 2], split[n - 1]);
-    let is_b36 = |s: &str| {
-        s.bytes()
-            .all(|c| c.is_ascii_digit() || c.is_ascii_lowercase())
-    };
+    let is_b36 = |s: &str| s.bytes().all(|c| c.is_ascii_digit() || c.is_ascii_lowercase());
     if digest.len() != DIGEST_B36_LEN || secret.len() != SECRET_B36_LEN || !is_b36(digest) {
         return None;
     }
     // swarmkit parses the digest as a SHA-256: more than 256 bits is invalid.
     digest_bytes(digest)?;
-    Some(ParsedToken {
-        digest: digest.trim_start_matches('0').to_string(),
-        secret: secret.to_string(),
-    })
+    Some(ParsedToken { digest: digest.trim_start_matches('0').to_string(), secret: secret.to_string() })
 }
 
 /// A base 36 number as 32 big-endian bytes; None past 256 bits or on a bad digit.
@@ -184,10 +169,7 @@ mod tests {
         for _ in 0..200 {
             let id = e.id();
             assert_eq!(id.len(), 25);
-            assert!(
-                id.bytes()
-                    .all(|c| c.is_ascii_digit() || c.is_ascii_lowercase())
-            );
+            assert!(id.bytes().all(|c| c.is_ascii_digit() || c.is_ascii_lowercase()));
         }
     }
 
@@ -204,13 +186,7 @@ mod tests {
 
     #[test]
     fn malformed_tokens_are_rejected() {
-        for t in [
-            "",
-            "foo",
-            "SWMTKN-1-abc-def",
-            "SWMTKN-3-a-b-c",
-            "XWMTKN-1-0000-0000",
-        ] {
+        for t in ["", "foo", "SWMTKN-1-abc-def", "SWMTKN-3-a-b-c", "XWMTKN-1-0000-0000"] {
             assert_eq!(parse_join_token(t), None, "{t}");
         }
     }

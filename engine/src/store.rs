@@ -41,21 +41,10 @@ pub enum Change {
     SetJoinTokens(JoinTokens),
     SetUnlockKey(String),
     CreateNode(Box<Node>),
-    UpdateNodeSpec {
-        id: String,
-        spec: NodeSpec,
-    },
-    SetNodeStatus {
-        id: String,
-        status: NodeStatus,
-    },
-    SetManagerStatus {
-        id: String,
-        status: Option<ManagerStatus>,
-    },
-    RemoveNode {
-        id: String,
-    },
+    UpdateNodeSpec { id: String, spec: NodeSpec },
+    SetNodeStatus { id: String, status: NodeStatus },
+    SetManagerStatus { id: String, status: Option<ManagerStatus> },
+    RemoveNode { id: String },
 }
 
 /// Why an op could not be applied: the op names an object the store lacks.
@@ -112,10 +101,7 @@ pub fn apply(store: &mut Store, op: &StoreOp) -> Result<(), ApplyError> {
             touch_node(n, index, at);
         }
         Change::RemoveNode { id } => {
-            store
-                .nodes
-                .remove(id)
-                .ok_or_else(|| ApplyError(format!("node {id} not found")))?;
+            store.nodes.remove(id).ok_or_else(|| ApplyError(format!("node {id} not found")))?;
         }
     }
     store.index = index;
@@ -123,17 +109,11 @@ pub fn apply(store: &mut Store, op: &StoreOp) -> Result<(), ApplyError> {
 }
 
 fn cluster_mut(store: &mut Store) -> Result<&mut ClusterObject, ApplyError> {
-    store
-        .cluster
-        .as_mut()
-        .ok_or_else(|| ApplyError("no cluster object".into()))
+    store.cluster.as_mut().ok_or_else(|| ApplyError("no cluster object".into()))
 }
 
 fn node_mut<'a>(store: &'a mut Store, id: &str) -> Result<&'a mut Node, ApplyError> {
-    store
-        .nodes
-        .get_mut(id)
-        .ok_or_else(|| ApplyError(format!("node {id} not found")))
+    store.nodes.get_mut(id).ok_or_else(|| ApplyError(format!("node {id} not found")))
 }
 
 fn touch_cluster(c: &mut ClusterObject, index: u64, at: Timestamp) {
@@ -152,9 +132,7 @@ impl Store {
     }
 
     pub fn leader(&self) -> Option<&Node> {
-        self.nodes
-            .values()
-            .find(|n| n.manager_status.as_ref().is_some_and(|m| m.leader))
+        self.nodes.values().find(|n| n.manager_status.as_ref().is_some_and(|m| m.leader))
     }
 }
 
@@ -163,10 +141,7 @@ mod tests {
     use super::*;
 
     fn node(id: &str) -> Node {
-        Node {
-            id: id.into(),
-            ..Node::default()
-        }
+        Node { id: id.into(), ..Node::default() }
     }
 
     #[test]
@@ -174,29 +149,9 @@ mod tests {
         let mut s = Store::default();
         let t1 = Timestamp::from_secs(10);
         let t2 = Timestamp::from_secs(20);
-        apply(
-            &mut s,
-            &StoreOp {
-                at: t1,
-                change: Change::CreateNode(Box::new(node("a"))),
-            },
-        )
-        .expect("create");
-        let spec = NodeSpec {
-            role: crate::types::NodeRole::Manager,
-            ..NodeSpec::default()
-        };
-        apply(
-            &mut s,
-            &StoreOp {
-                at: t2,
-                change: Change::UpdateNodeSpec {
-                    id: "a".into(),
-                    spec,
-                },
-            },
-        )
-        .expect("update");
+        apply(&mut s, &StoreOp { at: t1, change: Change::CreateNode(Box::new(node("a"))) }).expect("create");
+        let spec = NodeSpec { role: crate::types::NodeRole::Manager, ..NodeSpec::default() };
+        apply(&mut s, &StoreOp { at: t2, change: Change::UpdateNodeSpec { id: "a".into(), spec } }).expect("update");
         let n = &s.nodes["a"];
         assert_eq!(n.version.index, 2);
         assert_eq!((n.created_at, n.updated_at), (t1, t2));
@@ -206,20 +161,14 @@ mod tests {
     fn ops_on_missing_objects_fail_without_changing_the_store() {
         let mut s = Store::default();
         let before = s.clone();
-        let op = StoreOp {
-            at: Timestamp(0),
-            change: Change::RemoveNode { id: "x".into() },
-        };
+        let op = StoreOp { at: Timestamp(0), change: Change::RemoveNode { id: "x".into() } };
         assert!(apply(&mut s, &op).is_err());
         assert_eq!(s, before);
     }
 
     #[test]
     fn ops_round_trip_through_json() {
-        let op = StoreOp {
-            at: Timestamp::from_secs(5),
-            change: Change::CreateNode(Box::new(node("n1"))),
-        };
+        let op = StoreOp { at: Timestamp::from_secs(5), change: Change::CreateNode(Box::new(node("n1"))) };
         let json = serde_json::to_string(&op).expect("serialize");
         let back: StoreOp = serde_json::from_str(&json).expect("deserialize");
         assert_eq!(op, back);

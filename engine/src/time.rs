@@ -21,10 +21,7 @@ impl Timestamp {
     }
 
     pub fn plus(self, d: Duration) -> Self {
-        Timestamp(
-            self.0
-                .saturating_add(i64::try_from(d.as_nanos()).unwrap_or(i64::MAX)),
-        )
+        Timestamp(self.0.saturating_add(i64::try_from(d.as_nanos()).unwrap_or(i64::MAX)))
     }
 
     /// Time elapsed from `earlier` to `self` (zero if negative).
@@ -44,19 +41,13 @@ impl Timestamp {
     /// Go's `time.RFC3339Nano` (trailing zeros of the fraction dropped), in UTC.
     pub fn rfc3339_nano(self) -> String {
         let (y, mo, d, h, mi, s, n) = self.parts();
-        format!(
-            "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}{}Z",
-            fraction(n)
-        )
+        format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}{}Z", fraction(n))
     }
 
     /// Go's `time.Time.String()` in UTC: `2006-01-02 15:04:05.999999999 +0000 UTC`.
     pub fn go_string(self) -> String {
         let (y, mo, d, h, mi, s, n) = self.parts();
-        format!(
-            "{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}{} +0000 UTC",
-            fraction(n)
-        )
+        format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}{} +0000 UTC", fraction(n))
     }
 
     /// Parses what `rfc3339_nano` prints (UTC only).
@@ -81,11 +72,7 @@ impl Timestamp {
 }
 
 fn fraction(n: u32) -> String {
-    if n == 0 {
-        String::new()
-    } else {
-        format!(".{n:09}").trim_end_matches('0').to_string()
-    }
+    if n == 0 { String::new() } else { format!(".{n:09}").trim_end_matches('0').to_string() }
 }
 
 // Howard Hinnant's civil calendar algorithms.
@@ -124,8 +111,7 @@ impl<'de> Deserialize<'de> for Timestamp {
         if s.starts_with("0001-01-01") {
             return Ok(Timestamp(0));
         }
-        Timestamp::parse_rfc3339(&s)
-            .ok_or_else(|| serde::de::Error::custom(format!("bad timestamp {s:?}")))
+        Timestamp::parse_rfc3339(&s).ok_or_else(|| serde::de::Error::custom(format!("bad timestamp {s:?}")))
     }
 }
 
@@ -188,11 +174,7 @@ pub fn format_g4(v: f64) -> String {
     let digits_before = (v.abs().log10().floor() as i32) + 1;
     let decimals = (4 - digits_before).max(0) as usize;
     let s = format!("{v:.decimals$}");
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    };
+    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
     // Rounding may carry into a fifth digit (9999.5 -> "10000"): Go then switches to
     // exponent form, which sizes below 1024 never reach.
     s
@@ -247,17 +229,13 @@ pub fn parse_go_duration(s: &str) -> Option<Duration> {
         return None;
     }
     while !rest.is_empty() {
-        let num_end = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
+        let num_end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
         if num_end == 0 {
             return None;
         }
         let value: f64 = rest[..num_end].parse().ok()?;
         rest = &rest[num_end..];
-        let unit_end = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
+        let unit_end = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
         let factor = match &rest[..unit_end] {
             "ns" => 1e-9,
             "us" | "µs" | "μs" => 1e-6,
@@ -285,10 +263,7 @@ mod tests {
         let t = Timestamp::parse_rfc3339("2026-11-22T03:15:22.5Z").expect("parses");
         assert_eq!(t.rfc3339_nano(), "2026-11-22T03:15:22.5Z");
         assert_eq!(DEFAULT_EPOCH.rfc3339_nano(), "2026-06-01T09:00:00Z");
-        assert_eq!(
-            Timestamp::parse_rfc3339("1970-01-01T00:00:00Z"),
-            Some(Timestamp(0))
-        );
+        assert_eq!(Timestamp::parse_rfc3339("1970-01-01T00:00:00Z"), Some(Timestamp(0)));
     }
 
     #[test]
@@ -297,14 +272,8 @@ mod tests {
         assert_eq!(bytes_size(25_276_502_016.0), "23.54GiB");
         assert_eq!(bytes_size(512.0), "512B");
         assert_eq!(human_duration(Duration::from_secs(5)), "5 seconds");
-        assert_eq!(
-            human_duration(Duration::from_secs(90 * 24 * 3600)),
-            "3 months"
-        );
-        assert_eq!(
-            human_duration(Duration::from_millis(300)),
-            "Less than a second"
-        );
+        assert_eq!(human_duration(Duration::from_secs(90 * 24 * 3600)), "3 months");
+        assert_eq!(human_duration(Duration::from_millis(300)), "Less than a second");
     }
 
     #[test]

@@ -11,26 +11,21 @@ fn script() -> String {
     );
     for n in 2..=10 {
         let token = if n <= 3 { "$M" } else { "$W" };
-        s.push_str(&format!(
-            "node{n}$ docker swarm join --token {token} 127.10.0.11:2377\n"
-        ));
+        s.push_str(&format!("node{n}$ docker swarm join --token {token} 127.10.0.11:2377\n"));
     }
     for n in 1..=10 {
         s.push_str(&format!("node1$ docker node inspect --pretty node{n}\n"));
+        s.push_str(&format!("node1$ docker node update --label-add zone=z{} node{n}\n", n % 3));
         s.push_str(&format!(
-            "node1$ docker node update --label-add zone=z{} node{n}\n",
-            n % 3
+            "node2$ docker node inspect -f '{{{{.Spec.Availability}}}} {{{{json .Spec.Labels}}}}' node{n}\n"
         ));
-        s.push_str(&format!("node2$ docker node inspect -f '{{{{.Spec.Availability}}}} {{{{json .Spec.Labels}}}}' node{n}\n"));
         s.push_str("node3$ docker node ls\n");
         s.push_str(&format!("node1$ docker node ps node{n}\n"));
         s.push_str(&format!("node{n}$ hostname -i\n"));
         s.push_str(&format!("node1$ docker node ls -q --filter name=node{n}\n"));
     }
     for n in 4..=10 {
-        s.push_str(&format!(
-            "node1$ docker node update --availability drain node{n}\n"
-        ));
+        s.push_str(&format!("node1$ docker node update --availability drain node{n}\n"));
     }
     for n in 4..=9 {
         s.push_str(&format!("node{n}$ docker swarm leave\n"));
@@ -44,15 +39,7 @@ fn bench(c: &mut Criterion) {
     let src = script();
     c.bench_function("100-line script", |b| {
         b.iter(|| {
-            let t = run_script(
-                &src,
-                "bench",
-                ClusterConfig {
-                    nodes: 10,
-                    ..ClusterConfig::default()
-                },
-            )
-            .expect("parses");
+            let t = run_script(&src, "bench", ClusterConfig { nodes: 10, ..ClusterConfig::default() }).expect("parses");
             assert!(t.failures.is_empty(), "{:?}", t.failures);
             t.text.len()
         })

@@ -29,10 +29,7 @@ pub struct Session {
 
 impl Session {
     pub fn new(config: ClusterConfig) -> Self {
-        Session {
-            cluster: Cluster::new(config),
-            vars: BTreeMap::new(),
-        }
+        Session { cluster: Cluster::new(config), vars: BTreeMap::new() }
     }
 
     /// Runs one script line's command on node `idx`.
@@ -41,26 +38,14 @@ impl Session {
             return match self.expand(idx, value) {
                 Ok(words) => {
                     self.vars.insert(name.to_string(), words.join(" "));
-                    Run {
-                        stdout: String::new(),
-                        stderr: String::new(),
-                        code: 0,
-                    }
+                    Run { stdout: String::new(), stderr: String::new(), code: 0 }
                 }
-                Err(e) => Run {
-                    stdout: String::new(),
-                    stderr: format!("swarmlab: {e}\n"),
-                    code: 2,
-                },
+                Err(e) => Run { stdout: String::new(), stderr: format!("swarmlab: {e}\n"), code: 2 },
             };
         }
         match self.expand(idx, line) {
             Ok(words) => self.command(idx, &words),
-            Err(e) => Run {
-                stdout: String::new(),
-                stderr: format!("swarmlab: {e}\n"),
-                code: 2,
-            },
+            Err(e) => Run { stdout: String::new(), stderr: format!("swarmlab: {e}\n"), code: 2 },
         }
     }
 
@@ -75,53 +60,49 @@ impl Session {
     }
 
     fn command(&mut self, idx: usize, words: &[String]) -> Run {
-        let ok = |stdout: String| Run {
-            stdout,
-            stderr: String::new(),
-            code: 0,
-        };
+        let ok = |stdout: String| Run { stdout, stderr: String::new(), code: 0 };
         let Some(name) = words.first() else {
             return ok(String::new());
         };
         let machine = &self.cluster.machines()[idx];
         match name.as_str() {
             "docker" => {
-                let out = cli::run(&words[1..], &mut self.cluster.client(idx), Env::default());
+                let (host, argv) = cli::take_host(&words[1..]);
+                let target = match &host {
+                    None => Some(idx),
+                    Some(h) => self.node_for_host(h),
+                };
+                let out = match target {
+                    Some(t) => cli::run(&argv, &mut self.cluster.client(t), Env::default()),
+                    None => cli::cannot_connect(host.as_deref().unwrap_or_default()),
+                };
                 self.cluster.advance(out.delay);
-                Run {
-                    stdout: out.stdout,
-                    stderr: out.stderr,
-                    code: out.code,
-                }
+                Run { stdout: out.stdout, stderr: out.stderr, code: out.code }
             }
-            "hostname" if words.get(1).map(String::as_str) == Some("-i") => {
-                ok(format!("{}\n", machine.addr))
-            }
+            "hostname" if words.get(1).map(String::as_str) == Some("-i") => ok(format!("{}\n", machine.addr)),
             "hostname" => ok(format!("{}\n", machine.hostname)),
             "echo" => ok(format!("{}\n", words[1..].join(" "))),
             "true" => ok(String::new()),
-            "false" => Run {
-                stdout: String::new(),
-                stderr: String::new(),
-                code: 1,
-            },
+            "false" => Run { stdout: String::new(), stderr: String::new(), code: 1 },
             "sleep" => match words.get(1).and_then(|s| parse_sleep(s)) {
                 Some(d) => {
                     self.cluster.advance(d);
                     ok(String::new())
                 }
-                None => Run {
-                    stdout: String::new(),
-                    stderr: "sleep: invalid time interval\n".into(),
-                    code: 1,
-                },
+                None => Run { stdout: String::new(), stderr: "sleep: invalid time interval\n".into(), code: 1 },
             },
-            other => Run {
-                stdout: String::new(),
-                stderr: format!("sh: 1: {other}: not found\n"),
-                code: 127,
-            },
+            other => Run { stdout: String::new(), stderr: format!("sh: 1: {other}: not found\n"), code: 127 },
         }
+    }
+
+    /// The node a `-H` value names: `nodeN`, `unix://…/nodeN.sock`, or the node's
+    /// address (`tcp://127.10.0.12:2375`, `127.10.0.12`).
+    fn node_for_host(&self, host: &str) -> Option<usize> {
+        let h = host.strip_prefix("unix://").or_else(|| host.strip_prefix("tcp://")).unwrap_or(host);
+        let h = h.rsplit('/').next().unwrap_or(h);
+        let h = h.strip_suffix(".sock").unwrap_or(h);
+        let ip = h.rsplit_once(':').map_or(h, |(ip, _)| ip);
+        self.cluster.machines().iter().position(|m| m.hostname == h || m.addr.to_string() == ip)
     }
 
     /// Plays `steps`, printing `node$ command` then its output, as in a terminal.
@@ -131,10 +112,7 @@ impl Session {
         for step in steps {
             let _ = writeln!(text, "{}$ {}", step.node, step.command);
             let Some(idx) = self.cluster.machine_index(&step.node) else {
-                let msg = format!(
-                    "line {}: there is no node {:?} in this lab",
-                    step.line, step.node
-                );
+                let msg = format!("line {}: there is no node {:?} in this lab", step.line, step.node);
                 let _ = writeln!(text, "swarmlab: {msg}");
                 failures.push(msg);
                 continue;
@@ -189,13 +167,24 @@ mod tests {
     }
 
     #[test]
-    fn unknown_nodes_and_commands_are_reported() {
+    fn host_flag_routes_to_the_named_node() {
         let t = run_script(
-            "node9$ docker info\nnode1$ frobnicate\n",
+            "node1$ docker swarm init\nnode3$ docker -H node1 node ls -q\nnode3$ docker --host tcp://127.10.0.11:2375 info --format '{{.Name}}'\nnode3$ ! docker -H unix:///nowhere.sock info\n",
             "t",
             ClusterConfig::default(),
         )
         .unwrap();
+        assert!(t.failures.is_empty(), "{:?}\n{}", t.failures, t.text);
+        assert!(t.text.contains("info --format '{{.Name}}'\nnode1\n"), "{}", t.text);
+        assert!(
+            t.text
+                .contains("Cannot connect to the Docker daemon at unix:///nowhere.sock. Is the docker daemon running?")
+        );
+    }
+
+    #[test]
+    fn unknown_nodes_and_commands_are_reported() {
+        let t = run_script("node9$ docker info\nnode1$ frobnicate\n", "t", ClusterConfig::default()).unwrap();
         assert_eq!(t.failures.len(), 2);
         assert!(t.text.contains("sh: 1: frobnicate: not found"));
     }

@@ -30,18 +30,11 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let (nodes, seed, script) = match cli.command {
-        Some(Command::Run {
-            nodes,
-            seed,
-            script,
-        }) => (nodes, seed, script),
+        Some(Command::Run { nodes, seed, script }) => (nodes, seed, script),
         None => (3, 1, None),
     };
     let (source, name) = match script.as_deref() {
-        None => (
-            swarmlab::EXAMPLE_SCRIPT.to_string(),
-            "examples/three-node-swarm.sh".to_string(),
-        ),
+        None => (swarmlab::EXAMPLE_SCRIPT.to_string(), "examples/three-node-swarm.sh".to_string()),
         Some("-") => {
             let mut s = String::new();
             if let Err(e) = std::io::stdin().read_to_string(&mut s) {
@@ -58,11 +51,7 @@ fn main() -> ExitCode {
             }
         },
     };
-    let config = ClusterConfig {
-        nodes: usize::from(nodes),
-        seed,
-        ..ClusterConfig::default()
-    };
+    let config = ClusterConfig { nodes: usize::from(nodes), seed, ..ClusterConfig::default() };
     match headless::run_script(&source, &name, config) {
         Err(e) => {
             eprintln!("swarmlab: {e}");
@@ -73,11 +62,7 @@ fn main() -> ExitCode {
             for f in &t.failures {
                 eprintln!("swarmlab: {f}");
             }
-            if t.failures.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            }
+            if t.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) }
         }
     }
 }

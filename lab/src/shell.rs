@@ -6,11 +6,7 @@
 pub type Substitute<'a> = dyn FnMut(&str) -> Result<String, String> + 'a;
 
 /// Splits `line` into words, expanding variables from `vars` and `$(…)` through `sub`.
-pub fn words(
-    line: &str,
-    vars: &dyn Fn(&str) -> Option<String>,
-    sub: &mut Substitute,
-) -> Result<Vec<String>, String> {
+pub fn words(line: &str, vars: &dyn Fn(&str) -> Option<String>, sub: &mut Substitute) -> Result<Vec<String>, String> {
     let chars: Vec<char> = line.chars().collect();
     let mut words = Vec::new();
     let mut cur = String::new();
@@ -27,10 +23,7 @@ pub fn words(
                 i += 1;
             }
             '\'' => {
-                let end = chars[i + 1..]
-                    .iter()
-                    .position(|&c| c == '\'')
-                    .ok_or("unterminated quoted string")?;
+                let end = chars[i + 1..].iter().position(|&c| c == '\'').ok_or("unterminated quoted string")?;
                 cur.extend(&chars[i + 1..i + 1 + end]);
                 in_word = true;
                 i += end + 2;
@@ -144,18 +137,12 @@ fn dollar(
             Ok((out.trim_end_matches('\n').to_string(), j + 1))
         }
         Some('{') => {
-            let end = chars[i + 2..]
-                .iter()
-                .position(|&c| c == '}')
-                .ok_or("unterminated ${")?;
+            let end = chars[i + 2..].iter().position(|&c| c == '}').ok_or("unterminated ${")?;
             let name: String = chars[i + 2..i + 2 + end].iter().collect();
             Ok((vars(&name).unwrap_or_default(), i + 3 + end))
         }
         Some(c) if c.is_ascii_alphabetic() || *c == '_' => {
-            let len = chars[i + 1..]
-                .iter()
-                .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
-                .count();
+            let len = chars[i + 1..].iter().take_while(|c| c.is_ascii_alphanumeric() || **c == '_').count();
             let name: String = chars[i + 1..i + 1 + len].iter().collect();
             Ok((vars(&name).unwrap_or_default(), i + 1 + len))
         }
@@ -186,28 +173,12 @@ mod tests {
     fn quotes_variables_and_substitution() {
         assert_eq!(
             run("docker swarm join --token $TOKEN 127.10.0.11:2377").unwrap(),
-            [
-                "docker",
-                "swarm",
-                "join",
-                "--token",
-                "SWMTKN-1-abc",
-                "127.10.0.11:2377"
-            ]
+            ["docker", "swarm", "join", "--token", "SWMTKN-1-abc", "127.10.0.11:2377"]
         );
-        assert_eq!(
-            run("a 'b c' \"d $TOKEN\" ${TOKEN}x").unwrap(),
-            ["a", "b c", "d SWMTKN-1-abc", "SWMTKN-1-abcx"]
-        );
-        assert_eq!(
-            run("x --advertise-addr $(hostname -i)").unwrap(),
-            ["x", "--advertise-addr", "<hostname", "-i>"]
-        );
+        assert_eq!(run("a 'b c' \"d $TOKEN\" ${TOKEN}x").unwrap(), ["a", "b c", "d SWMTKN-1-abc", "SWMTKN-1-abcx"]);
+        assert_eq!(run("x --advertise-addr $(hostname -i)").unwrap(), ["x", "--advertise-addr", "<hostname", "-i>"]);
         assert_eq!(run("x \"$(hostname -i)\"").unwrap(), ["x", "<hostname -i>"]);
-        assert_eq!(
-            run("-f '{{.ID}} {{.Status}}'").unwrap(),
-            ["-f", "{{.ID}} {{.Status}}"]
-        );
+        assert_eq!(run("-f '{{.ID}} {{.Status}}'").unwrap(), ["-f", "{{.ID}} {{.Status}}"]);
     }
 
     #[test]

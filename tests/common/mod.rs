@@ -34,11 +34,7 @@ pub fn split(args: &str) -> Vec<String> {
 
 /// A cluster whose node1 has run `docker swarm init`.
 pub fn initialised(nodes: usize, seed: u64) -> Cluster {
-    let mut c = Cluster::new(ClusterConfig {
-        nodes,
-        seed,
-        ..ClusterConfig::default()
-    });
+    let mut c = Cluster::new(ClusterConfig { nodes, seed, ..ClusterConfig::default() });
     let out = docker(&mut c, 0, "swarm init --advertise-addr 127.10.0.11");
     assert_eq!(out.code, 0, "{}", out.stderr);
     c
@@ -47,21 +43,8 @@ pub fn initialised(nodes: usize, seed: u64) -> Cluster {
 /// Plays a script on a fresh cluster and returns the transcript, asserting that every
 /// step went as the script expected.
 pub fn transcript(script: &str, nodes: usize, seed: u64) -> String {
-    let t = headless::run_script(
-        script,
-        "test",
-        ClusterConfig {
-            nodes,
-            seed,
-            ..ClusterConfig::default()
-        },
-    )
-    .expect("script parses");
-    assert!(
-        t.failures.is_empty(),
-        "unexpected failures: {:#?}\n{}",
-        t.failures,
-        t.text
-    );
+    let t = headless::run_script(script, "test", ClusterConfig { nodes, seed, ..ClusterConfig::default() })
+        .expect("script parses");
+    assert!(t.failures.is_empty(), "unexpected failures: {:#?}\n{}", t.failures, t.text);
     t.text
 }

@@ -49,11 +49,7 @@ impl Code {
 
 impl ApiError {
     pub fn new(status: u16, message: impl Into<String>) -> Self {
-        ApiError {
-            status,
-            message: message.into(),
-            delay: Duration::ZERO,
-        }
+        ApiError { status, message: message.into(), delay: Duration::ZERO }
     }
     pub fn invalid(message: impl Into<String>) -> Self {
         Self::new(400, message)
@@ -69,10 +65,7 @@ impl ApiError {
     }
     /// A swarmkit gRPC error passed through the daemon: `rpc error: code = X desc = …`.
     pub fn grpc(code: Code, desc: impl Into<String>) -> Self {
-        Self::new(
-            code.status(),
-            format!("rpc error: code = {} desc = {}", code.name(), desc.into()),
-        )
+        Self::new(code.status(), format!("rpc error: code = {} desc = {}", code.name(), desc.into()))
     }
     pub fn after(mut self, delay: Duration) -> Self {
         self.delay = delay;
@@ -91,7 +84,8 @@ impl std::error::Error for ApiError {}
 
 // moby daemon/cluster/errors.go
 pub const ERR_NO_SWARM: &str = "This node is not part of a swarm";
-pub const ERR_SWARM_EXISTS: &str = "This node is already part of a swarm. Use \"docker swarm leave\" to leave this swarm and join another one.";
+pub const ERR_SWARM_EXISTS: &str =
+    "This node is already part of a swarm. Use \"docker swarm leave\" to leave this swarm and join another one.";
 pub const ERR_JOIN_TIMEOUT: &str = "Timeout was reached before node joined. The attempt to join the swarm will continue in the background. Use the \"docker info\" command to see the current swarm status of your node.";
 pub const ERR_NOT_MANAGER: &str = "This node is not a swarm manager. Worker nodes can't be used to view or modify cluster state. Please run this command on a manager node or promote the current node to a manager.";
 pub const ERR_NO_MANAGER_INACTIVE: &str = "This node is not a swarm manager. Use \"docker swarm init\" or \"docker swarm join\" to connect this node to swarm and try again.";

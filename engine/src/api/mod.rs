@@ -8,8 +8,7 @@ mod errors;
 pub use errors::*;
 
 use crate::types::{
-    InitRequest, JoinRequest, Node, NodeSpec, Swarm, SwarmSpec, SystemInfo, SystemVersion,
-    UpdateFlags,
+    InitRequest, JoinRequest, Node, NodeSpec, Swarm, SwarmSpec, SystemInfo, SystemVersion, UpdateFlags,
 };
 use std::collections::BTreeMap;
 
@@ -21,10 +20,7 @@ pub struct Filters(pub BTreeMap<String, Vec<String>>);
 
 impl Filters {
     pub fn add(&mut self, key: &str, value: &str) {
-        self.0
-            .entry(key.to_string())
-            .or_default()
-            .push(value.to_string());
+        self.0.entry(key.to_string()).or_default().push(value.to_string());
     }
 
     pub fn get(&self, key: &str) -> &[String] {

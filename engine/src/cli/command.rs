@@ -31,9 +31,7 @@ pub struct Command {
 
 impl Command {
     pub fn find(&self, name: &str) -> Option<&Command> {
-        self.subs
-            .iter()
-            .find(|c| c.name == name || c.aliases.contains(&name))
+        self.subs.iter().find(|c| c.name == name || c.aliases.contains(&name))
     }
 }
 
@@ -45,22 +43,14 @@ pub struct Resolved<'a> {
 
 impl Resolved<'_> {
     pub fn use_line(&self) -> String {
-        if self.cmd.usage.is_empty() {
-            self.path.clone()
-        } else {
-            format!("{} {}", self.path, self.cmd.usage)
-        }
+        if self.cmd.usage.is_empty() { self.path.clone() } else { format!("{} {}", self.path, self.cmd.usage) }
     }
 
     /// cobra FlagErrorFunc: exit 125.
     pub fn flag_error(&self, err: &str) -> CliError {
         CliError::status(
             125,
-            format!(
-                "{err}\n\nUsage:  {}\n\nRun '{} --help' for more information",
-                self.use_line(),
-                self.path
-            ),
+            format!("{err}\n\nUsage:  {}\n\nRun '{} --help' for more information", self.use_line(), self.path),
         )
     }
 
@@ -99,20 +89,12 @@ impl Resolved<'_> {
         if cmd.subs.is_empty() {
             s.push_str(&format!("  {}", self.use_line()));
         } else {
-            let opts = if cmd.flags.is_empty() {
-                ""
-            } else {
-                " [OPTIONS]"
-            };
+            let opts = if cmd.flags.is_empty() { "" } else { " [OPTIONS]" };
             s.push_str(&format!("  {}{opts} COMMAND", self.path));
         }
         s.push_str(&format!("\n\n{}", cmd.short));
         // Commands whose alias line docker/cli sets by annotation.
-        if let Some(line) = ANNOTATED_ALIASES
-            .iter()
-            .find(|(p, _)| *p == self.path)
-            .map(|(_, l)| l)
-        {
+        if let Some(line) = ANNOTATED_ALIASES.iter().find(|(p, _)| *p == self.path).map(|(_, l)| l) {
             s.push_str(&format!("\n\nAliases:\n  {line}"));
         } else if !cmd.aliases.is_empty() {
             let parent = self.path.rsplit_once(' ').map(|(p, _)| p).unwrap_or("");
@@ -123,27 +105,15 @@ impl Resolved<'_> {
             s.push_str(&format!("\n\nAliases:\n  {aliases}"));
         }
         if !cmd.flags.is_empty() {
-            s.push_str(&format!(
-                "\n\nOptions:\n{}",
-                flags::usages(cmd.flags, cols.saturating_sub(1)).trim_end()
-            ));
+            s.push_str(&format!("\n\nOptions:\n{}", flags::usages(cmd.flags, cols.saturating_sub(1)).trim_end()));
         }
         if !cmd.subs.is_empty() {
-            let pad = cmd
-                .subs
-                .iter()
-                .map(|c| c.name.len())
-                .max()
-                .unwrap_or(0)
-                .max(11);
+            let pad = cmd.subs.iter().map(|c| c.name.len()).max().unwrap_or(0).max(11);
             s.push_str("\n\nCommands:");
             for c in cmd.subs {
                 s.push_str(&format!("\n  {:pad$} {}", c.name, c.short));
             }
-            s.push_str(&format!(
-                "\n\nRun '{} COMMAND --help' for more information on a command.",
-                self.path
-            ));
+            s.push_str(&format!("\n\nRun '{} COMMAND --help' for more information on a command.", self.path));
         }
         s.push('\n');
         s

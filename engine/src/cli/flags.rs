@@ -62,13 +62,7 @@ pub const fn flag(
     default: &'static str,
     usage: &'static str,
 ) -> Flag {
-    Flag {
-        long,
-        short,
-        kind,
-        default,
-        usage,
-    }
+    Flag { long, short, kind, default, usage }
 }
 
 /// The flags and arguments of one invocation.
@@ -87,10 +81,7 @@ impl Parsed {
         self.values.len()
     }
     pub fn string(&self, name: &str) -> Option<&str> {
-        self.values
-            .get(name)
-            .and_then(|v| v.last())
-            .map(String::as_str)
+        self.values.get(name).and_then(|v| v.last()).map(String::as_str)
     }
     pub fn list(&self, name: &str) -> &[String] {
         self.values.get(name).map(Vec::as_slice).unwrap_or(&[])
@@ -109,12 +100,7 @@ fn flag_name(f: &Flag) -> String {
 
 /// Checks a value as pflag's typed `Set` would; the error text is pflag's/strconv's.
 fn check_value(f: &Flag, v: &str) -> Result<String, String> {
-    let invalid = |why: String| {
-        Err(format!(
-            "invalid argument {v:?} for {:?} flag: {why}",
-            flag_name(f)
-        ))
-    };
+    let invalid = |why: String| Err(format!("invalid argument {v:?} for {:?} flag: {why}", flag_name(f)));
     match f.kind {
         Kind::Bool => match v {
             "1" | "t" | "T" | "true" | "TRUE" | "True" => Ok("true".into()),
@@ -126,16 +112,10 @@ fn check_value(f: &Flag, v: &str) -> Result<String, String> {
             Err(_) => invalid(format!("strconv.ParseInt: parsing {v:?}: {}", num_err(v))),
         },
         Kind::Uint32 | Kind::Uint64 => {
-            let max = if f.kind == Kind::Uint32 {
-                u64::from(u32::MAX)
-            } else {
-                u64::MAX
-            };
+            let max = if f.kind == Kind::Uint32 { u64::from(u32::MAX) } else { u64::MAX };
             match v.parse::<u64>() {
                 Ok(n) if n <= max => Ok(n.to_string()),
-                Ok(_) => invalid(format!(
-                    "strconv.ParseUint: parsing {v:?}: value out of range"
-                )),
+                Ok(_) => invalid(format!("strconv.ParseUint: parsing {v:?}: value out of range")),
                 Err(_) => invalid(format!("strconv.ParseUint: parsing {v:?}: {}", num_err(v))),
             }
         }
@@ -146,11 +126,10 @@ fn check_value(f: &Flag, v: &str) -> Result<String, String> {
             }
             None => invalid(format!("time: invalid duration {v:?}")),
         },
-        Kind::Filter if !v.contains('=') => {
-            invalid("bad format of filter (expected name=value)".into())
+        Kind::Filter if !v.contains('=') => invalid("bad format of filter (expected name=value)".into()),
+        Kind::NodeAddr => {
+            parse_node_addr(v).map_err(|e| format!("invalid argument {v:?} for {:?} flag: {e}", flag_name(f)))
         }
-        Kind::NodeAddr => parse_node_addr(v)
-            .map_err(|e| format!("invalid argument {v:?} for {:?} flag: {e}", flag_name(f))),
         _ => Ok(v.to_string()),
     }
 }
@@ -207,10 +186,7 @@ pub fn parse(flags: &[Flag], args: &[String], interspersed: bool) -> Result<Pars
                 p.help = true;
                 continue;
             }
-            let f = flags
-                .iter()
-                .find(|f| f.long == name)
-                .ok_or_else(|| format!("unknown flag: --{name}"))?;
+            let f = flags.iter().find(|f| f.long == name).ok_or_else(|| format!("unknown flag: --{name}"))?;
             match (inline, f.kind) {
                 (Some(v), _) => set(&mut p, f, v)?,
                 (None, Kind::Bool) => set(&mut p, f, "true")?,
@@ -241,10 +217,7 @@ pub fn parse(flags: &[Flag], args: &[String], interspersed: bool) -> Result<Pars
                         break;
                     }
                     set(&mut p, f, "true")?;
-                } else if let Some(v) = rest
-                    .strip_prefix('=')
-                    .or((!rest.is_empty()).then_some(rest.as_str()))
-                {
+                } else if let Some(v) = rest.strip_prefix('=').or((!rest.is_empty()).then_some(rest.as_str())) {
                     set(&mut p, f, v)?;
                     break;
                 } else if i < args.len() {
@@ -299,12 +272,7 @@ pub fn usages(flags: &[Flag], cols: usize) -> String {
     for line in lines {
         let sidx = line.find('\0').unwrap_or(line.len());
         let spacing = " ".repeat(maxlen - sidx);
-        out.push_str(&format!(
-            "{} {} {}\n",
-            &line[..sidx],
-            spacing,
-            wrap(maxlen + 2, cols, &line[sidx + 1..])
-        ));
+        out.push_str(&format!("{} {} {}\n", &line[..sidx], spacing, wrap(maxlen + 2, cols, &line[sidx + 1..])));
     }
     out
 }
@@ -389,20 +357,8 @@ mod tests {
     const FLAGS: &[Flag] = &[
         flag("quiet", Some('q'), Kind::Bool, "", "Only display IDs"),
         flag("format", None, Kind::String, "", "Pretty-print"),
-        flag(
-            "filter",
-            Some('f'),
-            Kind::Filter,
-            "",
-            "Filter output based on conditions provided",
-        ),
-        flag(
-            "task-history-limit",
-            None,
-            Kind::Int64,
-            "5",
-            "Task history retention limit",
-        ),
+        flag("filter", Some('f'), Kind::Filter, "", "Filter output based on conditions provided"),
+        flag("task-history-limit", None, Kind::Int64, "5", "Task history retention limit"),
     ];
 
     fn args(v: &[&str]) -> Vec<String> {
@@ -411,12 +367,7 @@ mod tests {
 
     #[test]
     fn parses_long_short_grouped_and_interspersed() {
-        let p = parse(
-            FLAGS,
-            &args(&["a", "-qf", "role=manager", "--format={{.ID}}", "b"]),
-            true,
-        )
-        .expect("ok");
+        let p = parse(FLAGS, &args(&["a", "-qf", "role=manager", "--format={{.ID}}", "b"]), true).expect("ok");
         assert!(p.bool("quiet"));
         assert_eq!(p.list("filter"), ["role=manager"]);
         assert_eq!(p.string("format"), Some("{{.ID}}"));
@@ -425,18 +376,9 @@ mod tests {
 
     #[test]
     fn errors_read_like_pflag() {
-        assert_eq!(
-            parse(FLAGS, &args(&["--bogus"]), true).unwrap_err(),
-            "unknown flag: --bogus"
-        );
-        assert_eq!(
-            parse(FLAGS, &args(&["-x"]), true).unwrap_err(),
-            "unknown shorthand flag: 'x' in -x"
-        );
-        assert_eq!(
-            parse(FLAGS, &args(&["--format"]), true).unwrap_err(),
-            "flag needs an argument: --format"
-        );
+        assert_eq!(parse(FLAGS, &args(&["--bogus"]), true).unwrap_err(), "unknown flag: --bogus");
+        assert_eq!(parse(FLAGS, &args(&["-x"]), true).unwrap_err(), "unknown shorthand flag: 'x' in -x");
+        assert_eq!(parse(FLAGS, &args(&["--format"]), true).unwrap_err(), "flag needs an argument: --format");
         assert_eq!(
             parse(FLAGS, &args(&["--task-history-limit", "abc"]), true).unwrap_err(),
             "invalid argument \"abc\" for \"--task-history-limit\" flag: strconv.ParseInt: parsing \"abc\": invalid syntax"
@@ -452,27 +394,9 @@ mod tests {
         // `docker node ps --help`, Docker 28.2.2
         let ps = [
             flag("no-trunc", None, Kind::Bool, "", "Do not truncate output"),
-            flag(
-                "no-resolve",
-                None,
-                Kind::Bool,
-                "",
-                "Do not map IDs to Names",
-            ),
-            flag(
-                "filter",
-                Some('f'),
-                Kind::Filter,
-                "",
-                "Filter output based on conditions provided",
-            ),
-            flag(
-                "format",
-                None,
-                Kind::String,
-                "",
-                "Pretty-print tasks using a Go template",
-            ),
+            flag("no-resolve", None, Kind::Bool, "", "Do not map IDs to Names"),
+            flag("filter", Some('f'), Kind::Filter, "", "Filter output based on conditions provided"),
+            flag("format", None, Kind::String, "", "Pretty-print tasks using a Go template"),
             flag("quiet", Some('q'), Kind::Bool, "", "Only display task IDs"),
         ];
         let expected = "  -f, --filter filter   Filter output based on conditions provided

@@ -18,15 +18,10 @@ fn to_json(v: &Value) -> serde_json::Value {
         Value::Bool(b) => (*b).into(),
         Value::Int(i) => (*i).into(),
         Value::Uint(u) => (*u).into(),
-        Value::Float(f) => serde_json::Number::from_f64(*f)
-            .map_or(serde_json::Value::Null, serde_json::Value::Number),
+        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, serde_json::Value::Number),
         Value::String(s) => s.as_ref().into(),
         Value::List(l) => l.iter().map(to_json).collect(),
-        Value::Map(m) => m
-            .iter()
-            .map(|(k, v)| (k.to_string(), to_json(v)))
-            .collect::<serde_json::Map<_, _>>()
-            .into(),
+        Value::Map(m) => m.iter().map(|(k, v)| (k.to_string(), to_json(v))).collect::<serde_json::Map<_, _>>().into(),
         _ => serde_json::Value::Null,
     }
 }
@@ -50,19 +45,13 @@ fn docker_funcs() -> gotmpl::FuncMap {
     let s = |v: String| Ok(Value::String(v.into()));
     m.insert(
         "json".into(),
-        Arc::new(|a: &[Value]| {
-            Ok(Value::String(
-                to_json(a.first().unwrap_or(&Value::Nil)).to_string().into(),
-            ))
-        }),
+        Arc::new(|a: &[Value]| Ok(Value::String(to_json(a.first().unwrap_or(&Value::Nil)).to_string().into()))),
     );
     m.insert(
         "split".into(),
         Arc::new(|a: &[Value]| {
-            let parts: Vec<Value> = str_arg(a, 0)
-                .split(str_arg(a, 1).as_str())
-                .map(|p| Value::String(p.into()))
-                .collect();
+            let parts: Vec<Value> =
+                str_arg(a, 0).split(str_arg(a, 1).as_str()).map(|p| Value::String(p.into())).collect();
             Ok(Value::List(parts.into()))
         }),
     );
@@ -71,37 +60,20 @@ fn docker_funcs() -> gotmpl::FuncMap {
         Arc::new(move |a: &[Value]| {
             let sep = str_arg(a, 1);
             let items: Vec<String> = match a.first() {
-                Some(Value::List(l)) => l
-                    .iter()
-                    .map(|v| str_arg(std::slice::from_ref(v), 0))
-                    .collect(),
+                Some(Value::List(l)) => l.iter().map(|v| str_arg(std::slice::from_ref(v), 0)).collect(),
                 _ => Vec::new(),
             };
             s(items.join(&sep))
         }),
     );
-    m.insert(
-        "title".into(),
-        Arc::new(move |a: &[Value]| s(title(&str_arg(a, 0)))),
-    );
-    m.insert(
-        "lower".into(),
-        Arc::new(move |a: &[Value]| s(str_arg(a, 0).to_lowercase())),
-    );
-    m.insert(
-        "upper".into(),
-        Arc::new(move |a: &[Value]| s(str_arg(a, 0).to_uppercase())),
-    );
+    m.insert("title".into(), Arc::new(move |a: &[Value]| s(title(&str_arg(a, 0)))));
+    m.insert("lower".into(), Arc::new(move |a: &[Value]| s(str_arg(a, 0).to_lowercase())));
+    m.insert("upper".into(), Arc::new(move |a: &[Value]| s(str_arg(a, 0).to_uppercase())));
     m.insert(
         "pad".into(),
         Arc::new(move |a: &[Value]| {
             let (l, r) = (int_arg(a, 1).max(0) as usize, int_arg(a, 2).max(0) as usize);
-            s(format!(
-                "{}{}{}",
-                " ".repeat(l),
-                str_arg(a, 0),
-                " ".repeat(r)
-            ))
+            s(format!("{}{}{}", " ".repeat(l), str_arg(a, 0), " ".repeat(r)))
         }),
     );
     m.insert(
@@ -109,11 +81,7 @@ fn docker_funcs() -> gotmpl::FuncMap {
         Arc::new(move |a: &[Value]| {
             let text = str_arg(a, 0);
             let n = int_arg(a, 1).max(0) as usize;
-            s(if text.chars().count() > n {
-                text.chars().take(n).collect()
-            } else {
-                text
-            })
+            s(if text.chars().count() > n { text.chars().take(n).collect() } else { text })
         }),
     );
     m
@@ -136,10 +104,7 @@ fn title(s: &str) -> String {
 
 /// docker/cli `templates.Parse`.
 pub fn parse(src: &str) -> Result<Template, String> {
-    Template::new("")
-        .funcs(docker_funcs())
-        .parse(src)
-        .map_err(|e| e.to_string())
+    Template::new("").funcs(docker_funcs()).parse(src).map_err(|e| e.to_string())
 }
 
 /// A `--format` value as docker/cli's `formatter.Context.preFormat` prepares it.
@@ -158,10 +123,7 @@ impl Format {
         } else {
             src
         };
-        let template = body
-            .trim_matches(' ')
-            .replace("\\t", "\t")
-            .replace("\\n", "\n");
+        let template = body.trim_matches(' ').replace("\\t", "\t").replace("\\n", "\n");
         Format { table, template }
     }
 }
@@ -194,10 +156,7 @@ pub fn pretty(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         None => String::new(),
-        Some(f) => f
-            .to_uppercase()
-            .chain(c.as_str().to_lowercase().chars())
-            .collect(),
+        Some(f) => f.to_uppercase().chain(c.as_str().to_lowercase().chars()).collect(),
     }
 }
 
@@ -229,11 +188,7 @@ fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
                 j += 1;
             }
             let (da, db) = (&ab[ni..i], &bb[nj..j]);
-            let ord = da
-                .len()
-                .cmp(&db.len())
-                .then_with(|| da.cmp(db))
-                .then_with(|| (ni - si).cmp(&(nj - sj)));
+            let ord = da.len().cmp(&db.len()).then_with(|| da.cmp(db)).then_with(|| (ni - si).cmp(&(nj - sj)));
             if ord != Ordering::Equal {
                 return ord;
             }
@@ -262,18 +217,12 @@ mod tests {
     #[test]
     fn empty_table_prints_docker_header_widths() {
         let out = tabulate("ID\tNAME\tIMAGE\tNODE\tDESIRED STATE\tCURRENT STATE\tERROR\tPORTS\n");
-        assert_eq!(
-            out,
-            "ID        NAME      IMAGE     NODE      DESIRED STATE   CURRENT STATE   ERROR     PORTS\n"
-        );
+        assert_eq!(out, "ID        NAME      IMAGE     NODE      DESIRED STATE   CURRENT STATE   ERROR     PORTS\n");
     }
 
     #[test]
     fn docker_template_functions() {
         let t = parse(r#"{{upper "ab"}} {{join (split "a,b" ",") "+"}} {{title "hello world"}} {{truncate "abcdef" 3}}|{{pad "x" 1 2}}|"#).expect("parses");
-        assert_eq!(
-            t.execute_to_string(&Value::Nil).expect("runs"),
-            "AB a+b Hello World abc| x  |"
-        );
+        assert_eq!(t.execute_to_string(&Value::Nil).expect("runs"), "AB a+b Hello World abc| x  |");
     }
 }

@@ -7,13 +7,7 @@ use super::flags::{Kind, flag, usages};
 const ROOT_COMMANDS: &str = include_str!("root_commands.txt");
 
 const GLOBAL_FLAGS: &[super::flags::Flag] = &[
-    flag(
-        "config",
-        None,
-        Kind::String,
-        "/root/.docker",
-        "Location of client config files",
-    ),
+    flag("config", None, Kind::String, "/root/.docker", "Location of client config files"),
     flag(
         "context",
         Some('c'),
@@ -22,13 +16,7 @@ const GLOBAL_FLAGS: &[super::flags::Flag] = &[
         "Name of the context to use to connect to the daemon (overrides DOCKER_HOST env var and default context set with \"docker context use\")",
     ),
     flag("debug", Some('D'), Kind::Bool, "", "Enable debug mode"),
-    flag(
-        "host",
-        Some('H'),
-        Kind::List,
-        "",
-        "Daemon socket to connect to",
-    ),
+    flag("host", Some('H'), Kind::List, "", "Daemon socket to connect to"),
     flag(
         "log-level",
         Some('l'),
@@ -36,48 +24,12 @@ const GLOBAL_FLAGS: &[super::flags::Flag] = &[
         "info",
         "Set the logging level (\"debug\", \"info\", \"warn\", \"error\", \"fatal\")",
     ),
-    flag(
-        "tls",
-        None,
-        Kind::Bool,
-        "",
-        "Use TLS; implied by --tlsverify",
-    ),
-    flag(
-        "tlscacert",
-        None,
-        Kind::String,
-        "/root/.docker/ca.pem",
-        "Trust certs signed only by this CA",
-    ),
-    flag(
-        "tlscert",
-        None,
-        Kind::String,
-        "/root/.docker/cert.pem",
-        "Path to TLS certificate file",
-    ),
-    flag(
-        "tlskey",
-        None,
-        Kind::String,
-        "/root/.docker/key.pem",
-        "Path to TLS key file",
-    ),
-    flag(
-        "tlsverify",
-        None,
-        Kind::Bool,
-        "",
-        "Use TLS and verify the remote",
-    ),
-    flag(
-        "version",
-        Some('v'),
-        Kind::Bool,
-        "",
-        "Print version information and quit",
-    ),
+    flag("tls", None, Kind::Bool, "", "Use TLS; implied by --tlsverify"),
+    flag("tlscacert", None, Kind::String, "/root/.docker/ca.pem", "Trust certs signed only by this CA"),
+    flag("tlscert", None, Kind::String, "/root/.docker/cert.pem", "Path to TLS certificate file"),
+    flag("tlskey", None, Kind::String, "/root/.docker/key.pem", "Path to TLS key file"),
+    flag("tlsverify", None, Kind::Bool, "", "Use TLS and verify the remote"),
+    flag("version", Some('v'), Kind::Bool, "", "Print version information and quit"),
 ];
 
 pub fn root(cols: usize) -> String {
@@ -151,9 +103,7 @@ pub fn unknown_top_level(name: &str) -> CliError {
             "swarmlab: 'docker {name}' is not available in this lab yet; it simulates Docker Swarm (swarm, node, info, version)."
         ));
     }
-    CliError::msg(format!(
-        "docker: unknown command: docker {name}\n\nRun 'docker --help' for more information"
-    ))
+    CliError::msg(format!("docker: unknown command: docker {name}\n\nRun 'docker --help' for more information"))
 }
 
 #[cfg(test)]

@@ -40,10 +40,7 @@ pub enum CliError {
 
 impl CliError {
     pub fn status(code: i32, message: impl Into<String>) -> Self {
-        CliError::Status {
-            code,
-            message: message.into(),
-        }
+        CliError::Status { code, message: message.into() }
     }
     pub fn msg(message: impl Into<String>) -> Self {
         Self::status(1, message)
@@ -71,10 +68,7 @@ impl Ctx<'_> {
         self.out.push('\n');
     }
     /// Calls the daemon, keeping track of how long the call would block.
-    pub fn call<T>(
-        &mut self,
-        f: impl FnOnce(&mut dyn Api) -> Result<T, ApiError>,
-    ) -> Result<T, CliError> {
+    pub fn call<T>(&mut self, f: impl FnOnce(&mut dyn Api) -> Result<T, ApiError>) -> Result<T, CliError> {
         f(&mut *self.api).map_err(|e| {
             self.delay += e.delay;
             CliError::Api(e)
@@ -97,27 +91,57 @@ pub(crate) static ROOT: Command = Command {
 fn global_flag_arity(arg: &str) -> Option<usize> {
     match arg {
         "-D" | "--debug" | "--tls" | "--tlsverify" => Some(0),
-        "-l" | "--log-level" | "-c" | "--context" | "--config" | "--tlscacert" | "--tlscert"
+        // -H/--host: callers route the command with `take_host` before calling `run`.
+        "-H" | "--host" | "-l" | "--log-level" | "-c" | "--context" | "--config" | "--tlscacert" | "--tlscert"
         | "--tlskey" => Some(1),
-        a if a.starts_with("--log-level=")
-            || a.starts_with("--context=")
-            || a.starts_with("--config=") =>
-        {
-            Some(0)
-        }
+        a if ["--host=", "--log-level=", "--context=", "--config="].iter().any(|p| a.starts_with(p)) => Some(0),
         _ => None,
+    }
+}
+
+/// Splits a `-H/--host` global flag off `argv`: the daemon to talk to is the caller's
+/// choice (a node's socket), so callers route the rest of the command there.
+pub fn take_host(argv: &[String]) -> (Option<String>, Vec<String>) {
+    let mut host = None;
+    let mut rest = Vec::with_capacity(argv.len());
+    let mut i = 0;
+    while i < argv.len() {
+        let a = argv[i].as_str();
+        if !a.starts_with('-') {
+            rest.extend_from_slice(&argv[i..]);
+            break;
+        }
+        if a == "-H" || a == "--host" {
+            host = argv.get(i + 1).cloned();
+            i += 2;
+            continue;
+        }
+        if let Some(h) = a.strip_prefix("--host=").or_else(|| a.strip_prefix("-H=")) {
+            host = Some(h.to_string());
+        } else {
+            rest.push(argv[i].clone());
+            if global_flag_arity(a) == Some(1) {
+                rest.extend(argv.get(i + 1).cloned());
+                i += 1;
+            }
+        }
+        i += 1;
+    }
+    (host, rest)
+}
+
+/// What the docker CLI says when nothing answers at `host`.
+pub fn cannot_connect(host: &str) -> Output {
+    Output {
+        stderr: format!("Cannot connect to the Docker daemon at {host}. Is the docker daemon running?\n"),
+        code: 1,
+        ..Output::default()
     }
 }
 
 /// Runs `docker <argv…>` against `api`.
 pub fn run(argv: &[String], api: &mut dyn Api, env: Env) -> Output {
-    let mut ctx = Ctx {
-        api,
-        env,
-        out: String::new(),
-        err: String::new(),
-        delay: Duration::ZERO,
-    };
+    let mut ctx = Ctx { api, env, out: String::new(), err: String::new(), delay: Duration::ZERO };
     let code = match dispatch(argv, &mut ctx) {
         Ok(()) => 0,
         Err(CliError::Status { code, message }) => {
@@ -131,12 +155,7 @@ pub fn run(argv: &[String], api: &mut dyn Api, env: Env) -> Output {
             1
         }
     };
-    Output {
-        stdout: ctx.out,
-        stderr: ctx.err,
-        code,
-        delay: ctx.delay,
-    }
+    Output { stdout: ctx.out, stderr: ctx.err, code, delay: ctx.delay }
 }
 
 fn dispatch(argv: &[String], ctx: &mut Ctx) -> Result<(), CliError> {
@@ -149,10 +168,7 @@ fn dispatch(argv: &[String], ctx: &mut Ctx) -> Result<(), CliError> {
                 return Ok(());
             }
             "-v" | "--version" => {
-                ctx.println(format!(
-                    "Docker version {}, build e6534b4",
-                    crate::sim::ENGINE_VERSION
-                ));
+                ctx.println(format!("Docker version {}, build e6534b4", crate::sim::ENGINE_VERSION));
                 return Ok(());
             }
             _ => {}
@@ -178,11 +194,7 @@ fn dispatch(argv: &[String], ctx: &mut Ctx) -> Result<(), CliError> {
     };
     let mut path = format!("docker {}", cmd.name);
     let mut args = &rest[1..];
-    while let Some(sub) = args
-        .first()
-        .filter(|a| !a.starts_with('-'))
-        .and_then(|a| cmd.find(a))
-    {
+    while let Some(sub) = args.first().filter(|a| !a.starts_with('-')).and_then(|a| cmd.find(a)) {
         cmd = sub;
         path = format!("{path} {}", sub.name);
         args = &args[1..];

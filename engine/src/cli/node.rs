@@ -13,7 +13,8 @@ use std::collections::BTreeMap;
 const FORMAT_HELP: &str = "Format output using a custom template:\n'table':            Print output in table format with column headers (default)\n'table TEMPLATE':   Print output in table format using the given Go template\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates";
 const INSPECT_FORMAT_HELP: &str = "Format output using a custom template:\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates";
 const NODE_TABLE: &str = "table {{.ID}} {{if .Self}}*{{else}} {{ end }}\t{{.Hostname}}\t{{.Status}}\t{{.Availability}}\t{{.ManagerStatus}}\t{{.EngineVersion}}";
-const TASK_TABLE: &str = "table {{.ID}}\t{{.Name}}\t{{.Image}}\t{{.Node}}\t{{.DesiredState}}\t{{.CurrentState}}\t{{.Error}}\t{{.Ports}}";
+const TASK_TABLE: &str =
+    "table {{.ID}}\t{{.Name}}\t{{.Image}}\t{{.Node}}\t{{.DesiredState}}\t{{.CurrentState}}\t{{.Error}}\t{{.Ports}}";
 
 pub const NODE: Command = Command {
     name: "node",
@@ -41,13 +42,7 @@ pub const NODE: Command = Command {
             short: "Display detailed information on one or more nodes",
             flags: &[
                 flag("format", Some('f'), Kind::String, "", INSPECT_FORMAT_HELP),
-                flag(
-                    "pretty",
-                    None,
-                    Kind::Bool,
-                    "",
-                    "Print the information in a human friendly format",
-                ),
+                flag("pretty", None, Kind::Bool, "", "Print the information in a human friendly format"),
             ],
             args: Args::Min(1),
             run: Some(inspect),
@@ -61,13 +56,7 @@ pub const NODE: Command = Command {
             flags: &[
                 flag("quiet", Some('q'), Kind::Bool, "", "Only display IDs"),
                 flag("format", None, Kind::String, "", FORMAT_HELP),
-                flag(
-                    "filter",
-                    Some('f'),
-                    Kind::Filter,
-                    "",
-                    "Filter output based on conditions provided",
-                ),
+                flag("filter", Some('f'), Kind::Filter, "", "Filter output based on conditions provided"),
             ],
             args: Args::None,
             run: Some(list),
@@ -90,27 +79,9 @@ pub const NODE: Command = Command {
             short: "List tasks running on one or more nodes, defaults to current node",
             flags: &[
                 flag("no-trunc", None, Kind::Bool, "", "Do not truncate output"),
-                flag(
-                    "no-resolve",
-                    None,
-                    Kind::Bool,
-                    "",
-                    "Do not map IDs to Names",
-                ),
-                flag(
-                    "filter",
-                    Some('f'),
-                    Kind::Filter,
-                    "",
-                    "Filter output based on conditions provided",
-                ),
-                flag(
-                    "format",
-                    None,
-                    Kind::String,
-                    "",
-                    "Pretty-print tasks using a Go template",
-                ),
+                flag("no-resolve", None, Kind::Bool, "", "Do not map IDs to Names"),
+                flag("filter", Some('f'), Kind::Filter, "", "Filter output based on conditions provided"),
+                flag("format", None, Kind::String, "", "Pretty-print tasks using a Go template"),
                 flag("quiet", Some('q'), Kind::Bool, "", "Only display task IDs"),
             ],
             args: Args::Min(0),
@@ -122,13 +93,7 @@ pub const NODE: Command = Command {
             aliases: &["remove"],
             usage: "[OPTIONS] NODE [NODE...]",
             short: "Remove one or more nodes from the swarm",
-            flags: &[flag(
-                "force",
-                Some('f'),
-                Kind::Bool,
-                "",
-                "Force remove a node from the swarm",
-            )],
+            flags: &[flag("force", Some('f'), Kind::Bool, "", "Force remove a node from the swarm")],
             args: Args::Min(1),
             run: Some(remove),
             subs: &[],
@@ -139,13 +104,7 @@ pub const NODE: Command = Command {
             usage: "[OPTIONS] NODE",
             short: "Update a node",
             flags: &[
-                flag(
-                    "role",
-                    None,
-                    Kind::String,
-                    "",
-                    "Role of the node (\"worker\", \"manager\")",
-                ),
+                flag("role", None, Kind::String, "", "Role of the node (\"worker\", \"manager\")"),
                 flag(
                     "availability",
                     None,
@@ -153,20 +112,8 @@ pub const NODE: Command = Command {
                     "",
                     "Availability of the node (\"active\", \"pause\", \"drain\")",
                 ),
-                flag(
-                    "label-add",
-                    None,
-                    Kind::List,
-                    "",
-                    "Add or update a node label (\"key=value\")",
-                ),
-                flag(
-                    "label-rm",
-                    None,
-                    Kind::List,
-                    "",
-                    "Remove a node label if exists",
-                ),
+                flag("label-add", None, Kind::List, "", "Add or update a node label (\"key=value\")"),
+                flag("label-rm", None, Kind::List, "", "Remove a node label if exists"),
             ],
             args: Args::Exact(1),
             run: Some(update),
@@ -202,11 +149,7 @@ fn reference(ctx: &mut Ctx, r: &str) -> Result<String, CliError> {
 fn tls_status(n: &Node, cluster: Option<&TlsInfo>) -> &'static str {
     match cluster {
         Some(c) if *c != TlsInfo::default() && n.description.tls_info != TlsInfo::default() => {
-            if n.description.tls_info == *c {
-                "Ready"
-            } else {
-                "Needs Rotation"
-            }
+            if n.description.tls_info == *c { "Ready" } else { "Needs Rotation" }
         }
         _ => "Unknown",
     }
@@ -222,27 +165,12 @@ fn row(n: &Node, self_id: &str, cluster_tls: Option<&TlsInfo>) -> Value {
         [
             ("ID", Value::String(n.id.as_str().into())),
             ("Self", Value::Bool(n.id == self_id)),
-            (
-                "Hostname",
-                Value::String(n.description.hostname.as_str().into()),
-            ),
-            (
-                "Status",
-                Value::String(format::pretty(n.status.state.as_str()).into()),
-            ),
-            (
-                "Availability",
-                Value::String(format::pretty(n.spec.availability.as_str()).into()),
-            ),
+            ("Hostname", Value::String(n.description.hostname.as_str().into())),
+            ("Status", Value::String(format::pretty(n.status.state.as_str()).into())),
+            ("Availability", Value::String(format::pretty(n.spec.availability.as_str()).into())),
             ("ManagerStatus", Value::String(manager.into())),
-            (
-                "EngineVersion",
-                Value::String(n.description.engine.engine_version.as_str().into()),
-            ),
-            (
-                "TLSStatus",
-                Value::String(tls_status(n, cluster_tls).into()),
-            ),
+            ("EngineVersion", Value::String(n.description.engine.engine_version.as_str().into())),
+            ("TLSStatus", Value::String(tls_status(n, cluster_tls).into())),
         ]
         .map(|(k, v)| (k.into(), v)),
     );
@@ -267,19 +195,9 @@ fn list(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     let f = filters(p);
     let mut nodes = ctx.call(|api| api.node_list(&f))?;
     let quiet = p.bool("quiet");
-    let info = if !nodes.is_empty() && !quiet {
-        Some(ctx.call(|api| api.info())?)
-    } else {
-        None
-    };
-    let self_id = info
-        .as_ref()
-        .map(|i| i.swarm.node_id.clone())
-        .unwrap_or_default();
-    let cluster_tls = info
-        .as_ref()
-        .and_then(|i| i.swarm.cluster.as_ref())
-        .map(|c| &c.tls_info);
+    let info = if !nodes.is_empty() && !quiet { Some(ctx.call(|api| api.info())?) } else { None };
+    let self_id = info.as_ref().map(|i| i.swarm.node_id.clone()).unwrap_or_default();
+    let cluster_tls = info.as_ref().and_then(|i| i.swarm.cluster.as_ref()).map(|c| &c.tls_info);
     let src = match p.string("format").unwrap_or("") {
         "" | "table" if quiet => "{{.ID}}",
         "" | "table" => NODE_TABLE,
@@ -298,10 +216,7 @@ fn list(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
             std::cmp::Ordering::Equal
         }
     });
-    let rows: Vec<Value> = nodes
-        .iter()
-        .map(|n| row(n, &self_id, cluster_tls))
-        .collect();
+    let rows: Vec<Value> = nodes.iter().map(|n| row(n, &self_id, cluster_tls)).collect();
     let text = format::write(&Format::new(src), &node_header(), &rows).map_err(CliError::msg)?;
     ctx.out.push_str(&text);
     Ok(())
@@ -313,20 +228,14 @@ fn inspect(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
         fmt = "pretty".into();
     }
     if fmt.starts_with("pretty") && fmt != "pretty" {
-        return Err(CliError::msg(
-            "cannot supply extra formatting options to the pretty template",
-        ));
+        return Err(CliError::msg("cannot supply extra formatting options to the pretty template"));
     }
     let template = match fmt.as_str() {
         "" | "pretty" => None,
         "json" => Some(
-            format::parse("{{json .}}")
-                .map_err(|e| CliError::status(64, format!("template parsing error: {e}")))?,
+            format::parse("{{json .}}").map_err(|e| CliError::status(64, format!("template parsing error: {e}")))?,
         ),
-        t => Some(
-            format::parse(t)
-                .map_err(|e| CliError::status(64, format!("template parsing error: {e}")))?,
-        ),
+        t => Some(format::parse(t).map_err(|e| CliError::status(64, format!("template parsing error: {e}")))?),
     };
     let mut found = Vec::new();
     let mut errs = Vec::new();
@@ -354,18 +263,10 @@ fn inspect(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
         }
     }
     if template.is_none() && fmt != "pretty" {
-        text = if found.is_empty() {
-            "[]\n".into()
-        } else {
-            to_go_json_indent(&found) + "\n"
-        };
+        text = if found.is_empty() { "[]\n".into() } else { to_go_json_indent(&found) + "\n" };
     }
     ctx.out.push_str(&text);
-    if errs.is_empty() {
-        Ok(())
-    } else {
-        Err(CliError::msg(errs.join("\n")))
-    }
+    if errs.is_empty() { Ok(()) } else { Err(CliError::msg(errs.join("\n"))) }
 }
 
 fn error_text(e: CliError) -> String {
@@ -382,42 +283,18 @@ fn pretty(n: &Node) -> String {
         s.push_str(&format!("Name:\t\t\t{}\n", n.spec.name));
     }
     let kv = |labels: &crate::types::Labels| -> String {
-        labels
-            .iter()
-            .map(|(k, v)| {
-                if v.is_empty() {
-                    format!(" - {k}\n")
-                } else {
-                    format!(" - {k}={v}\n")
-                }
-            })
-            .collect()
+        labels.iter().map(|(k, v)| if v.is_empty() { format!(" - {k}\n") } else { format!(" - {k}={v}\n") }).collect()
     };
     if !n.spec.labels.is_empty() {
         s.push_str(&format!("Labels:\n{}", kv(&n.spec.labels)));
     }
-    s.push_str(&format!(
-        "Hostname:              \t{}\n",
-        n.description.hostname
-    ));
-    s.push_str(&format!(
-        "Joined at:             \t{}\n",
-        format::pretty(&n.created_at.go_string())
-    ));
-    s.push_str(&format!(
-        "Status:\n State:\t\t\t{}\n",
-        format::pretty(n.status.state.as_str())
-    ));
+    s.push_str(&format!("Hostname:              \t{}\n", n.description.hostname));
+    s.push_str(&format!("Joined at:             \t{}\n", format::pretty(&n.created_at.go_string())));
+    s.push_str(&format!("Status:\n State:\t\t\t{}\n", format::pretty(n.status.state.as_str())));
     if !n.status.message.is_empty() {
-        s.push_str(&format!(
-            " Message:              \t{}\n",
-            format::pretty(&n.status.message)
-        ));
+        s.push_str(&format!(" Message:              \t{}\n", format::pretty(&n.status.message)));
     }
-    s.push_str(&format!(
-        " Availability:         \t{}\n",
-        format::pretty(n.spec.availability.as_str())
-    ));
+    s.push_str(&format!(" Availability:         \t{}\n", format::pretty(n.spec.availability.as_str())));
     if !n.status.addr.is_empty() {
         s.push_str(&format!(" Address:\t\t{}\n", n.status.addr));
     }
@@ -434,15 +311,8 @@ fn pretty(n: &Node) -> String {
         "Platform:\n Operating System:\t{}\n Architecture:\t\t{}\n",
         d.platform.os, d.platform.architecture
     ));
-    let mem = if d.resources.memory_bytes == 0 {
-        String::new()
-    } else {
-        bytes_size(d.resources.memory_bytes as f64)
-    };
-    s.push_str(&format!(
-        "Resources:\n CPUs:\t\t\t{}\n Memory:\t\t{mem}\n",
-        d.resources.nano_cpus / 1_000_000_000
-    ));
+    let mem = if d.resources.memory_bytes == 0 { String::new() } else { bytes_size(d.resources.memory_bytes as f64) };
+    s.push_str(&format!("Resources:\n CPUs:\t\t\t{}\n Memory:\t\t{mem}\n", d.resources.nano_cpus / 1_000_000_000));
     if !d.engine.plugins.is_empty() {
         let mut by_type: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for pl in &d.engine.plugins {
@@ -519,14 +389,8 @@ fn demote(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
 }
 
 fn update(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
-    let role = p
-        .string("role")
-        .filter(|_| p.changed("role"))
-        .map(str::to_string);
-    let avail = p
-        .string("availability")
-        .filter(|_| p.changed("availability"))
-        .map(str::to_string);
+    let role = p.string("role").filter(|_| p.changed("role")).map(str::to_string);
+    let avail = p.string("availability").filter(|_| p.changed("availability")).map(str::to_string);
     let add = p.list("label-add").to_vec();
     let rm = p.list("label-rm").to_vec();
     update_nodes(
@@ -551,9 +415,7 @@ fn update(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
             }
             for k in &rm {
                 if node.spec.labels.remove(k).is_none() {
-                    return Err(CliError::msg(format!(
-                        "key {k} doesn't exist in node's labels"
-                    )));
+                    return Err(CliError::msg(format!("key {k} doesn't exist in node's labels")));
                 }
             }
             Ok(true)
@@ -571,19 +433,11 @@ fn remove(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
             Err(e) => errs.push(error_text(e)),
         }
     }
-    if errs.is_empty() {
-        Ok(())
-    } else {
-        Err(CliError::msg(errs.join("\n")))
-    }
+    if errs.is_empty() { Ok(()) } else { Err(CliError::msg(errs.join("\n"))) }
 }
 
 fn ps(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
-    let refs = if p.args.is_empty() {
-        vec!["self".to_string()]
-    } else {
-        p.args.clone()
-    };
+    let refs = if p.args.is_empty() { vec!["self".to_string()] } else { p.args.clone() };
     let f = filters(p);
     let mut errs = Vec::new();
     for r in &refs {
@@ -591,16 +445,9 @@ fn ps(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
         match node {
             Err(e) => errs.push(error_text(e)),
             Ok(_) => {
-                if let Err(e) = f.validate(&[
-                    "name",
-                    "id",
-                    "label",
-                    "service",
-                    "node",
-                    "desired-state",
-                    "_up-to-date",
-                    "runtime",
-                ]) {
+                if let Err(e) =
+                    f.validate(&["name", "id", "label", "service", "node", "desired-state", "_up-to-date", "runtime"])
+                {
                     errs.push(e.to_string());
                 }
             }

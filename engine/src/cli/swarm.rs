@@ -4,24 +4,12 @@ use super::command::{Args, Command};
 use super::flags::{Flag, Kind, Parsed, flag};
 use super::{CliError, Ctx};
 use crate::time::parse_go_duration;
-use crate::types::{
-    InitRequest, JoinRequest, LocalNodeState, NodeAvailability, SpecPatch, UpdateFlags,
-};
+use crate::types::{InitRequest, JoinRequest, LocalNodeState, NodeAvailability, SpecPatch, UpdateFlags};
 
-const LISTEN_ADDR: Flag = flag(
-    "listen-addr",
-    None,
-    Kind::NodeAddr,
-    "0.0.0.0:2377",
-    "Listen address (format: \"<ip|interface>[:port]\")",
-);
-const ADVERTISE_ADDR: Flag = flag(
-    "advertise-addr",
-    None,
-    Kind::String,
-    "",
-    "Advertised address (format: \"<ip|interface>[:port]\")",
-);
+const LISTEN_ADDR: Flag =
+    flag("listen-addr", None, Kind::NodeAddr, "0.0.0.0:2377", "Listen address (format: \"<ip|interface>[:port]\")");
+const ADVERTISE_ADDR: Flag =
+    flag("advertise-addr", None, Kind::String, "", "Advertised address (format: \"<ip|interface>[:port]\")");
 const DATA_PATH_ADDR: Flag = flag(
     "data-path-addr",
     None,
@@ -29,55 +17,19 @@ const DATA_PATH_ADDR: Flag = flag(
     "",
     "Address or interface to use for data path traffic (format: \"<ip|interface>\")",
 );
-const AVAILABILITY: Flag = flag(
-    "availability",
-    None,
-    Kind::String,
-    "active",
-    "Availability of the node (\"active\", \"pause\", \"drain\")",
-);
-const TASK_HISTORY: Flag = flag(
-    "task-history-limit",
-    None,
-    Kind::Int64,
-    "5",
-    "Task history retention limit",
-);
-const HEARTBEAT: Flag = flag(
-    "dispatcher-heartbeat",
-    None,
-    Kind::Duration,
-    "5s",
-    "Dispatcher heartbeat period (ns|us|ms|s|m|h)",
-);
-const MAX_SNAPSHOTS: Flag = flag(
-    "max-snapshots",
-    None,
-    Kind::Uint64,
-    "",
-    "Number of additional Raft snapshots to retain",
-);
-const SNAPSHOT_INTERVAL: Flag = flag(
-    "snapshot-interval",
-    None,
-    Kind::Uint64,
-    "10000",
-    "Number of log entries between Raft snapshots",
-);
-const CERT_EXPIRY: Flag = flag(
-    "cert-expiry",
-    None,
-    Kind::Duration,
-    "2160h0m0s",
-    "Validity period for node certificates (ns|us|ms|s|m|h)",
-);
-const EXTERNAL_CA: Flag = flag(
-    "external-ca",
-    None,
-    Kind::ExternalCa,
-    "",
-    "Specifications of one or more certificate signing endpoints",
-);
+const AVAILABILITY: Flag =
+    flag("availability", None, Kind::String, "active", "Availability of the node (\"active\", \"pause\", \"drain\")");
+const TASK_HISTORY: Flag = flag("task-history-limit", None, Kind::Int64, "5", "Task history retention limit");
+const HEARTBEAT: Flag =
+    flag("dispatcher-heartbeat", None, Kind::Duration, "5s", "Dispatcher heartbeat period (ns|us|ms|s|m|h)");
+const MAX_SNAPSHOTS: Flag =
+    flag("max-snapshots", None, Kind::Uint64, "", "Number of additional Raft snapshots to retain");
+const SNAPSHOT_INTERVAL: Flag =
+    flag("snapshot-interval", None, Kind::Uint64, "10000", "Number of log entries between Raft snapshots");
+const CERT_EXPIRY: Flag =
+    flag("cert-expiry", None, Kind::Duration, "2160h0m0s", "Validity period for node certificates (ns|us|ms|s|m|h)");
+const EXTERNAL_CA: Flag =
+    flag("external-ca", None, Kind::ExternalCa, "", "Specifications of one or more certificate signing endpoints");
 
 const INIT_FLAGS: &[Flag] = &[
     LISTEN_ADDR,
@@ -90,13 +42,7 @@ const INIT_FLAGS: &[Flag] = &[
         "",
         "Port number to use for data path traffic (1024 - 49151). If no value is set or is set to 0, the default port (4789) is used.",
     ),
-    flag(
-        "force-new-cluster",
-        None,
-        Kind::Bool,
-        "",
-        "Force create a new cluster from current state",
-    ),
+    flag("force-new-cluster", None, Kind::Bool, "", "Force create a new cluster from current state"),
     flag(
         "autolock",
         None,
@@ -105,20 +51,8 @@ const INIT_FLAGS: &[Flag] = &[
         "Enable manager autolocking (requiring an unlock key to start a stopped manager)",
     ),
     AVAILABILITY,
-    flag(
-        "default-addr-pool",
-        None,
-        Kind::IpNetSlice,
-        "[]",
-        "default address pool in CIDR format",
-    ),
-    flag(
-        "default-addr-pool-mask-length",
-        None,
-        Kind::Uint32,
-        "24",
-        "default address pool subnet mask length",
-    ),
+    flag("default-addr-pool", None, Kind::IpNetSlice, "[]", "default address pool in CIDR format"),
+    flag("default-addr-pool-mask-length", None, Kind::Uint32, "24", "default address pool subnet mask length"),
     TASK_HISTORY,
     HEARTBEAT,
     MAX_SNAPSHOTS,
@@ -128,13 +62,7 @@ const INIT_FLAGS: &[Flag] = &[
 ];
 
 const UPDATE_FLAGS: &[Flag] = &[
-    flag(
-        "autolock",
-        None,
-        Kind::Bool,
-        "",
-        "Change manager autolocking setting (true|false)",
-    ),
+    flag("autolock", None, Kind::Bool, "", "Change manager autolocking setting (true|false)"),
     TASK_HISTORY,
     HEARTBEAT,
     MAX_SNAPSHOTS,
@@ -181,13 +109,7 @@ pub const SWARM: Command = Command {
                     "Exit immediately instead of waiting for the root rotation to converge",
                 ),
                 EXTERNAL_CA,
-                flag(
-                    "quiet",
-                    Some('q'),
-                    Kind::Bool,
-                    "",
-                    "Suppress progress output",
-                ),
+                flag("quiet", Some('q'), Kind::Bool, "", "Suppress progress output"),
                 flag(
                     "rotate",
                     None,
@@ -219,13 +141,7 @@ pub const SWARM: Command = Command {
                 LISTEN_ADDR,
                 ADVERTISE_ADDR,
                 DATA_PATH_ADDR,
-                flag(
-                    "token",
-                    None,
-                    Kind::String,
-                    "",
-                    "Token for entry into the swarm",
-                ),
+                flag("token", None, Kind::String, "", "Token for entry into the swarm"),
                 AVAILABILITY,
             ],
             args: Args::Exact(1),
@@ -250,13 +166,7 @@ pub const SWARM: Command = Command {
             aliases: &[],
             usage: "[OPTIONS]",
             short: "Leave the swarm",
-            flags: &[flag(
-                "force",
-                Some('f'),
-                Kind::Bool,
-                "",
-                "Force this node to leave the swarm, ignoring warnings",
-            )],
+            flags: &[flag("force", Some('f'), Kind::Bool, "", "Force this node to leave the swarm, ignoring warnings")],
             args: Args::None,
             run: Some(leave),
             subs: &[],
@@ -301,15 +211,11 @@ pub const SWARM: Command = Command {
 fn ca(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     let sw = ctx.call(|api| api.swarm_inspect())?;
     if p.bool("rotate") {
-        return Err(CliError::msg(
-            "swarmlab: rotating the swarm's root CA is not simulated in this lab.",
-        ));
+        return Err(CliError::msg("swarmlab: rotating the swarm's root CA is not simulated in this lab."));
     }
     for f in ["ca-cert", "ca-key", "cert-expiry", "external-ca"] {
         if p.changed(f) {
-            return Err(CliError::msg(format!(
-                "`--{f}` flag requires the `--rotate` flag to update the CA"
-            )));
+            return Err(CliError::msg(format!("`--{f}` flag requires the `--rotate` flag to update the CA")));
         }
     }
     let root = sw.cluster.tls_info.trust_root.trim();
@@ -321,25 +227,16 @@ fn ca(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
 }
 
 fn availability(p: &Parsed) -> Result<Option<NodeAvailability>, CliError> {
-    let Some(a) = p
-        .string("availability")
-        .filter(|_| p.changed("availability"))
-    else {
+    let Some(a) = p.string("availability").filter(|_| p.changed("availability")) else {
         return Ok(None);
     };
     NodeAvailability::parse(&a.to_lowercase())
         .map(Some)
-        .ok_or_else(|| {
-            CliError::msg(format!(
-                "invalid availability {a:?}, only active, pause and drain are supported"
-            ))
-        })
+        .ok_or_else(|| CliError::msg(format!("invalid availability {a:?}, only active, pause and drain are supported")))
 }
 
 fn duration_nanos(p: &Parsed, name: &str) -> Option<i64> {
-    p.string(name)
-        .and_then(parse_go_duration)
-        .map(|d| d.as_nanos() as i64)
+    p.string(name).and_then(parse_go_duration).map(|d| d.as_nanos() as i64)
 }
 
 /// docker/cli `swarmOptions.mergeSwarmSpec`: only flags given on the command line.
@@ -349,8 +246,7 @@ fn spec_patch(p: &Parsed) -> SpecPatch {
         task_history_retention_limit: get("task-history-limit").and_then(|v| v.parse().ok()),
         snapshot_interval: get("snapshot-interval").and_then(|v| v.parse().ok()),
         keep_old_snapshots: get("max-snapshots").and_then(|v| v.parse().ok()),
-        heartbeat_period: duration_nanos(p, "dispatcher-heartbeat")
-            .filter(|_| p.changed("dispatcher-heartbeat")),
+        heartbeat_period: duration_nanos(p, "dispatcher-heartbeat").filter(|_| p.changed("dispatcher-heartbeat")),
         node_cert_expiry: duration_nanos(p, "cert-expiry").filter(|_| p.changed("cert-expiry")),
         auto_lock_managers: p.changed("autolock").then(|| p.bool("autolock")),
     }
@@ -358,36 +254,23 @@ fn spec_patch(p: &Parsed) -> SpecPatch {
 
 fn init(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     let req = InitRequest {
-        listen_addr: p
-            .string("listen-addr")
-            .unwrap_or("0.0.0.0:2377")
-            .to_string(),
+        listen_addr: p.string("listen-addr").unwrap_or("0.0.0.0:2377").to_string(),
         advertise_addr: p.string("advertise-addr").unwrap_or_default().to_string(),
         data_path_addr: p.string("data-path-addr").unwrap_or_default().to_string(),
-        data_path_port: p
-            .string("data-path-port")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0),
+        data_path_port: p.string("data-path-port").and_then(|v| v.parse().ok()).unwrap_or(0),
         force_new_cluster: p.bool("force-new-cluster"),
         spec: spec_patch(p),
         auto_lock_managers: p.bool("autolock"),
         availability: availability(p)?,
         default_addr_pool: p.list("default-addr-pool").to_vec(),
-        subnet_size: p
-            .string("default-addr-pool-mask-length")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(24),
+        subnet_size: p.string("default-addr-pool-mask-length").and_then(|v| v.parse().ok()).unwrap_or(24),
     };
     let node_id = ctx.call(|api| api.swarm_init(req))?;
-    ctx.println(format!(
-        "Swarm initialized: current node ({node_id}) is now a manager.\n"
-    ));
+    ctx.println(format!("Swarm initialized: current node ({node_id}) is now a manager.\n"));
     print_join_command(ctx, &node_id, true, false)?;
     ctx.println("To add a manager to this swarm, run 'docker swarm join-token manager' and follow the instructions.");
     if p.bool("autolock") {
-        let key = ctx
-            .call(|api| api.swarm_unlock_key())
-            .map_err(|e| wrap("could not fetch unlock key", e))?;
+        let key = ctx.call(|api| api.swarm_unlock_key()).map_err(|e| wrap("could not fetch unlock key", e))?;
         print_unlock_command(ctx, &key);
     }
     Ok(())
@@ -414,9 +297,7 @@ fn unlock(ctx: &mut Ctx, _: &Parsed) -> Result<(), CliError> {
     let info = ctx.call(|api| api.info())?;
     match info.swarm.local_node_state {
         LocalNodeState::Inactive => Err(CliError::msg("Error: This node is not part of a swarm")),
-        LocalNodeState::Locked => Err(CliError::msg(
-            "swarmlab: locked managers are not simulated in this lab yet.",
-        )),
+        LocalNodeState::Locked => Err(CliError::msg("swarmlab: locked managers are not simulated in this lab yet.")),
         _ => Err(CliError::msg("Error: swarm is not locked")),
     }
 }
@@ -426,22 +307,15 @@ fn unlock_key(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     if p.bool("rotate") {
         let sw = ctx.call(|api| api.swarm_inspect())?;
         if !sw.cluster.spec.encryption_config.auto_lock_managers {
-            return Err(CliError::msg(
-                "cannot rotate because autolock is not turned on",
-            ));
+            return Err(CliError::msg("cannot rotate because autolock is not turned on"));
         }
-        let flags = UpdateFlags {
-            rotate_manager_unlock_key: true,
-            ..UpdateFlags::default()
-        };
+        let flags = UpdateFlags { rotate_manager_unlock_key: true, ..UpdateFlags::default() };
         ctx.call(|api| api.swarm_update(sw.cluster.version.index, sw.cluster.spec, flags))?;
         if !quiet {
             ctx.println("Successfully rotated manager unlock key.");
         }
     }
-    let key = ctx
-        .call(|api| api.swarm_unlock_key())
-        .map_err(|e| wrap("could not fetch unlock key", e))?;
+    let key = ctx.call(|api| api.swarm_unlock_key()).map_err(|e| wrap("could not fetch unlock key", e))?;
     if key.is_empty() {
         return Err(CliError::msg("no unlock key is set"));
     }
@@ -455,10 +329,7 @@ fn unlock_key(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
 
 fn join(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     let req = JoinRequest {
-        listen_addr: p
-            .string("listen-addr")
-            .unwrap_or("0.0.0.0:2377")
-            .to_string(),
+        listen_addr: p.string("listen-addr").unwrap_or("0.0.0.0:2377").to_string(),
         advertise_addr: p.string("advertise-addr").unwrap_or_default().to_string(),
         data_path_addr: p.string("data-path-addr").unwrap_or_default().to_string(),
         remote_addrs: p.args.clone(),
@@ -467,11 +338,7 @@ fn join(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     };
     ctx.call(|api| api.swarm_join(req))?;
     let info = ctx.call(|api| api.info())?;
-    let role = if info.swarm.control_available {
-        "manager"
-    } else {
-        "worker"
-    };
+    let role = if info.swarm.control_available { "manager" } else { "worker" };
     ctx.println(format!("This node joined a swarm as a {role}."));
     Ok(())
 }
@@ -484,11 +351,8 @@ fn join_token(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     }
     if p.bool("rotate") {
         let sw = ctx.call(|api| api.swarm_inspect())?;
-        let flags = UpdateFlags {
-            rotate_worker_token: worker,
-            rotate_manager_token: manager,
-            ..UpdateFlags::default()
-        };
+        let flags =
+            UpdateFlags { rotate_worker_token: worker, rotate_manager_token: manager, ..UpdateFlags::default() };
         ctx.call(|api| api.swarm_update(sw.cluster.version.index, sw.cluster.spec, flags))?;
         if !p.bool("quiet") {
             ctx.println(format!("Successfully rotated {role} join token.\n"));
@@ -496,11 +360,7 @@ fn join_token(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     }
     let sw = ctx.call(|api| api.swarm_inspect())?;
     if p.bool("quiet") {
-        let token = if worker {
-            sw.join_tokens.worker
-        } else {
-            sw.join_tokens.manager
-        };
+        let token = if worker { sw.join_tokens.worker } else { sw.join_tokens.manager };
         ctx.println(token);
         return Ok(());
     }
@@ -508,19 +368,13 @@ fn join_token(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     print_join_command(ctx, &info.swarm.node_id, worker, manager)
 }
 
-fn print_join_command(
-    ctx: &mut Ctx,
-    node_id: &str,
-    worker: bool,
-    manager: bool,
-) -> Result<(), CliError> {
+fn print_join_command(ctx: &mut Ctx, node_id: &str, worker: bool, manager: bool) -> Result<(), CliError> {
     let node = ctx.call(|api| api.node_inspect(node_id))?;
     let sw = ctx.call(|api| api.swarm_inspect())?;
     if let Some(ms) = node.manager_status {
-        for (wanted, role, token) in [
-            (worker, "worker", &sw.join_tokens.worker),
-            (manager, "manager", &sw.join_tokens.manager),
-        ] {
+        for (wanted, role, token) in
+            [(worker, "worker", &sw.join_tokens.worker), (manager, "manager", &sw.join_tokens.manager)]
+        {
             if wanted {
                 ctx.println(format!(
                     "To add a {role} to this swarm, run the following command:\n\n    docker swarm join --token {token} {}\n",
@@ -543,11 +397,8 @@ fn update(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     if p.count() == 0 {
         // docker/cli: PreRunE returns pflag.ErrHelp, so cobra prints the help.
         ctx.out.push_str(
-            &super::command::Resolved {
-                cmd: &SWARM.subs[7],
-                path: "docker swarm update".into(),
-            }
-            .help(ctx.env.width.unwrap_or(80)),
+            &super::command::Resolved { cmd: &SWARM.subs[7], path: "docker swarm update".into() }
+                .help(ctx.env.width.unwrap_or(80)),
         );
         return Ok(());
     }
@@ -559,9 +410,7 @@ fn update(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     ctx.call(|api| api.swarm_update(version, spec, UpdateFlags::default()))?;
     ctx.println("Swarm updated.");
     if now_locked && !was_locked {
-        let key = ctx
-            .call(|api| api.swarm_unlock_key())
-            .map_err(|e| wrap("could not fetch unlock key", e))?;
+        let key = ctx.call(|api| api.swarm_unlock_key()).map_err(|e| wrap("could not fetch unlock key", e))?;
         print_unlock_command(ctx, &key);
     }
     Ok(())

@@ -51,8 +51,7 @@ fn info(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     let info = ctx.call(|api| api.info())?;
     if let Some(f) = p.string("format") {
         let src = if f == "json" { "{{json .}}" } else { f };
-        let tmpl = format::parse(src)
-            .map_err(|e| CliError::status(64, format!("template parsing error: {e}")))?;
+        let tmpl = format::parse(src).map_err(|e| CliError::status(64, format!("template parsing error: {e}")))?;
         let mut data = serde_json::to_value(&info).unwrap_or_default();
         if let Some(obj) = data.as_object_mut() {
             obj.insert(
@@ -60,17 +59,13 @@ fn info(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
                 serde_json::json!({"Debug": false, "Version": ENGINE_VERSION, "GitCommit": CLIENT_GIT_COMMIT, "GoVersion": CLIENT_GO, "Os": "linux", "Arch": "amd64", "BuildTime": CLIENT_BUILT, "Context": "default", "Plugins": [], "Warnings": null}),
             );
         }
-        let text = tmpl
-            .execute_to_string(&format::data(&data))
-            .map_err(|e| CliError::msg(e.to_string()))?;
+        let text = tmpl.execute_to_string(&format::data(&data)).map_err(|e| CliError::msg(e.to_string()))?;
         ctx.println(text);
         return Ok(());
     }
     let mut out = String::new();
-    let _ = write!(
-        out,
-        "Client:\n Version:    {ENGINE_VERSION}\n Context:    default\n Debug Mode: false\n\nServer:\n"
-    );
+    let _ =
+        write!(out, "Client:\n Version:    {ENGINE_VERSION}\n Context:    default\n Debug Mode: false\n\nServer:\n");
     server_info(&mut out, &info);
     ctx.out.push_str(&out);
     for w in &info.warnings {
@@ -91,11 +86,7 @@ fn server_info(o: &mut String, i: &SystemInfo) {
         " Containers: {}\n  Running: {}\n  Paused: {}\n  Stopped: {}",
         i.containers, i.containers_running, i.containers_paused, i.containers_stopped
     );
-    let _ = writeln!(
-        o,
-        " Images: {}\n Server Version: {}\n Storage Driver: {}",
-        i.images, i.server_version, i.driver
-    );
+    let _ = writeln!(o, " Images: {}\n Server Version: {}\n Storage Driver: {}", i.images, i.server_version, i.driver);
     for [k, v] in &i.driver_status {
         let _ = writeln!(o, "  {k}: {v}");
     }
@@ -114,12 +105,7 @@ fn server_info(o: &mut String, i: &SystemInfo) {
     let _ = writeln!(o, " Swarm: {}", i.swarm.local_node_state.as_str());
     swarm_info(o, i);
     let runtimes: Vec<&str> = i.runtimes.keys().map(String::as_str).collect();
-    let _ = writeln!(
-        o,
-        " Runtimes: {}\n Default Runtime: {}",
-        runtimes.join(" "),
-        i.default_runtime
-    );
+    let _ = writeln!(o, " Runtimes: {}\n Default Runtime: {}", runtimes.join(" "), i.default_runtime);
     let _ = writeln!(
         o,
         " Init Binary: {}\n containerd version: {}\n runc version: {}\n init version: {}",
@@ -166,10 +152,7 @@ fn server_info(o: &mut String, i: &SystemInfo) {
 /// docker/cli `printSwarmInfo`.
 fn swarm_info(o: &mut String, i: &SystemInfo) {
     let s = &i.swarm;
-    if matches!(
-        s.local_node_state,
-        LocalNodeState::Inactive | LocalNodeState::Locked
-    ) {
+    if matches!(s.local_node_state, LocalNodeState::Inactive | LocalNodeState::Locked) {
         return;
     }
     let _ = writeln!(o, "  NodeID: {}", s.node_id);
@@ -178,21 +161,9 @@ fn swarm_info(o: &mut String, i: &SystemInfo) {
     }
     let _ = writeln!(o, "  Is Manager: {}", s.control_available);
     if let (Some(c), true, true) = (&s.cluster, s.control_available, s.error.is_empty()) {
-        let _ = writeln!(
-            o,
-            "  ClusterID: {}\n  Managers: {}\n  Nodes: {}",
-            c.id, s.managers, s.nodes
-        );
-        let pools: String = c
-            .default_addr_pool
-            .iter()
-            .map(|p| format!("{p}  "))
-            .collect();
-        let _ = writeln!(
-            o,
-            "  Default Address Pool: {pools}\n  SubnetSize: {}",
-            c.subnet_size
-        );
+        let _ = writeln!(o, "  ClusterID: {}\n  Managers: {}\n  Nodes: {}", c.id, s.managers, s.nodes);
+        let pools: String = c.default_addr_pool.iter().map(|p| format!("{p}  ")).collect();
+        let _ = writeln!(o, "  Default Address Pool: {pools}\n  SubnetSize: {}", c.subnet_size);
         if c.data_path_port > 0 {
             let _ = writeln!(o, "  Data Path Port: {}", c.data_path_port);
         }
@@ -202,11 +173,7 @@ fn swarm_info(o: &mut String, i: &SystemInfo) {
             "  Orchestration:\n   Task History Retention Limit: {}",
             spec.orchestration.task_history_retention_limit.unwrap_or(0)
         );
-        let _ = writeln!(
-            o,
-            "  Raft:\n   Snapshot Interval: {}",
-            spec.raft.snapshot_interval
-        );
+        let _ = writeln!(o, "  Raft:\n   Snapshot Interval: {}", spec.raft.snapshot_interval);
         if let Some(k) = spec.raft.keep_old_snapshots {
             let _ = writeln!(o, "   Number of Old Snapshots to Retain: {k}");
         }
@@ -234,12 +201,7 @@ fn swarm_info(o: &mut String, i: &SystemInfo) {
         );
     }
     let _ = writeln!(o, "  Node Address: {}", s.node_addr);
-    let mut managers: Vec<&str> = s
-        .remote_managers
-        .iter()
-        .flatten()
-        .map(|p| p.addr.as_str())
-        .collect();
+    let mut managers: Vec<&str> = s.remote_managers.iter().flatten().map(|p| p.addr.as_str()).collect();
     if !managers.is_empty() {
         managers.sort_unstable();
         o.push_str("  Manager Addresses:\n");
@@ -253,15 +215,12 @@ fn version(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     let v = ctx.call(|api| api.version())?;
     if let Some(f) = p.string("format") {
         let src = if f == "json" { "{{json .}}" } else { f };
-        let tmpl = format::parse(src)
-            .map_err(|e| CliError::status(64, format!("template parsing error: {e}")))?;
+        let tmpl = format::parse(src).map_err(|e| CliError::status(64, format!("template parsing error: {e}")))?;
         let data = serde_json::json!({
             "Client": {"Version": ENGINE_VERSION, "ApiVersion": v.api_version, "DefaultAPIVersion": v.api_version, "GitCommit": CLIENT_GIT_COMMIT, "GoVersion": CLIENT_GO, "Os": "linux", "Arch": "amd64", "BuildTime": CLIENT_BUILT, "Context": "default"},
             "Server": v,
         });
-        let text = tmpl
-            .execute_to_string(&format::data(&data))
-            .map_err(|e| CliError::msg(e.to_string()))?;
+        let text = tmpl.execute_to_string(&format::data(&data)).map_err(|e| CliError::msg(e.to_string()))?;
         ctx.println(text);
         return Ok(());
     }
@@ -294,12 +253,9 @@ fn version(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
             }
         }
     }
-    let mut tw = tabwriter::TabWriter::new(Vec::new())
-        .minwidth(19)
-        .padding(1);
+    let mut tw = tabwriter::TabWriter::new(Vec::new()).minwidth(19).padding(1);
     let _ = std::io::Write::write_all(&mut tw, t.as_bytes());
     let _ = std::io::Write::flush(&mut tw);
-    ctx.out
-        .push_str(&String::from_utf8(tw.into_inner().unwrap_or_default()).unwrap_or_default());
+    ctx.out.push_str(&String::from_utf8(tw.into_inner().unwrap_or_default()).unwrap_or_default());
     Ok(())
 }

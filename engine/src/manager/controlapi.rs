@@ -17,26 +17,16 @@ pub fn find_node<'a>(store: &'a Store, reference: &str) -> ApiResult<&'a Node> {
     if let Some(n) = store.nodes.get(reference) {
         return Ok(n);
     }
-    let by_name: Vec<&Node> = store
-        .nodes
-        .values()
-        .filter(|n| n.description.hostname == reference)
-        .collect();
+    let by_name: Vec<&Node> = store.nodes.values().filter(|n| n.description.hostname == reference).collect();
     let found = if by_name.is_empty() {
-        store
-            .nodes
-            .values()
-            .filter(|n| !reference.is_empty() && n.id.starts_with(reference))
-            .collect()
+        store.nodes.values().filter(|n| !reference.is_empty() && n.id.starts_with(reference)).collect()
     } else {
         by_name
     };
     match found.len() {
         0 => Err(ApiError::not_found(format!("node {reference} not found"))),
         1 => Ok(found[0]),
-        l => Err(ApiError::internal(format!(
-            "node {reference} is ambiguous ({l} matches found)"
-        ))),
+        l => Err(ApiError::internal(format!("node {reference} is ambiguous ({l} matches found)"))),
     }
 }
 
@@ -54,18 +44,12 @@ pub fn list_nodes(store: &Store, filters: &Filters) -> ApiResult<Vec<Node>> {
     }
     for m in filters.get("membership") {
         if !matches!(m.to_lowercase().as_str(), "accepted" | "pending" | "") {
-            return Err(ApiError::invalid(format!(
-                "Invalid membership filter: '{m}'"
-            )));
+            return Err(ApiError::invalid(format!("Invalid membership filter: '{m}'")));
         }
     }
     // Every node here has been accepted: none is pending approval.
-    let memberships: Vec<String> = filters
-        .get("membership")
-        .iter()
-        .map(|m| m.to_lowercase())
-        .filter(|m| !m.is_empty())
-        .collect();
+    let memberships: Vec<String> =
+        filters.get("membership").iter().map(|m| m.to_lowercase()).filter(|m| !m.is_empty()).collect();
     let prefix_any = |value: &str, prefixes: &[String]| {
         prefixes.is_empty() || prefixes.iter().any(|p| value.starts_with(p.as_str()))
     };
@@ -90,11 +74,7 @@ pub fn list_nodes(store: &Store, filters: &Filters) -> ApiResult<Vec<Node>> {
 
 /// The role a node holds now (swarmkit `Node.Role`), as opposed to the one asked for.
 pub fn observed_role(n: &Node) -> NodeRole {
-    if n.manager_status.is_some() {
-        NodeRole::Manager
-    } else {
-        NodeRole::Worker
-    }
+    if n.manager_status.is_some() { NodeRole::Manager } else { NodeRole::Worker }
 }
 
 /// What the sim knows about the world that the store does not.
@@ -108,34 +88,16 @@ pub struct Context<'a> {
 }
 
 /// swarmkit `UpdateNode` plus the role manager's reconciliation of a role change.
-pub fn update_node(
-    store: &Store,
-    id: &str,
-    version: u64,
-    spec: NodeSpec,
-    ctx: &Context,
-) -> ApiResult<Vec<Change>> {
-    let node = store
-        .nodes
-        .get(id)
-        .ok_or_else(|| ApiError::grpc(Code::NotFound, format!("node {id} not found")))?;
+pub fn update_node(store: &Store, id: &str, version: u64, spec: NodeSpec, ctx: &Context) -> ApiResult<Vec<Change>> {
+    let node = store.nodes.get(id).ok_or_else(|| ApiError::grpc(Code::NotFound, format!("node {id} not found")))?;
     let mut changes = Vec::new();
     let demoting = node.spec.role == NodeRole::Manager && spec.role == NodeRole::Worker;
     if demoting {
-        let managers: Vec<&Node> = store
-            .nodes
-            .values()
-            .filter(|n| n.spec.role == NodeRole::Manager)
-            .collect();
+        let managers: Vec<&Node> = store.nodes.values().filter(|n| n.spec.role == NodeRole::Manager).collect();
         if managers.len() == 1 && managers[0].id == node.id {
-            return Err(ApiError::grpc(
-                Code::FailedPrecondition,
-                "attempting to demote the last manager of the swarm",
-            ));
+            return Err(ApiError::grpc(Code::FailedPrecondition, "attempting to demote the last manager of the swarm"));
         }
-        if node.manager_status.is_some()
-            && !leadership::can_remove_member(store, id, ctx.local, ctx.reachable)
-        {
+        if node.manager_status.is_some() && !leadership::can_remove_member(store, id, ctx.local, ctx.reachable) {
             return Err(ApiError::grpc(
                 Code::FailedPrecondition,
                 "can't remove member from the raft: this would result in a loss of quorum",
@@ -146,39 +108,23 @@ pub fn update_node(
         return Err(sequence_conflict());
     }
     let promoting = node.spec.role == NodeRole::Worker && spec.role == NodeRole::Manager;
-    changes.push(Change::UpdateNodeSpec {
-        id: id.to_string(),
-        spec,
-    });
+    changes.push(Change::UpdateNodeSpec { id: id.to_string(), spec });
     if demoting && node.manager_status.is_some() {
-        changes.push(Change::SetManagerStatus {
-            id: id.to_string(),
-            status: None,
-        });
+        changes.push(Change::SetManagerStatus { id: id.to_string(), status: None });
     }
     if promoting
         && node.manager_status.is_none()
         && let Some(addr) = &ctx.manager_addr
     {
-        let status = ManagerStatus {
-            leader: false,
-            reachability: Reachability::Reachable,
-            addr: addr.clone(),
-        };
-        changes.push(Change::SetManagerStatus {
-            id: id.to_string(),
-            status: Some(status),
-        });
+        let status = ManagerStatus { leader: false, reachability: Reachability::Reachable, addr: addr.clone() };
+        changes.push(Change::SetManagerStatus { id: id.to_string(), status: Some(status) });
     }
     Ok(changes)
 }
 
 /// swarmkit `RemoveNode`.
 pub fn remove_node(store: &Store, id: &str, force: bool) -> ApiResult<Vec<Change>> {
-    let node = store
-        .nodes
-        .get(id)
-        .ok_or_else(|| ApiError::grpc(Code::NotFound, format!("node {id} not found")))?;
+    let node = store.nodes.get(id).ok_or_else(|| ApiError::grpc(Code::NotFound, format!("node {id} not found")))?;
     if node.spec.role == NodeRole::Manager && node.manager_status.is_some() {
         return Err(ApiError::grpc(
             Code::FailedPrecondition,
@@ -188,10 +134,7 @@ pub fn remove_node(store: &Store, id: &str, force: bool) -> ApiResult<Vec<Change
         ));
     }
     if !force && node.status.state == crate::types::NodeState::Ready {
-        return Err(ApiError::grpc(
-            Code::FailedPrecondition,
-            format!("node {id} is not down and can't be removed"),
-        ));
+        return Err(ApiError::grpc(Code::FailedPrecondition, format!("node {id} is not down and can't be removed")));
     }
     Ok(vec![Change::RemoveNode { id: id.to_string() }])
 }
@@ -206,22 +149,12 @@ pub fn update_cluster(
     fresh: JoinTokens,
     fresh_key: Option<String>,
 ) -> ApiResult<Vec<Change>> {
-    let cluster = store
-        .cluster
-        .as_ref()
-        .ok_or_else(|| ApiError::not_found(crate::api::ERR_NO_SWARM))?;
+    let cluster = store.cluster.as_ref().ok_or_else(|| ApiError::not_found(crate::api::ERR_NO_SWARM))?;
     if cluster.info.version.index != version {
         return Err(sequence_conflict());
     }
-    if spec
-        .orchestration
-        .task_history_retention_limit
-        .is_some_and(|l| l < 0)
-    {
-        return Err(ApiError::grpc(
-            Code::InvalidArgument,
-            "TaskHistoryRetentionLimit must be non-negative",
-        ));
+    if spec.orchestration.task_history_retention_limit.is_some_and(|l| l < 0) {
+        return Err(ApiError::grpc(Code::InvalidArgument, "TaskHistoryRetentionLimit must be non-negative"));
     }
     let mut changes = Vec::new();
     let unlock_key = match (spec.encryption_config.auto_lock_managers, fresh_key) {
@@ -236,25 +169,15 @@ pub fn update_cluster(
         changes.push(Change::UpdateClusterSpec(Box::new(spec)));
     }
     let tokens = JoinTokens {
-        worker: if fresh.worker.is_empty() {
-            cluster.join_tokens.worker.clone()
-        } else {
-            fresh.worker
-        },
-        manager: if fresh.manager.is_empty() {
-            cluster.join_tokens.manager.clone()
-        } else {
-            fresh.manager
-        },
+        worker: if fresh.worker.is_empty() { cluster.join_tokens.worker.clone() } else { fresh.worker },
+        manager: if fresh.manager.is_empty() { cluster.join_tokens.manager.clone() } else { fresh.manager },
     };
     if tokens != cluster.join_tokens {
         changes.push(Change::SetJoinTokens(tokens));
     }
     if changes.is_empty() {
         // swarmkit still writes the cluster object, bumping its version.
-        changes.push(Change::UpdateClusterSpec(Box::new(
-            cluster.info.spec.clone(),
-        )));
+        changes.push(Change::UpdateClusterSpec(Box::new(cluster.info.spec.clone())));
     }
     Ok(changes)
 }

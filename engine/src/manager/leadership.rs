@@ -14,10 +14,7 @@ pub fn quorum(n: usize) -> usize {
 pub fn elect(store: &Store, reachable: &[String], pick: u64) -> Vec<Change> {
     let managers: Vec<_> = store.managers().collect();
     let has_quorum = reachable.len() >= quorum(managers.len());
-    let current = store
-        .leader()
-        .map(|n| n.id.clone())
-        .filter(|id| reachable.contains(id));
+    let current = store.leader().map(|n| n.id.clone()).filter(|id| reachable.contains(id));
     let leader = match (current, has_quorum) {
         (_, false) => None,
         (Some(id), true) => Some(id),
@@ -28,20 +25,13 @@ pub fn elect(store: &Store, reachable: &[String], pick: u64) -> Vec<Change> {
         .into_iter()
         .filter_map(|n| {
             let old = n.manager_status.clone()?;
-            let reach = if reachable.contains(&n.id) {
-                Reachability::Reachable
-            } else {
-                Reachability::Unreachable
-            };
+            let reach = if reachable.contains(&n.id) { Reachability::Reachable } else { Reachability::Unreachable };
             let new = ManagerStatus {
                 leader: leader.as_deref() == Some(n.id.as_str()),
                 reachability: reach,
                 addr: old.addr.clone(),
             };
-            (new != old).then(|| Change::SetManagerStatus {
-                id: n.id.clone(),
-                status: Some(new),
-            })
+            (new != old).then(|| Change::SetManagerStatus { id: n.id.clone(), status: Some(new) })
         })
         .collect()
 }
@@ -51,10 +41,7 @@ pub fn elect(store: &Store, reachable: &[String], pick: u64) -> Vec<Change> {
 /// as reachable.
 pub fn can_remove_member(store: &Store, id: &str, local: &str, reachable: &[String]) -> bool {
     let members: Vec<_> = store.managers().map(|n| n.id.as_str()).collect();
-    let left = members
-        .iter()
-        .filter(|m| **m != id && (**m == local || reachable.iter().any(|r| r == *m)))
-        .count();
+    let left = members.iter().filter(|m| **m != id && (**m == local || reachable.iter().any(|r| r == *m))).count();
     left >= quorum(members.len().saturating_sub(1))
 }
 
@@ -77,28 +64,14 @@ mod tests {
                 }),
                 ..Node::default()
             };
-            apply(
-                &mut s,
-                &StoreOp {
-                    at: Timestamp(0),
-                    change: Change::CreateNode(Box::new(node)),
-                },
-            )
-            .expect("apply");
+            apply(&mut s, &StoreOp { at: Timestamp(0), change: Change::CreateNode(Box::new(node)) }).expect("apply");
         }
         s
     }
 
     fn run(store: &mut Store, changes: Vec<Change>) {
         for c in changes {
-            apply(
-                store,
-                &StoreOp {
-                    at: Timestamp(0),
-                    change: c,
-                },
-            )
-            .expect("apply");
+            apply(store, &StoreOp { at: Timestamp(0), change: c }).expect("apply");
         }
     }
 
@@ -115,10 +88,7 @@ mod tests {
         run(&mut s, ch);
         let leader = s.leader().map(|n| n.id.clone());
         assert!(leader == Some("b".into()) || leader == Some("c".into()));
-        assert_eq!(
-            s.nodes["a"].manager_status.as_ref().map(|m| m.reachability),
-            Some(Reachability::Unreachable)
-        );
+        assert_eq!(s.nodes["a"].manager_status.as_ref().map(|m| m.reachability), Some(Reachability::Unreachable));
     }
 
     #[test]
@@ -132,12 +102,7 @@ mod tests {
     #[test]
     fn removing_a_member_keeps_quorum_or_is_refused() {
         let s = store_with_managers(&["a", "b", "c"], "a");
-        assert!(can_remove_member(
-            &s,
-            "c",
-            "a",
-            &["a".into(), "b".into(), "c".into()]
-        ));
+        assert!(can_remove_member(&s, "c", "a", &["a".into(), "b".into(), "c".into()]));
         // b is down: removing c would leave a alone out of two.
         assert!(!can_remove_member(&s, "c", "a", &["a".into(), "c".into()]));
     }

@@ -37,10 +37,7 @@ impl<'a> NodeClient<'a> {
     }
 
     fn store(&self, cluster: &str) -> ApiResult<&Store> {
-        self.sim
-            .swarm(cluster)
-            .map(|s| &s.store)
-            .ok_or_else(|| ApiError::unavailable(ERR_NO_SWARM))
+        self.sim.swarm(cluster).map(|s| &s.store).ok_or_else(|| ApiError::unavailable(ERR_NO_SWARM))
     }
 
     /// moby `lockedManagerAction`: this node must be a manager of a swarm with a leader.
@@ -52,10 +49,7 @@ impl<'a> NodeClient<'a> {
             Membership::Active { cluster, node_id } => (cluster.clone(), node_id.clone()),
         };
         let store = self.store(&cluster)?;
-        let is_manager = store
-            .nodes
-            .get(&node_id)
-            .is_some_and(|n| n.manager_status.is_some());
+        let is_manager = store.nodes.get(&node_id).is_some_and(|n| n.manager_status.is_some());
         if !is_manager {
             return Err(ApiError::unavailable(ERR_NOT_MANAGER));
         }
@@ -66,9 +60,7 @@ impl<'a> NodeClient<'a> {
     }
 
     fn commit(&mut self, cluster: &str, changes: Vec<Change>) -> ApiResult<()> {
-        self.sim
-            .commit(cluster, changes)
-            .map_err(|e| ApiError::internal(e.0))
+        self.sim.commit(cluster, changes).map_err(|e| ApiError::internal(e.0))
     }
 
     fn reachable_managers(&self, cluster: &str) -> Vec<String> {
@@ -88,14 +80,8 @@ impl<'a> NodeClient<'a> {
         let m = self.machine();
         NodeDescription {
             hostname: m.hostname.clone(),
-            platform: Platform {
-                architecture: "x86_64".into(),
-                os: "linux".into(),
-            },
-            resources: Resources {
-                nano_cpus: m.nano_cpus,
-                memory_bytes: m.memory_bytes,
-            },
+            platform: Platform { architecture: "x86_64".into(), os: "linux".into() },
+            resources: Resources { nano_cpus: m.nano_cpus, memory_bytes: m.memory_bytes },
             engine: EngineDescription {
                 engine_version: ENGINE_VERSION.into(),
                 labels: Labels::new(),
@@ -106,11 +92,7 @@ impl<'a> NodeClient<'a> {
     }
 
     fn resolve_listen(&self, listen: &str) -> ApiResult<(String, String)> {
-        let listen = if listen.is_empty() {
-            "0.0.0.0:2377"
-        } else {
-            listen
-        };
+        let listen = if listen.is_empty() { "0.0.0.0:2377" } else { listen };
         let (host, port) = split_host_port(listen, DEFAULT_PORT)
             .filter(|_| listen.contains(':'))
             .ok_or_else(|| ApiError::invalid(format!("could not parse listen address {listen}")))?;
@@ -131,7 +113,9 @@ impl<'a> NodeClient<'a> {
             _ => (advertise.to_string(), listen_port.to_string()),
         };
         let ip = self.machine().resolve_host(&host, false).map_err(|ResolveError::BadNetworkIdentifier| {
-            ApiError::invalid("advertise address must be a non-zero IP address or network interface (with optional port number)")
+            ApiError::invalid(
+                "advertise address must be a non-zero IP address or network interface (with optional port number)",
+            )
         })?;
         Ok((ip, port))
     }
@@ -141,31 +125,16 @@ impl<'a> NodeClient<'a> {
     fn schedule_heartbeat_expiry(&mut self, cluster: &str, node_id: &str) {
         let jitter_ms = self.sim.entropy.below(1001);
         let period = Duration::from_millis(4500 + jitter_ms);
-        self.sim.schedule(
-            period * 3,
-            Event::HeartbeatExpired {
-                cluster: cluster.into(),
-                node_id: node_id.into(),
-            },
-        );
+        self.sim.schedule(period * 3, Event::HeartbeatExpired { cluster: cluster.into(), node_id: node_id.into() });
     }
 
     /// Raft's randomized election timeout: 10 to 20 ticks of 1 s.
     fn schedule_election(&mut self, cluster: &str) {
         let ticks = 10 + self.sim.entropy.below(10);
-        self.sim.schedule(
-            Duration::from_secs(ticks),
-            Event::Election {
-                cluster: cluster.into(),
-            },
-        );
+        self.sim.schedule(Duration::from_secs(ticks), Event::Election { cluster: cluster.into() });
     }
 
-    fn new_cluster_object(
-        &mut self,
-        req: &InitRequest,
-        data_path_port: u32,
-    ) -> (String, ClusterObject) {
+    fn new_cluster_object(&mut self, req: &InitRequest, data_path_port: u32) -> (String, ClusterObject) {
         let cluster_id = self.sim.entropy.id();
         let now = self.sim.now();
         let ca = RootCa::generate(&mut self.sim.entropy, now);
@@ -175,21 +144,14 @@ impl<'a> NodeClient<'a> {
         if req.auto_lock_managers {
             spec.encryption_config.auto_lock_managers = true;
         }
-        let pools = if req.default_addr_pool.is_empty() {
-            vec!["10.0.0.0/8".into()]
-        } else {
-            req.default_addr_pool.clone()
-        };
+        let pools =
+            if req.default_addr_pool.is_empty() { vec!["10.0.0.0/8".into()] } else { req.default_addr_pool.clone() };
         let autolock = spec.encryption_config.auto_lock_managers;
         let info = ClusterInfo {
             id: cluster_id.clone(),
             spec,
             default_addr_pool: pools,
-            subnet_size: if req.subnet_size == 0 {
-                24
-            } else {
-                req.subnet_size
-            },
+            subnet_size: if req.subnet_size == 0 { 24 } else { req.subnet_size },
             data_path_port,
             tls_info: ca.tls_info(),
             ..ClusterInfo::default()
@@ -198,21 +160,9 @@ impl<'a> NodeClient<'a> {
             worker: self.sim.entropy.join_token(&ca_digest),
             manager: self.sim.entropy.join_token(&ca_digest),
         };
-        let unlock_key = if autolock {
-            ids::unlock_key(&mut self.sim.entropy)
-        } else {
-            String::new()
-        };
+        let unlock_key = if autolock { ids::unlock_key(&mut self.sim.entropy) } else { String::new() };
         let ca_digest = ids::digest_b36(&ca_digest);
-        (
-            cluster_id,
-            ClusterObject {
-                info,
-                join_tokens,
-                ca_digest,
-                unlock_key,
-            },
-        )
+        (cluster_id, ClusterObject { info, join_tokens, ca_digest, unlock_key })
     }
 
     /// `swarm init --force-new-cluster` on a manager: the same store, with this node as
@@ -228,23 +178,11 @@ impl<'a> NodeClient<'a> {
                     reachability: Reachability::Reachable,
                     ..m
                 });
-                changes.push(Change::SetManagerStatus {
-                    id: n.id.clone(),
-                    status,
-                });
+                changes.push(Change::SetManagerStatus { id: n.id.clone(), status });
             } else {
-                let spec = NodeSpec {
-                    role: NodeRole::Worker,
-                    ..n.spec.clone()
-                };
-                changes.push(Change::UpdateNodeSpec {
-                    id: n.id.clone(),
-                    spec,
-                });
-                changes.push(Change::SetManagerStatus {
-                    id: n.id.clone(),
-                    status: None,
-                });
+                let spec = NodeSpec { role: NodeRole::Worker, ..n.spec.clone() };
+                changes.push(Change::UpdateNodeSpec { id: n.id.clone(), spec });
+                changes.push(Change::SetManagerStatus { id: n.id.clone(), status: None });
             }
         }
         self.commit(&cluster, changes)?;
@@ -265,32 +203,13 @@ impl<'a> NodeClient<'a> {
 /// The plugins a Docker 28 engine reports.
 fn engine_plugins() -> Vec<PluginDescription> {
     let mut v = Vec::new();
-    for name in [
-        "awslogs",
-        "fluentd",
-        "gcplogs",
-        "gelf",
-        "journald",
-        "json-file",
-        "local",
-        "splunk",
-        "syslog",
-    ] {
-        v.push(PluginDescription {
-            kind: "Log".into(),
-            name: name.into(),
-        });
+    for name in ["awslogs", "fluentd", "gcplogs", "gelf", "journald", "json-file", "local", "splunk", "syslog"] {
+        v.push(PluginDescription { kind: "Log".into(), name: name.into() });
     }
     for name in ["bridge", "host", "ipvlan", "macvlan", "null", "overlay"] {
-        v.push(PluginDescription {
-            kind: "Network".into(),
-            name: name.into(),
-        });
+        v.push(PluginDescription { kind: "Network".into(), name: name.into() });
     }
-    v.push(PluginDescription {
-        kind: "Volume".into(),
-        name: "local".into(),
-    });
+    v.push(PluginDescription { kind: "Volume".into(), name: "local".into() });
     v
 }
 
@@ -312,11 +231,7 @@ impl Api for NodeClient<'_> {
         match self.machine().membership.clone() {
             Membership::Inactive => {}
             Membership::Active { cluster, node_id } if req.force_new_cluster => {
-                let is_manager = self
-                    .store(&cluster)?
-                    .nodes
-                    .get(&node_id)
-                    .is_some_and(|n| n.manager_status.is_some());
+                let is_manager = self.store(&cluster)?.nodes.get(&node_id).is_some_and(|n| n.manager_status.is_some());
                 if !is_manager {
                     return Err(ApiError::unavailable(ERR_NOT_MANAGER));
                 }
@@ -346,11 +261,7 @@ impl Api for NodeClient<'_> {
                 ..NodeSpec::default()
             },
             description: self.description(tls_info),
-            status: NodeStatus {
-                state: NodeState::Ready,
-                message: String::new(),
-                addr: adv_host.clone(),
-            },
+            status: NodeStatus { state: NodeState::Ready, message: String::new(), addr: adv_host.clone() },
             manager_status: Some(ManagerStatus {
                 leader: true,
                 reachability: Reachability::Reachable,
@@ -359,17 +270,9 @@ impl Api for NodeClient<'_> {
             ..Node::default()
         };
         self.sim.create_swarm(cluster_id.clone(), Store::default());
-        self.commit(
-            &cluster_id,
-            vec![
-                Change::CreateCluster(Box::new(object)),
-                Change::CreateNode(Box::new(node)),
-            ],
-        )?;
-        self.sim.machine_mut(self.idx).membership = Membership::Active {
-            cluster: cluster_id,
-            node_id: node_id.clone(),
-        };
+        self.commit(&cluster_id, vec![Change::CreateCluster(Box::new(object)), Change::CreateNode(Box::new(node))])?;
+        self.sim.machine_mut(self.idx).membership =
+            Membership::Active { cluster: cluster_id, node_id: node_id.clone() };
         Ok(node_id)
     }
 
@@ -379,42 +282,31 @@ impl Api for NodeClient<'_> {
         }
         let remote = req.remote_addrs.first().cloned().unwrap_or_default();
         if remote.is_empty() {
-            return Err(ApiError::invalid(
-                "invalid remoteAddr \"\": invalid empty address",
-            ));
+            return Err(ApiError::invalid("invalid remoteAddr \"\": invalid empty address"));
         }
         let (listen_ip, listen_port) = self.resolve_listen(&req.listen_addr)?;
         let advertise = if req.advertise_addr.is_empty() {
             None
         } else {
-            self.resolve_advertise(&req.advertise_addr, &listen_port)
-                .ok()
+            self.resolve_advertise(&req.advertise_addr, &listen_port).ok()
         };
         let token = if req.join_token.is_empty() {
             None
         } else {
-            Some(
-                ids::parse_join_token(&req.join_token)
-                    .ok_or_else(|| ApiError::internal("invalid join token"))?,
-            )
+            Some(ids::parse_join_token(&req.join_token).ok_or_else(|| ApiError::internal("invalid join token"))?)
         };
         let remote = match split_host_port(&remote, DEFAULT_PORT) {
             Some((h, p)) => format!("{h}:{p}"),
             None => remote,
         };
-        let Some(cluster) = self.manager_at(&remote).filter(|c| {
-            self.sim
-                .swarm(c)
-                .is_some_and(|s| s.store.leader().is_some())
-        }) else {
+        let Some(cluster) =
+            self.manager_at(&remote).filter(|c| self.sim.swarm(c).is_some_and(|s| s.store.leader().is_some()))
+        else {
             self.sim.machine_mut(self.idx).membership = Membership::Pending { remote };
             return Err(ApiError::unavailable(ERR_JOIN_TIMEOUT).after(JOIN_TIMEOUT));
         };
         let store = self.store(&cluster)?;
-        let object = store
-            .cluster
-            .as_ref()
-            .ok_or_else(|| ApiError::unavailable(ERR_NO_SWARM))?;
+        let object = store.cluster.as_ref().ok_or_else(|| ApiError::unavailable(ERR_NO_SWARM))?;
         if let Some(t) = &token
             && t.digest != object.ca_digest
         {
@@ -428,15 +320,9 @@ impl Api for NodeClient<'_> {
         } else if req.join_token == object.join_tokens.worker {
             NodeRole::Worker
         } else {
-            return Err(ApiError::grpc(
-                Code::InvalidArgument,
-                "A valid join token is necessary to join this cluster",
-            ));
+            return Err(ApiError::grpc(Code::InvalidArgument, "A valid join token is necessary to join this cluster"));
         };
-        let addr = advertise
-            .clone()
-            .map(|(h, _)| h)
-            .unwrap_or_else(|| self.machine().addr.to_string());
+        let addr = advertise.clone().map(|(h, _)| h).unwrap_or_else(|| self.machine().addr.to_string());
         let manager_addr = match &advertise {
             Some((h, p)) => format!("{h}:{p}"),
             None if listen_ip == "0.0.0.0" || listen_ip == "::" => {
@@ -448,17 +334,9 @@ impl Api for NodeClient<'_> {
         let node_id = self.sim.entropy.id();
         let node = Node {
             id: node_id.clone(),
-            spec: NodeSpec {
-                role,
-                availability: req.availability.unwrap_or_default(),
-                ..NodeSpec::default()
-            },
+            spec: NodeSpec { role, availability: req.availability.unwrap_or_default(), ..NodeSpec::default() },
             description: self.description(tls_info),
-            status: NodeStatus {
-                state: NodeState::Ready,
-                message: String::new(),
-                addr,
-            },
+            status: NodeStatus { state: NodeState::Ready, message: String::new(), addr },
             manager_status: (role == NodeRole::Manager).then_some(ManagerStatus {
                 leader: false,
                 reachability: Reachability::Reachable,
@@ -484,25 +362,12 @@ impl Api for NodeClient<'_> {
         let node = store.nodes.get(&node_id).cloned();
         let manager_status = node.as_ref().and_then(|n| n.manager_status.clone());
         if let (Some(_), false) = (&manager_status, force) {
-            return Err(ApiError::unavailable(leave_refusal(
-                store,
-                &self.reachable_managers(&cluster),
-            )));
+            return Err(ApiError::unavailable(leave_refusal(store, &self.reachable_managers(&cluster))));
         }
         self.sim.machine_mut(self.idx).membership = Membership::Inactive;
         if let Some(ms) = manager_status {
-            let status = ManagerStatus {
-                leader: false,
-                reachability: Reachability::Unreachable,
-                ..ms.clone()
-            };
-            self.commit(
-                &cluster,
-                vec![Change::SetManagerStatus {
-                    id: node_id.clone(),
-                    status: Some(status),
-                }],
-            )?;
+            let status = ManagerStatus { leader: false, reachability: Reachability::Unreachable, ..ms.clone() };
+            self.commit(&cluster, vec![Change::SetManagerStatus { id: node_id.clone(), status: Some(status) }])?;
             if ms.leader {
                 self.schedule_election(&cluster);
             }
@@ -515,35 +380,18 @@ impl Api for NodeClient<'_> {
 
     fn swarm_inspect(&mut self) -> ApiResult<Swarm> {
         let ctx = self.manager()?;
-        let object = self
-            .store(&ctx.cluster)?
-            .cluster
-            .clone()
-            .ok_or_else(|| ApiError::unavailable(ERR_NO_SWARM))?;
-        Ok(Swarm {
-            cluster: object.info,
-            join_tokens: object.join_tokens,
-        })
+        let object = self.store(&ctx.cluster)?.cluster.clone().ok_or_else(|| ApiError::unavailable(ERR_NO_SWARM))?;
+        Ok(Swarm { cluster: object.info, join_tokens: object.join_tokens })
     }
 
-    fn swarm_update(
-        &mut self,
-        version: u64,
-        mut spec: SwarmSpec,
-        flags: UpdateFlags,
-    ) -> ApiResult<()> {
+    fn swarm_update(&mut self, version: u64, mut spec: SwarmSpec, flags: UpdateFlags) -> ApiResult<()> {
         let ctx = self.manager()?;
         if spec.name.is_empty() {
             spec.name = "default".into();
         } else if spec.name != "default" {
             return Err(ApiError::invalid("swarm spec must be named \"default\""));
         }
-        let digest_b36 = self
-            .store(&ctx.cluster)?
-            .cluster
-            .as_ref()
-            .map(|c| c.ca_digest.clone())
-            .unwrap_or_default();
+        let digest_b36 = self.store(&ctx.cluster)?.cluster.as_ref().map(|c| c.ca_digest.clone()).unwrap_or_default();
         let digest = ids::digest_bytes(&digest_b36).unwrap_or([0; 32]);
         let mut fresh = JoinTokens::default();
         if flags.rotate_worker_token {
@@ -553,26 +401,16 @@ impl Api for NodeClient<'_> {
             fresh.manager = self.sim.entropy.join_token(&digest);
         }
         let store = self.store(&ctx.cluster)?;
-        let autolock_on = store
-            .cluster
-            .as_ref()
-            .is_some_and(|c| !c.unlock_key.is_empty());
-        let wants_key = spec.encryption_config.auto_lock_managers
-            && (!autolock_on || flags.rotate_manager_unlock_key);
+        let autolock_on = store.cluster.as_ref().is_some_and(|c| !c.unlock_key.is_empty());
+        let wants_key = spec.encryption_config.auto_lock_managers && (!autolock_on || flags.rotate_manager_unlock_key);
         let fresh_key = wants_key.then(|| ids::unlock_key(&mut self.sim.entropy));
-        let changes =
-            controlapi::update_cluster(self.store(&ctx.cluster)?, version, spec, fresh, fresh_key)?;
+        let changes = controlapi::update_cluster(self.store(&ctx.cluster)?, version, spec, fresh, fresh_key)?;
         self.commit(&ctx.cluster, changes)
     }
 
     fn swarm_unlock_key(&mut self) -> ApiResult<String> {
         let ctx = self.manager()?;
-        Ok(self
-            .store(&ctx.cluster)?
-            .cluster
-            .as_ref()
-            .map(|c| c.unlock_key.clone())
-            .unwrap_or_default())
+        Ok(self.store(&ctx.cluster)?.cluster.as_ref().map(|c| c.unlock_key.clone()).unwrap_or_default())
     }
 
     fn node_list(&mut self, filters: &Filters) -> ApiResult<Vec<Node>> {
@@ -590,25 +428,13 @@ impl Api for NodeClient<'_> {
         let store = self.store(&ctx.cluster)?;
         let node = controlapi::find_node(store, reference)?.clone();
         let reachable = self.reachable_managers(&ctx.cluster);
-        let up = self
-            .sim
-            .machines()
-            .iter()
-            .any(|m| m.node_id() == Some(node.id.as_str()));
+        let up = self.sim.machines().iter().any(|m| m.node_id() == Some(node.id.as_str()));
         let manager_addr = up.then(|| format!("{}:{DEFAULT_PORT}", node.status.addr));
-        let cctx = controlapi::Context {
-            local: &ctx.node_id,
-            reachable: &reachable,
-            manager_addr,
-        };
+        let cctx = controlapi::Context { local: &ctx.node_id, reachable: &reachable, manager_addr };
         let changes = controlapi::update_node(store, &node.id, version, spec, &cctx)?;
         let was_leader = node.manager_status.as_ref().is_some_and(|m| m.leader);
         self.commit(&ctx.cluster, changes)?;
-        let still_manager = self
-            .store(&ctx.cluster)?
-            .nodes
-            .get(&node.id)
-            .is_some_and(|n| n.manager_status.is_some());
+        let still_manager = self.store(&ctx.cluster)?.nodes.get(&node.id).is_some_and(|n| n.manager_status.is_some());
         if was_leader && !still_manager {
             // A demoted leader hands leadership over at once (raft leadership transfer).
             self.sim.elect(&ctx.cluster);
@@ -623,11 +449,7 @@ impl Api for NodeClient<'_> {
         let changes = controlapi::remove_node(store, &id, force)?;
         self.commit(&ctx.cluster, changes)?;
         // A removed node that was still running loses its membership.
-        let removed = self
-            .sim
-            .machines()
-            .iter()
-            .position(|m| m.node_id() == Some(id.as_str()));
+        let removed = self.sim.machines().iter().position(|m| m.node_id() == Some(id.as_str()));
         if let Some(i) = removed {
             self.sim.machine_mut(i).membership = Membership::Inactive;
         }
@@ -637,9 +459,7 @@ impl Api for NodeClient<'_> {
 
 /// moby `Cluster.Leave`'s refusal for a manager, worded by how many managers remain.
 fn leave_refusal(store: &Store, reachable_ids: &[String]) -> String {
-    let mut msg = String::from(
-        "You are attempting to leave the swarm on a node that is participating as a manager. ",
-    );
+    let mut msg = String::from("You are attempting to leave the swarm on a node that is participating as a manager. ");
     if store.leader().is_some() {
         let reachable = reachable_ids.len() as i64;
         let unreachable = store.managers().count() as i64 - reachable;

@@ -39,15 +39,10 @@ impl Cluster {
     pub(super) fn handle(&mut self, event: Event) {
         match event {
             Event::HeartbeatExpired { cluster, node_id } => {
-                let Some(node) = self
-                    .swarm(&cluster)
-                    .and_then(|s| s.store.nodes.get(&node_id))
-                else {
+                let Some(node) = self.swarm(&cluster).and_then(|s| s.store.nodes.get(&node_id)) else {
                     return;
                 };
-                if self.manager_reachable(&cluster, &node_id)
-                    || node.status.state == NodeState::Down
-                {
+                if self.manager_reachable(&cluster, &node_id) || node.status.state == NodeState::Down {
                     return;
                 }
                 let status = NodeStatus {
@@ -55,13 +50,7 @@ impl Cluster {
                     message: "heartbeat failure".into(),
                     addr: node.status.addr.clone(),
                 };
-                let _ = self.commit(
-                    &cluster,
-                    vec![Change::SetNodeStatus {
-                        id: node_id,
-                        status,
-                    }],
-                );
+                let _ = self.commit(&cluster, vec![Change::SetNodeStatus { id: node_id, status }]);
             }
             Event::Election { cluster } => self.elect(&cluster),
         }
@@ -73,12 +62,8 @@ impl Cluster {
         let Some(swarm) = self.swarm(cluster) else {
             return;
         };
-        let reachable: Vec<String> = swarm
-            .store
-            .managers()
-            .filter(|n| self.manager_reachable(cluster, &n.id))
-            .map(|n| n.id.clone())
-            .collect();
+        let reachable: Vec<String> =
+            swarm.store.managers().filter(|n| self.manager_reachable(cluster, &n.id)).map(|n| n.id.clone()).collect();
         let changes = leadership::elect(&swarm.store, &reachable, pick);
         let _ = self.commit(cluster, changes);
     }

@@ -15,17 +15,9 @@ const RUNC: (&str, &str) = ("1.2.5", "v1.2.5-0-g59923ef");
 const INIT: (&str, &str) = ("0.19.0", "de40ad0");
 
 pub(super) fn version() -> SystemVersion {
-    let details = |pairs: &[(&str, &str)]| {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    };
-    let component = |name: &str, version: &str, details| ComponentVersion {
-        name: name.into(),
-        version: version.into(),
-        details,
-    };
+    let details = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let component =
+        |name: &str, version: &str, details| ComponentVersion { name: name.into(), version: version.into(), details };
     SystemVersion {
         platform: BTreeMap::from([("Name".to_string(), "Docker Engine - Community".to_string())]),
         components: vec![
@@ -44,11 +36,7 @@ pub(super) fn version() -> SystemVersion {
                     ("Os", "linux"),
                 ]),
             ),
-            component(
-                "containerd",
-                CONTAINERD.0,
-                details(&[("GitCommit", CONTAINERD.1)]),
-            ),
+            component("containerd", CONTAINERD.0, details(&[("GitCommit", CONTAINERD.1)])),
             component("runc", RUNC.0, details(&[("GitCommit", RUNC.1)])),
             component("docker-init", INIT.0, details(&[("GitCommit", INIT.1)])),
         ],
@@ -106,32 +94,16 @@ pub(super) fn info(sim: &Cluster, idx: usize) -> SystemInfo {
         name: m.hostname.clone(),
         server_version: ENGINE_VERSION.into(),
         runtimes: BTreeMap::from([
-            (
-                "io.containerd.runc.v2".to_string(),
-                RuntimeInfo {
-                    path: "runc".into(),
-                },
-            ),
-            (
-                "runc".to_string(),
-                RuntimeInfo {
-                    path: "runc".into(),
-                },
-            ),
+            ("io.containerd.runc.v2".to_string(), RuntimeInfo { path: "runc".into() }),
+            ("runc".to_string(), RuntimeInfo { path: "runc".into() }),
         ]),
         default_runtime: "runc".into(),
         swarm: swarm_info(sim, idx),
         init_binary: "docker-init".into(),
-        containerd_commit: Commit {
-            id: CONTAINERD.1.into(),
-        },
+        containerd_commit: Commit { id: CONTAINERD.1.into() },
         runc_commit: Commit { id: RUNC.1.into() },
         init_commit: Commit { id: INIT.1.into() },
-        security_options: strings(&[
-            "name=apparmor",
-            "name=seccomp,profile=builtin",
-            "name=cgroupns",
-        ]),
+        security_options: strings(&["name=apparmor", "name=seccomp,profile=builtin", "name=cgroupns"]),
         ..SystemInfo::default()
     }
 }
@@ -157,18 +129,10 @@ fn swarm_info(sim: &Cluster, idx: usize) -> SwarmInfo {
     info.node_addr = me.map(|n| n.status.addr.clone()).unwrap_or_default();
     let peers: Vec<Peer> = store
         .managers()
-        .filter(|n| {
-            n.manager_status
-                .as_ref()
-                .is_some_and(|s| s.reachability == Reachability::Reachable)
-        })
+        .filter(|n| n.manager_status.as_ref().is_some_and(|s| s.reachability == Reachability::Reachable))
         .map(|n| Peer {
             node_id: n.id.clone(),
-            addr: n
-                .manager_status
-                .as_ref()
-                .map(|s| s.addr.clone())
-                .unwrap_or_default(),
+            addr: n.manager_status.as_ref().map(|s| s.addr.clone()).unwrap_or_default(),
         })
         .collect();
     info.remote_managers = Some(peers);
@@ -186,10 +150,7 @@ fn swarm_info(sim: &Cluster, idx: usize) -> SwarmInfo {
         }
     } else if is_manager {
         info.control_available = true;
-        info.error = format!(
-            "rpc error: code = Unknown desc = {}",
-            crate::api::ERR_NO_LEADER
-        );
+        info.error = format!("rpc error: code = Unknown desc = {}", crate::api::ERR_NO_LEADER);
     }
     info
 }

@@ -94,17 +94,8 @@ mod tests {
 
     #[test]
     fn host_port_splitting() {
-        assert_eq!(
-            split_host_port("127.10.0.11", "2377"),
-            Some(("127.10.0.11".into(), "2377".into()))
-        );
-        assert_eq!(
-            split_host_port("127.10.0.11:4000", "2377"),
-            Some(("127.10.0.11".into(), "4000".into()))
-        );
-        assert_eq!(
-            split_host_port("[::1]:5", "2377"),
-            Some(("::1".into(), "5".into()))
-        );
+        assert_eq!(split_host_port("127.10.0.11", "2377"), Some(("127.10.0.11".into(), "2377".into())));
+        assert_eq!(split_host_port("127.10.0.11:4000", "2377"), Some(("127.10.0.11".into(), "4000".into())));
+        assert_eq!(split_host_port("[::1]:5", "2377"), Some(("::1".into(), "5".into())));
     }
 }

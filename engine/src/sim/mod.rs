@@ -116,10 +116,7 @@ impl Cluster {
 
     /// The swarm machine `idx` belongs to, if any.
     pub fn swarm_of(&self, idx: usize) -> Option<&SwarmState> {
-        self.machines
-            .get(idx)
-            .and_then(|m| m.cluster_id())
-            .and_then(|c| self.swarms.get(c))
+        self.machines.get(idx).and_then(|m| m.cluster_id()).and_then(|c| self.swarms.get(c))
     }
 
     pub fn trace(&self) -> &[TraceEntry] {
@@ -158,11 +155,7 @@ impl Cluster {
 
     pub(crate) fn schedule(&mut self, after: Duration, event: Event) {
         self.event_seq += 1;
-        self.events.push(events::Scheduled {
-            at: self.now.plus(after),
-            seq: self.event_seq,
-            event,
-        });
+        self.events.push(events::Scheduled { at: self.now.plus(after), seq: self.event_seq, event });
     }
 
     pub(crate) fn create_swarm(&mut self, id: String, store: Store) {
@@ -171,25 +164,13 @@ impl Cluster {
 
     /// Commits changes to a swarm's store, stamped with the current virtual time.
     /// Raft will sit here: proposed on the leader, applied once committed.
-    pub(crate) fn commit(
-        &mut self,
-        cluster_id: &str,
-        changes: Vec<Change>,
-    ) -> Result<(), store::ApplyError> {
-        let swarm = self
-            .swarms
-            .get_mut(cluster_id)
-            .ok_or_else(|| store::ApplyError(format!("no swarm {cluster_id}")))?;
+    pub(crate) fn commit(&mut self, cluster_id: &str, changes: Vec<Change>) -> Result<(), store::ApplyError> {
+        let swarm =
+            self.swarms.get_mut(cluster_id).ok_or_else(|| store::ApplyError(format!("no swarm {cluster_id}")))?;
         for change in changes {
-            let op = StoreOp {
-                at: self.now,
-                change,
-            };
+            let op = StoreOp { at: self.now, change };
             store::apply(&mut swarm.store, &op)?;
-            self.trace.push(TraceEntry {
-                cluster: cluster_id.to_string(),
-                op,
-            });
+            self.trace.push(TraceEntry { cluster: cluster_id.to_string(), op });
         }
         Ok(())
     }
@@ -208,12 +189,5 @@ fn uuid(e: &mut Entropy) -> String {
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let h = crate::ids::hex(&b);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
 }

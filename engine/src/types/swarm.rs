@@ -13,9 +13,7 @@ pub struct Version {
     pub index: u64,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum NodeRole {
     #[default]
@@ -138,11 +136,7 @@ pub struct NodeSpec {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Platform {
-    #[serde(
-        rename = "Architecture",
-        default,
-        skip_serializing_if = "String::is_empty"
-    )]
+    #[serde(rename = "Architecture", default, skip_serializing_if = "String::is_empty")]
     pub architecture: String,
     #[serde(rename = "OS", default, skip_serializing_if = "String::is_empty")]
     pub os: String,
@@ -166,11 +160,7 @@ pub struct PluginDescription {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EngineDescription {
-    #[serde(
-        rename = "EngineVersion",
-        default,
-        skip_serializing_if = "String::is_empty"
-    )]
+    #[serde(rename = "EngineVersion", default, skip_serializing_if = "String::is_empty")]
     pub engine_version: String,
     #[serde(rename = "Labels", default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: Labels,
@@ -181,23 +171,11 @@ pub struct EngineDescription {
 /// TLS information; the byte fields are carried base64-encoded, as Go's JSON does.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TlsInfo {
-    #[serde(
-        rename = "TrustRoot",
-        default,
-        skip_serializing_if = "String::is_empty"
-    )]
+    #[serde(rename = "TrustRoot", default, skip_serializing_if = "String::is_empty")]
     pub trust_root: String,
-    #[serde(
-        rename = "CertIssuerSubject",
-        default,
-        skip_serializing_if = "String::is_empty"
-    )]
+    #[serde(rename = "CertIssuerSubject", default, skip_serializing_if = "String::is_empty")]
     pub cert_issuer_subject: String,
-    #[serde(
-        rename = "CertIssuerPublicKey",
-        default,
-        skip_serializing_if = "String::is_empty"
-    )]
+    #[serde(rename = "CertIssuerPublicKey", default, skip_serializing_if = "String::is_empty")]
     pub cert_issuer_public_key: String,
 }
 
@@ -251,43 +229,23 @@ pub struct Node {
     pub description: NodeDescription,
     #[serde(rename = "Status", default)]
     pub status: NodeStatus,
-    #[serde(
-        rename = "ManagerStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ManagerStatus", default, skip_serializing_if = "Option::is_none")]
     pub manager_status: Option<ManagerStatus>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrchestrationConfig {
-    #[serde(
-        rename = "TaskHistoryRetentionLimit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TaskHistoryRetentionLimit", default, skip_serializing_if = "Option::is_none")]
     pub task_history_retention_limit: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RaftConfig {
-    #[serde(
-        rename = "SnapshotInterval",
-        default,
-        skip_serializing_if = "is_zero_u64"
-    )]
+    #[serde(rename = "SnapshotInterval", default, skip_serializing_if = "is_zero_u64")]
     pub snapshot_interval: u64,
-    #[serde(
-        rename = "KeepOldSnapshots",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "KeepOldSnapshots", default, skip_serializing_if = "Option::is_none")]
     pub keep_old_snapshots: Option<u64>,
-    #[serde(
-        rename = "LogEntriesForSlowFollowers",
-        default,
-        skip_serializing_if = "is_zero_u64"
-    )]
+    #[serde(rename = "LogEntriesForSlowFollowers", default, skip_serializing_if = "is_zero_u64")]
     pub log_entries_for_slow_followers: u64,
     #[serde(rename = "ElectionTick", default)]
     pub election_tick: i64,
@@ -298,22 +256,14 @@ pub struct RaftConfig {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DispatcherConfig {
     /// Nanoseconds.
-    #[serde(
-        rename = "HeartbeatPeriod",
-        default,
-        skip_serializing_if = "is_zero_i64"
-    )]
+    #[serde(rename = "HeartbeatPeriod", default, skip_serializing_if = "is_zero_i64")]
     pub heartbeat_period: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaConfig {
     /// Nanoseconds.
-    #[serde(
-        rename = "NodeCertExpiry",
-        default,
-        skip_serializing_if = "is_zero_i64"
-    )]
+    #[serde(rename = "NodeCertExpiry", default, skip_serializing_if = "is_zero_i64")]
     pub node_cert_expiry: i64,
     #[serde(rename = "ForceRotate", default, skip_serializing_if = "is_zero_u64")]
     pub force_rotate: u64,
@@ -354,9 +304,7 @@ impl Default for SwarmSpec {
         SwarmSpec {
             name: "default".into(),
             labels: Labels::new(),
-            orchestration: OrchestrationConfig {
-                task_history_retention_limit: Some(5),
-            },
+            orchestration: OrchestrationConfig { task_history_retention_limit: Some(5) },
             raft: RaftConfig {
                 snapshot_interval: 10_000,
                 keep_old_snapshots: Some(0),
@@ -364,13 +312,8 @@ impl Default for SwarmSpec {
                 election_tick: 10,
                 heartbeat_tick: 1,
             },
-            dispatcher: DispatcherConfig {
-                heartbeat_period: 5_000_000_000,
-            },
-            ca_config: CaConfig {
-                node_cert_expiry: 90 * 24 * 3600 * 1_000_000_000,
-                force_rotate: 0,
-            },
+            dispatcher: DispatcherConfig { heartbeat_period: 5_000_000_000 },
+            ca_config: CaConfig { node_cert_expiry: 90 * 24 * 3600 * 1_000_000_000, force_rotate: 0 },
             task_defaults: TaskDefaults {},
             encryption_config: EncryptionConfig::default(),
         }
@@ -469,11 +412,7 @@ pub struct InitRequest {
     pub spec: SpecPatch,
     #[serde(rename = "AutoLockManagers", default)]
     pub auto_lock_managers: bool,
-    #[serde(
-        rename = "Availability",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Availability", default, skip_serializing_if = "Option::is_none")]
     pub availability: Option<NodeAvailability>,
     #[serde(rename = "DefaultAddrPool", default)]
     pub default_addr_pool: Vec<String>,
@@ -538,11 +477,7 @@ pub struct JoinRequest {
     pub remote_addrs: Vec<String>,
     #[serde(rename = "JoinToken", default)]
     pub join_token: String,
-    #[serde(
-        rename = "Availability",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Availability", default, skip_serializing_if = "Option::is_none")]
     pub availability: Option<NodeAvailability>,
 }
 

@@ -110,11 +110,7 @@ pub struct ComponentVersion {
     pub name: String,
     #[serde(rename = "Version")]
     pub version: String,
-    #[serde(
-        rename = "Details",
-        default,
-        skip_serializing_if = "BTreeMap::is_empty"
-    )]
+    #[serde(rename = "Details", default, skip_serializing_if = "BTreeMap::is_empty")]
     pub details: BTreeMap<String, String>,
 }
 
