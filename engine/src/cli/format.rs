@@ -7,6 +7,11 @@ use std::sync::Arc;
 
 pub const TABLE_PREFIX: &str = "table";
 
+/// docker/cli `flagsHelper.FormatHelp`: `--format` of list commands.
+pub const FORMAT_HELP: &str = "Format output using a custom template:\n'table':            Print output in table format with column headers (default)\n'table TEMPLATE':   Print output in table format using the given Go template\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates";
+/// docker/cli `flagsHelper.InspectFormatHelp`: `--format` of inspect and info commands.
+pub const INSPECT_FORMAT_HELP: &str = "Format output using a custom template:\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates";
+
 /// Any serializable value as template data.
 pub fn data<T: serde::Serialize>(v: &T) -> Value {
     gotmpl::to_value(v).unwrap_or(Value::Nil)

@@ -2,7 +2,7 @@
 
 use super::command::{Args, Command};
 use super::flags::{Kind, Parsed, flag};
-use super::format::{self, Format, natural_less};
+use super::format::{self, FORMAT_HELP, Format, INSPECT_FORMAT_HELP, natural_less};
 use super::{CliError, Ctx};
 use crate::api::{ApiError, Filters};
 use crate::time::bytes_size;
@@ -10,8 +10,6 @@ use crate::types::{Node, NodeAvailability, NodeRole, TlsInfo, to_go_json_indent}
 use gotmpl::Value;
 use std::collections::BTreeMap;
 
-const FORMAT_HELP: &str = "Format output using a custom template:\n'table':            Print output in table format with column headers (default)\n'table TEMPLATE':   Print output in table format using the given Go template\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates";
-const INSPECT_FORMAT_HELP: &str = "Format output using a custom template:\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates";
 const NODE_TABLE: &str = "table {{.ID}} {{if .Self}}*{{else}} {{ end }}\t{{.Hostname}}\t{{.Status}}\t{{.Availability}}\t{{.ManagerStatus}}\t{{.EngineVersion}}";
 const TASK_TABLE: &str =
     "table {{.ID}}\t{{.Name}}\t{{.Image}}\t{{.Node}}\t{{.DesiredState}}\t{{.CurrentState}}\t{{.Error}}\t{{.Ports}}";

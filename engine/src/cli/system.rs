@@ -2,6 +2,7 @@
 
 use super::command::{Args, Command};
 use super::flags::{Kind, Parsed, flag};
+use super::format::INSPECT_FORMAT_HELP;
 use super::{CliError, Ctx, format};
 use crate::sim::ENGINE_VERSION;
 use crate::time::{bytes_size, human_duration};
@@ -18,13 +19,7 @@ pub const INFO: Command = Command {
     aliases: &[],
     usage: "[OPTIONS]",
     short: "Display system-wide information",
-    flags: &[flag(
-        "format",
-        Some('f'),
-        Kind::String,
-        "",
-        "Format output using a custom template:\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates",
-    )],
+    flags: &[flag("format", Some('f'), Kind::String, "", INSPECT_FORMAT_HELP)],
     args: Args::None,
     run: Some(info),
     subs: &[],
@@ -35,13 +30,7 @@ pub const VERSION: Command = Command {
     aliases: &[],
     usage: "[OPTIONS]",
     short: "Show the Docker version information",
-    flags: &[flag(
-        "format",
-        Some('f'),
-        Kind::String,
-        "",
-        "Format output using a custom template:\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates",
-    )],
+    flags: &[flag("format", Some('f'), Kind::String, "", INSPECT_FORMAT_HELP)],
     args: Args::None,
     run: Some(version),
     subs: &[],
