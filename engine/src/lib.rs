@@ -2,6 +2,7 @@
 //! line on top of it. No async runtime, no wall clock, no real I/O: time moves only
 //! when the caller advances it, and all randomness comes from one seed.
 
+pub mod agent;
 pub mod api;
 pub mod ca;
 pub mod cli;

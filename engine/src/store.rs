@@ -3,9 +3,11 @@
 //! these ops among managers; tests replay them.
 
 use crate::time::Timestamp;
-use crate::types::{ClusterInfo, JoinTokens, ManagerStatus, Node, NodeSpec, NodeStatus, SwarmSpec};
+use crate::types::{
+    ClusterInfo, JoinTokens, ManagerStatus, Node, NodeSpec, NodeStatus, Service, SwarmSpec, Task, TaskState, TaskStatus,
+};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The swarm-wide object: cluster info, join tokens and the root CA's identity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,6 +27,13 @@ pub struct Store {
     pub index: u64,
     pub cluster: Option<ClusterObject>,
     pub nodes: BTreeMap<String, Node>,
+    pub services: BTreeMap<String, Service>,
+    pub tasks: BTreeMap<String, Task>,
+    /// Task IDs by service ID and by node ID, kept by `apply`.
+    #[serde(skip)]
+    pub tasks_by_service: BTreeMap<String, BTreeSet<String>>,
+    #[serde(skip)]
+    pub tasks_by_node: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// One change to the store, stamped with the virtual time it was made at.
@@ -45,6 +54,16 @@ pub enum Change {
     SetNodeStatus { id: String, status: NodeStatus },
     SetManagerStatus { id: String, status: Option<ManagerStatus> },
     RemoveNode { id: String },
+    CreateService(Box<Service>),
+    /// Replaces a service (spec, previous spec, endpoint, update status).
+    UpdateService(Box<Service>),
+    RemoveService { id: String },
+    CreateTask(Box<Task>),
+    /// The scheduler's decision: the task goes to `node_id`.
+    AssignTask { id: String, node_id: String, status: TaskStatus },
+    SetTaskStatus { id: String, status: TaskStatus },
+    SetTaskDesiredState { id: String, state: TaskState },
+    RemoveTask { id: String },
 }
 
 /// Why an op could not be applied: the op names an object the store lacks.
@@ -103,6 +122,56 @@ pub fn apply(store: &mut Store, op: &StoreOp) -> Result<(), ApplyError> {
         Change::RemoveNode { id } => {
             store.nodes.remove(id).ok_or_else(|| ApplyError(format!("node {id} not found")))?;
         }
+        Change::CreateService(svc) => {
+            let mut svc = (**svc).clone();
+            svc.version.index = index;
+            svc.created_at = at;
+            svc.updated_at = at;
+            store.services.insert(svc.id.clone(), svc);
+        }
+        Change::UpdateService(svc) => {
+            let old = store.services.get_mut(&svc.id).ok_or_else(|| ApplyError(format!("service {} not found", svc.id)))?;
+            let created_at = old.created_at;
+            *old = (**svc).clone();
+            old.created_at = created_at;
+            old.version.index = index;
+            old.updated_at = at;
+        }
+        Change::RemoveService { id } => {
+            store.services.remove(id).ok_or_else(|| ApplyError(format!("service {id} not found")))?;
+        }
+        Change::CreateTask(task) => {
+            let mut task = (**task).clone();
+            task.version.index = index;
+            task.created_at = at;
+            task.updated_at = at;
+            store.index_task(&task);
+            store.tasks.insert(task.id.clone(), task);
+        }
+        Change::AssignTask { id, node_id, status } => {
+            let t = task_mut(store, id)?;
+            let old_node = std::mem::replace(&mut t.node_id, node_id.clone());
+            t.status = status.clone();
+            touch_task(t, index, at);
+            if let Some(set) = store.tasks_by_node.get_mut(&old_node) {
+                set.remove(id);
+            }
+            store.tasks_by_node.entry(node_id.clone()).or_default().insert(id.clone());
+        }
+        Change::SetTaskStatus { id, status } => {
+            let t = task_mut(store, id)?;
+            t.status = status.clone();
+            touch_task(t, index, at);
+        }
+        Change::SetTaskDesiredState { id, state } => {
+            let t = task_mut(store, id)?;
+            t.desired_state = *state;
+            touch_task(t, index, at);
+        }
+        Change::RemoveTask { id } => {
+            let t = store.tasks.remove(id).ok_or_else(|| ApplyError(format!("task {id} not found")))?;
+            store.unindex_task(&t);
+        }
     }
     store.index = index;
     Ok(())
@@ -116,6 +185,15 @@ fn node_mut<'a>(store: &'a mut Store, id: &str) -> Result<&'a mut Node, ApplyErr
     store.nodes.get_mut(id).ok_or_else(|| ApplyError(format!("node {id} not found")))
 }
 
+fn task_mut<'a>(store: &'a mut Store, id: &str) -> Result<&'a mut Task, ApplyError> {
+    store.tasks.get_mut(id).ok_or_else(|| ApplyError(format!("task {id} not found")))
+}
+
+fn touch_task(t: &mut Task, index: u64, at: Timestamp) {
+    t.version.index = index;
+    t.updated_at = at;
+}
+
 fn touch_cluster(c: &mut ClusterObject, index: u64, at: Timestamp) {
     c.info.version.index = index;
     c.info.updated_at = at;
@@ -127,6 +205,43 @@ fn touch_node(n: &mut Node, index: u64, at: Timestamp) {
 }
 
 impl Store {
+    fn index_task(&mut self, t: &Task) {
+        self.tasks_by_service.entry(t.service_id.clone()).or_default().insert(t.id.clone());
+        if !t.node_id.is_empty() {
+            self.tasks_by_node.entry(t.node_id.clone()).or_default().insert(t.id.clone());
+        }
+    }
+
+    fn unindex_task(&mut self, t: &Task) {
+        if let Some(set) = self.tasks_by_service.get_mut(&t.service_id) {
+            set.remove(&t.id);
+            if set.is_empty() {
+                self.tasks_by_service.remove(&t.service_id);
+            }
+        }
+        if let Some(set) = self.tasks_by_node.get_mut(&t.node_id) {
+            set.remove(&t.id);
+            if set.is_empty() {
+                self.tasks_by_node.remove(&t.node_id);
+            }
+        }
+    }
+
+    /// Tasks of a service, in ID order.
+    pub fn service_tasks<'a>(&'a self, service_id: &str) -> impl Iterator<Item = &'a Task> + 'a {
+        self.tasks_by_service.get(service_id).into_iter().flatten().filter_map(|id| self.tasks.get(id))
+    }
+
+    /// Tasks assigned to a node, in ID order.
+    pub fn node_tasks<'a>(&'a self, node_id: &str) -> impl Iterator<Item = &'a Task> + 'a {
+        self.tasks_by_node.get(node_id).into_iter().flatten().filter_map(|id| self.tasks.get(id))
+    }
+
+    /// A service by exact name.
+    pub fn service_by_name(&self, name: &str) -> Option<&Service> {
+        self.services.values().find(|s| s.spec.name == name)
+    }
+
     pub fn managers(&self) -> impl Iterator<Item = &Node> {
         self.nodes.values().filter(|n| n.manager_status.is_some())
     }
@@ -164,6 +279,22 @@ mod tests {
         let op = StoreOp { at: Timestamp(0), change: Change::RemoveNode { id: "x".into() } };
         assert!(apply(&mut s, &op).is_err());
         assert_eq!(s, before);
+    }
+
+    #[test]
+    fn task_indexes_follow_assignment_and_removal() {
+        let mut s = Store::default();
+        let t = Task { id: "t1".into(), service_id: "s1".into(), ..Task::default() };
+        let at = Timestamp(0);
+        apply(&mut s, &StoreOp { at, change: Change::CreateTask(Box::new(t)) }).expect("create");
+        assert_eq!(s.service_tasks("s1").count(), 1);
+        let status = TaskStatus { state: TaskState::Assigned, ..TaskStatus::default() };
+        apply(&mut s, &StoreOp { at, change: Change::AssignTask { id: "t1".into(), node_id: "n1".into(), status } })
+            .expect("assign");
+        assert_eq!(s.node_tasks("n1").map(|t| t.id.as_str()).collect::<Vec<_>>(), ["t1"]);
+        apply(&mut s, &StoreOp { at, change: Change::RemoveTask { id: "t1".into() } }).expect("remove");
+        assert_eq!((s.service_tasks("s1").count(), s.node_tasks("n1").count()), (0, 0));
+        assert!(s.tasks_by_service.is_empty() && s.tasks_by_node.is_empty());
     }
 
     #[test]

@@ -3,11 +3,15 @@
 //! from them (`docker node inspect`) matches Docker byte for byte. Maps are
 //! `BTreeMap` because Go's encoder sorts map keys.
 
+mod service;
 mod swarm;
 mod system;
+mod task;
 
+pub use service::*;
 pub use swarm::*;
 pub use system::*;
+pub use task::*;
 
 pub(crate) fn is_zero_u64(v: &u64) -> bool {
     *v == 0

@@ -1,0 +1,3 @@
+//! The agent side of each node: the simulated registry and container executor.
+
+pub mod images;
