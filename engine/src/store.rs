@@ -19,6 +19,9 @@ pub struct ClusterObject {
     /// The managers' unlock key (`SWMKEY-1-…`), set while autolock is on.
     #[serde(default)]
     pub unlock_key: String,
+    /// The `ingress` overlay network every swarm starts with.
+    #[serde(default)]
+    pub ingress_network_id: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,20 +53,45 @@ pub enum Change {
     SetJoinTokens(JoinTokens),
     SetUnlockKey(String),
     CreateNode(Box<Node>),
-    UpdateNodeSpec { id: String, spec: NodeSpec },
-    SetNodeStatus { id: String, status: NodeStatus },
-    SetManagerStatus { id: String, status: Option<ManagerStatus> },
-    RemoveNode { id: String },
+    UpdateNodeSpec {
+        id: String,
+        spec: NodeSpec,
+    },
+    SetNodeStatus {
+        id: String,
+        status: NodeStatus,
+    },
+    SetManagerStatus {
+        id: String,
+        status: Option<ManagerStatus>,
+    },
+    RemoveNode {
+        id: String,
+    },
     CreateService(Box<Service>),
     /// Replaces a service (spec, previous spec, endpoint, update status).
     UpdateService(Box<Service>),
-    RemoveService { id: String },
+    RemoveService {
+        id: String,
+    },
     CreateTask(Box<Task>),
     /// The scheduler's decision: the task goes to `node_id`.
-    AssignTask { id: String, node_id: String, status: TaskStatus },
-    SetTaskStatus { id: String, status: TaskStatus },
-    SetTaskDesiredState { id: String, state: TaskState },
-    RemoveTask { id: String },
+    AssignTask {
+        id: String,
+        node_id: String,
+        status: TaskStatus,
+    },
+    SetTaskStatus {
+        id: String,
+        status: TaskStatus,
+    },
+    SetTaskDesiredState {
+        id: String,
+        state: TaskState,
+    },
+    RemoveTask {
+        id: String,
+    },
 }
 
 /// Why an op could not be applied: the op names an object the store lacks.
@@ -130,7 +158,8 @@ pub fn apply(store: &mut Store, op: &StoreOp) -> Result<(), ApplyError> {
             store.services.insert(svc.id.clone(), svc);
         }
         Change::UpdateService(svc) => {
-            let old = store.services.get_mut(&svc.id).ok_or_else(|| ApplyError(format!("service {} not found", svc.id)))?;
+            let old =
+                store.services.get_mut(&svc.id).ok_or_else(|| ApplyError(format!("service {} not found", svc.id)))?;
             let created_at = old.created_at;
             *old = (**svc).clone();
             old.created_at = created_at;

@@ -23,6 +23,7 @@ pub enum Code {
     NotFound,
     AlreadyExists,
     FailedPrecondition,
+    Unimplemented,
 }
 
 impl Code {
@@ -33,6 +34,7 @@ impl Code {
             Code::NotFound => "NotFound",
             Code::AlreadyExists => "AlreadyExists",
             Code::FailedPrecondition => "FailedPrecondition",
+            Code::Unimplemented => "Unimplemented",
         }
     }
 
@@ -43,6 +45,7 @@ impl Code {
             Code::NotFound => 404,
             Code::AlreadyExists => 409,
             Code::FailedPrecondition => 400,
+            Code::Unimplemented => 501,
         }
     }
 }

@@ -8,9 +8,11 @@ mod errors;
 pub use errors::*;
 
 use crate::types::{
-    InitRequest, JoinRequest, Node, NodeSpec, Swarm, SwarmSpec, SystemInfo, SystemVersion, UpdateFlags,
+    ContainerInspect, ContainerSummary, InitRequest, JoinRequest, LogLine, LogsOptions, Node, NodeSpec, Service,
+    ServiceSpec, Swarm, SwarmSpec, SystemInfo, SystemVersion, Task, UpdateFlags,
 };
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
@@ -55,4 +57,28 @@ pub trait Api {
     fn node_inspect(&mut self, reference: &str) -> ApiResult<Node>;
     fn node_update(&mut self, reference: &str, version: u64, spec: NodeSpec) -> ApiResult<()>;
     fn node_remove(&mut self, reference: &str, force: bool) -> ApiResult<()>;
+
+    /// `GET /distribution/{image}/json`: the digest a registry has for an image.
+    fn distribution_inspect(&mut self, image: &str) -> ApiResult<String>;
+    /// Returns the new service's ID.
+    fn service_create(&mut self, spec: ServiceSpec) -> ApiResult<String>;
+    /// With `status`, each service carries its running/desired task counts.
+    fn service_list(&mut self, filters: &Filters, status: bool) -> ApiResult<Vec<Service>>;
+    fn service_inspect(&mut self, reference: &str) -> ApiResult<Service>;
+    /// `rollback` asks for the previous spec (`--rollback`, `service rollback`).
+    fn service_update(&mut self, reference: &str, version: u64, spec: ServiceSpec, rollback: bool) -> ApiResult<()>;
+    fn service_remove(&mut self, reference: &str) -> ApiResult<()>;
+    fn service_logs(&mut self, reference: &str, opts: &LogsOptions) -> ApiResult<Vec<LogLine>>;
+    fn task_list(&mut self, filters: &Filters) -> ApiResult<Vec<Task>>;
+    fn task_inspect(&mut self, id: &str) -> ApiResult<Task>;
+
+    /// Containers of this node (`docker ps`).
+    fn container_list(&mut self, all: bool) -> ApiResult<Vec<ContainerSummary>>;
+    fn container_inspect(&mut self, reference: &str) -> ApiResult<ContainerInspect>;
+    fn container_logs(&mut self, reference: &str, opts: &LogsOptions) -> ApiResult<Vec<LogLine>>;
+
+    /// Lets time pass while a command waits (progress bars poll the daemon).
+    fn sleep(&mut self, d: Duration);
+    /// The daemon's current time, for "5 seconds ago".
+    fn now(&mut self) -> crate::time::Timestamp;
 }

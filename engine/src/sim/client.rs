@@ -63,6 +63,34 @@ impl<'a> NodeClient<'a> {
         self.sim.commit(cluster, changes).map_err(|e| ApiError::internal(e.0))
     }
 
+    /// Commits, then lets the control loops react before answering, as the real
+    /// managers do within milliseconds.
+    pub(super) fn commit_settle(&mut self, cluster: &str, changes: Vec<Change>) -> ApiResult<()> {
+        self.commit(cluster, changes)?;
+        self.sim.settle(cluster);
+        Ok(())
+    }
+
+    pub(super) fn manager_ids(&self) -> ApiResult<(String, String)> {
+        self.manager().map(|c| (c.cluster, c.node_id))
+    }
+
+    pub(super) fn store_of(&self, cluster: &str) -> ApiResult<&Store> {
+        self.store(cluster)
+    }
+
+    pub(super) fn sim(&self) -> &Cluster {
+        self.sim
+    }
+
+    pub(super) fn sim_mut(&mut self) -> &mut Cluster {
+        self.sim
+    }
+
+    pub(super) fn machine_ref(&self) -> &super::Machine {
+        self.machine()
+    }
+
     fn reachable_managers(&self, cluster: &str) -> Vec<String> {
         self.sim
             .swarm(cluster)
@@ -162,7 +190,8 @@ impl<'a> NodeClient<'a> {
         };
         let unlock_key = if autolock { ids::unlock_key(&mut self.sim.entropy) } else { String::new() };
         let ca_digest = ids::digest_b36(&ca_digest);
-        (cluster_id, ClusterObject { info, join_tokens, ca_digest, unlock_key })
+        let ingress_network_id = self.sim.entropy.id();
+        (cluster_id, ClusterObject { info, join_tokens, ca_digest, unlock_key, ingress_network_id })
     }
 
     /// `swarm init --force-new-cluster` on a manager: the same store, with this node as
@@ -345,7 +374,8 @@ impl Api for NodeClient<'_> {
             ..Node::default()
         };
         self.commit(&cluster, vec![Change::CreateNode(Box::new(node))])?;
-        self.sim.machine_mut(self.idx).membership = Membership::Active { cluster, node_id };
+        self.sim.machine_mut(self.idx).membership = Membership::Active { cluster: cluster.clone(), node_id };
+        self.sim.settle(&cluster);
         Ok(())
     }
 
@@ -375,6 +405,8 @@ impl Api for NodeClient<'_> {
         if node.is_some() {
             self.schedule_heartbeat_expiry(&cluster, &node_id);
         }
+        // The node's containers stop with it.
+        self.sim.machine_mut(self.idx).agent = Default::default();
         Ok(())
     }
 
@@ -439,6 +471,7 @@ impl Api for NodeClient<'_> {
             // A demoted leader hands leadership over at once (raft leadership transfer).
             self.sim.elect(&ctx.cluster);
         }
+        self.sim.settle(&ctx.cluster);
         Ok(())
     }
 
@@ -452,8 +485,70 @@ impl Api for NodeClient<'_> {
         let removed = self.sim.machines().iter().position(|m| m.node_id() == Some(id.as_str()));
         if let Some(i) = removed {
             self.sim.machine_mut(i).membership = Membership::Inactive;
+            self.sim.machine_mut(i).agent = Default::default();
         }
+        self.sim.settle(&ctx.cluster);
         Ok(())
+    }
+
+    fn distribution_inspect(&mut self, image: &str) -> ApiResult<String> {
+        self.sim.registry.digest(image).ok_or_else(|| {
+            ApiError::unavailable(format!(
+                "errors:\ndenied: requested access to the resource is denied\nunauthorized: authentication required\n{image}"
+            ))
+        })
+    }
+
+    fn service_create(&mut self, spec: ServiceSpec) -> ApiResult<String> {
+        self.svc_create(spec)
+    }
+
+    fn service_list(&mut self, filters: &Filters, status: bool) -> ApiResult<Vec<Service>> {
+        self.svc_list(filters, status)
+    }
+
+    fn service_inspect(&mut self, reference: &str) -> ApiResult<Service> {
+        self.svc_inspect(reference)
+    }
+
+    fn service_update(&mut self, reference: &str, version: u64, spec: ServiceSpec, rollback: bool) -> ApiResult<()> {
+        self.svc_update(reference, version, spec, rollback)
+    }
+
+    fn service_remove(&mut self, reference: &str) -> ApiResult<()> {
+        self.svc_remove(reference)
+    }
+
+    fn service_logs(&mut self, reference: &str, opts: &LogsOptions) -> ApiResult<Vec<LogLine>> {
+        self.svc_logs(reference, opts)
+    }
+
+    fn task_list(&mut self, filters: &Filters) -> ApiResult<Vec<Task>> {
+        self.task_list_impl(filters)
+    }
+
+    fn task_inspect(&mut self, id: &str) -> ApiResult<Task> {
+        self.task_inspect_impl(id)
+    }
+
+    fn container_list(&mut self, all: bool) -> ApiResult<Vec<ContainerSummary>> {
+        self.containers(all)
+    }
+
+    fn container_inspect(&mut self, reference: &str) -> ApiResult<ContainerInspect> {
+        self.container_inspect_impl(reference)
+    }
+
+    fn container_logs(&mut self, reference: &str, opts: &LogsOptions) -> ApiResult<Vec<LogLine>> {
+        self.container_logs_impl(reference, opts)
+    }
+
+    fn sleep(&mut self, d: std::time::Duration) {
+        self.sleep_impl(d)
+    }
+
+    fn now(&mut self) -> crate::time::Timestamp {
+        self.sim.now()
     }
 }
 

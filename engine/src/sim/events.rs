@@ -1,6 +1,7 @@
 //! Timed events: what happens later in virtual time (heartbeats that stop, elections).
 
 use super::Cluster;
+use crate::agent::executor::Step;
 use crate::manager::leadership;
 use crate::store::Change;
 use crate::time::Timestamp;
@@ -13,6 +14,10 @@ pub enum Event {
     HeartbeatExpired { cluster: String, node_id: String },
     /// The managers of a swarm without a leader hold an election.
     Election { cluster: String },
+    /// A swarm's control loops asked to be woken (restart or update delays).
+    Manager { cluster: String },
+    /// A node's agent takes the next step with one of its tasks.
+    Agent { machine: usize, task: String, step: Step },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,14 +41,13 @@ impl PartialOrd for Scheduled {
 }
 
 impl Cluster {
-    pub(super) fn handle(&mut self, event: Event) {
+    /// Runs one event; returns the swarm it touched, to be settled.
+    pub(super) fn handle(&mut self, event: Event) -> Option<String> {
         match event {
             Event::HeartbeatExpired { cluster, node_id } => {
-                let Some(node) = self.swarm(&cluster).and_then(|s| s.store.nodes.get(&node_id)) else {
-                    return;
-                };
-                if self.manager_reachable(&cluster, &node_id) || node.status.state == NodeState::Down {
-                    return;
+                let node = self.swarm(&cluster).and_then(|s| s.store.nodes.get(&node_id))?;
+                if self.node_answers(&cluster, &node_id) || node.status.state == NodeState::Down {
+                    return None;
                 }
                 let status = NodeStatus {
                     state: NodeState::Down,
@@ -51,8 +55,14 @@ impl Cluster {
                     addr: node.status.addr.clone(),
                 };
                 let _ = self.commit(&cluster, vec![Change::SetNodeStatus { id: node_id, status }]);
+                Some(cluster)
             }
-            Event::Election { cluster } => self.elect(&cluster),
+            Event::Election { cluster } => {
+                self.elect(&cluster);
+                Some(cluster)
+            }
+            Event::Manager { cluster } => Some(cluster),
+            Event::Agent { machine, task, step } => self.agent_step(machine, &task, step),
         }
     }
 

@@ -22,6 +22,9 @@ pub struct Machine {
     /// The daemon's own ID (`docker info` → ID), a UUID.
     pub engine_id: String,
     pub membership: Membership,
+    /// Powered on and reachable.
+    pub up: bool,
+    pub agent: crate::agent::executor::Agent,
 }
 
 impl Machine {

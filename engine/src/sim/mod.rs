@@ -3,13 +3,16 @@
 //! events. Same seed and same calls give the same trace, byte for byte.
 
 mod client;
+mod control;
 mod events;
 mod info;
 mod machine;
+mod services;
 
 pub use client::NodeClient;
 pub use events::Event;
 pub use machine::{Machine, Membership, node_addr, split_host_port};
+pub use services::task_name;
 
 use crate::ids::Entropy;
 use crate::store::{self, Change, Store, StoreOp};
@@ -42,10 +45,12 @@ impl Default for ClusterConfig {
     }
 }
 
-/// One swarm: its managers' store (replicated by Raft in a later layer) and its CA.
+/// One swarm: its managers' store (replicated by Raft in a later layer) and what the
+/// leader's control loops keep beside it.
 #[derive(Debug, Clone)]
 pub struct SwarmState {
     pub store: Store,
+    pub manager: crate::manager::state::ManagerState,
 }
 
 /// What happened, in order: the store ops each swarm committed. Two runs with the same
@@ -58,6 +63,8 @@ pub struct TraceEntry {
 
 pub struct Cluster {
     now: Timestamp,
+    /// The registry every node pulls from; lessons can break images in it.
+    pub registry: crate::agent::images::Registry,
     pub(crate) entropy: Entropy,
     machines: Vec<Machine>,
     swarms: BTreeMap<String, SwarmState>,
@@ -77,10 +84,13 @@ impl Cluster {
                 memory_bytes: config.memory_bytes,
                 engine_id: uuid(&mut entropy),
                 membership: Membership::Inactive,
+                up: true,
+                agent: Default::default(),
             })
             .collect();
         Cluster {
             now: config.epoch,
+            registry: Default::default(),
             entropy,
             machines,
             swarms: BTreeMap::new(),
@@ -131,26 +141,38 @@ impl Cluster {
     /// Moves virtual time forward by `d`, running every event due on the way.
     pub fn advance(&mut self, d: Duration) {
         let until = self.now.plus(d);
-        while let Some(at) = self.events.peek().map(|e| e.at) {
-            if at > until {
-                break;
-            }
-            if let Some(e) = self.events.pop() {
-                self.now = self.now.max(e.at);
-                self.handle(e.event);
-            }
+        while self.events.peek().is_some_and(|e| e.at <= until) {
+            self.run_instant();
         }
         self.now = until;
     }
 
     /// Runs every pending event, jumping time to each; returns how far time moved.
+    /// Stops early (with events left) after `limit` instants.
     pub fn run_until_idle(&mut self) -> Duration {
         let start = self.now;
-        while let Some(e) = self.events.pop() {
-            self.now = self.now.max(e.at);
-            self.handle(e.event);
+        let mut instants = 0;
+        while !self.events.is_empty() && instants < 1_000_000 {
+            self.run_instant();
+            instants += 1;
         }
         self.now.since(start)
+    }
+
+    /// Runs every event due at the earliest pending instant, then lets the swarms they
+    /// touched settle: a thousand tasks starting at once cost one pass, not a thousand.
+    fn run_instant(&mut self) {
+        let Some(at) = self.events.peek().map(|e| e.at) else { return };
+        self.now = self.now.max(at);
+        let mut touched = std::collections::BTreeSet::new();
+        while self.events.peek().is_some_and(|e| e.at == at) {
+            if let Some(e) = self.events.pop() {
+                touched.extend(self.handle(e.event));
+            }
+        }
+        for cluster in touched {
+            self.settle(&cluster);
+        }
     }
 
     pub(crate) fn schedule(&mut self, after: Duration, event: Event) {
@@ -159,7 +181,7 @@ impl Cluster {
     }
 
     pub(crate) fn create_swarm(&mut self, id: String, store: Store) {
-        self.swarms.insert(id, SwarmState { store });
+        self.swarms.insert(id, SwarmState { store, manager: Default::default() });
     }
 
     /// Commits changes to a swarm's store, stamped with the current virtual time.
@@ -168,6 +190,7 @@ impl Cluster {
         let swarm =
             self.swarms.get_mut(cluster_id).ok_or_else(|| store::ApplyError(format!("no swarm {cluster_id}")))?;
         for change in changes {
+            swarm.manager.observe(&change, &swarm.store);
             let op = StoreOp { at: self.now, change };
             store::apply(&mut swarm.store, &op)?;
             self.trace.push(TraceEntry { cluster: cluster_id.to_string(), op });

@@ -3,11 +3,13 @@
 //! from them (`docker node inspect`) matches Docker byte for byte. Maps are
 //! `BTreeMap` because Go's encoder sorts map keys.
 
+mod container;
 mod service;
 mod swarm;
 mod system;
 mod task;
 
+pub use container::*;
 pub use service::*;
 pub use swarm::*;
 pub use system::*;

@@ -1,0 +1,270 @@
+//! swarmkit's updater: replaces the tasks whose spec is out of date, `parallelism` at a
+//! time with `delay` between them, stop-first or start-first, watching each new task
+//! for `monitor`; on failures past `max_failure_ratio` it pauses, continues or rolls
+//! back. A rollback is the same walk back to the previous spec, with `RollbackConfig`.
+
+use super::orchestrator::{is_task_dirty, new_task};
+use super::state::{DelayedStart, ManagerState};
+use super::{Pass, Timer};
+use crate::store::{Change, Store};
+use crate::time::Timestamp;
+use crate::types::{ModeKind, Service, Task, TaskState, UpdateConfig, UpdateStatus};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// An update or rollback under way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateRun {
+    pub rollback: bool,
+    /// New task ID -> the tasks it replaces, and when it started running.
+    in_flight: BTreeMap<String, (Vec<String>, Option<Timestamp>)>,
+    /// Tasks that ran, watched until the time given.
+    monitored: BTreeMap<String, Timestamp>,
+    next_start: Timestamp,
+    failures: u64,
+    total: u64,
+}
+
+/// The update (or rollback) settings in force, with swarmkit's defaults.
+pub fn config(service: &Service, rollback: bool) -> UpdateConfig {
+    let c = if rollback { &service.spec.rollback_config } else { &service.spec.update_config };
+    let mut c = c.clone().unwrap_or(UpdateConfig {
+        parallelism: 1,
+        delay: 0,
+        failure_action: "pause".into(),
+        monitor: 5_000_000_000,
+        max_failure_ratio: 0.0,
+        order: "stop-first".into(),
+    });
+    if c.failure_action.is_empty() {
+        c.failure_action = "pause".into();
+    }
+    if c.monitor == 0 {
+        c.monitor = 5_000_000_000;
+    }
+    if c.order.is_empty() {
+        c.order = "stop-first".into();
+    }
+    c
+}
+
+fn nanos(n: i64) -> Duration {
+    Duration::from_nanos(n.max(0) as u64)
+}
+
+fn set_status(pass: &mut Pass, service: &Service, status: UpdateStatus) {
+    let mut s = service.clone();
+    s.update_status = Some(status);
+    pass.changes.push(Change::UpdateService(Box::new(s)));
+}
+
+fn is_paused(service: &Service) -> bool {
+    service.update_status.as_ref().is_some_and(|u| u.state == "paused" || u.state == "rollback_paused")
+}
+
+fn rolling_back(service: &Service) -> bool {
+    service.update_status.as_ref().is_some_and(|u| u.state == "rollback_started")
+}
+
+/// Drives the update of `service` given its live slots.
+pub fn update(pass: &mut Pass, store: &Store, state: &mut ManagerState, service: &Service, slots: &[Vec<&Task>]) {
+    if is_paused(service) {
+        state.updates.remove(&service.id);
+        return;
+    }
+    let rollback = rolling_back(service);
+    if state.updates.get(&service.id).is_some_and(|r| r.rollback != rollback) {
+        state.updates.remove(&service.id);
+    }
+    let cfg = config(service, rollback);
+    let dirty: Vec<&Vec<&Task>> = slots.iter().filter(|s| s.iter().any(|t| is_task_dirty(service, t))).collect();
+    let mut run = match state.updates.remove(&service.id) {
+        Some(mut run) => {
+            if let Some(task) = watch(pass, store, &cfg, &mut run) {
+                run.failures += 1;
+                let ratio = run.failures as f32 / run.total.max(1) as f32;
+                if ratio > cfg.max_failure_ratio && on_failure(pass, service, &cfg, rollback, &task) {
+                    return;
+                }
+            }
+            run
+        }
+        None if dirty.is_empty() => {
+            finish(pass, service, rollback);
+            return;
+        }
+        None => {
+            let starting = service
+                .update_status
+                .as_ref()
+                .is_none_or(|u| u.state == "completed" || u.state == "rollback_completed");
+            if starting && !rollback {
+                let status = UpdateStatus {
+                    state: "updating".into(),
+                    started_at: Some(pass.now),
+                    completed_at: None,
+                    message: "update in progress".into(),
+                };
+                set_status(pass, service, status);
+            }
+            UpdateRun {
+                rollback,
+                in_flight: BTreeMap::new(),
+                monitored: BTreeMap::new(),
+                next_start: pass.now,
+                failures: 0,
+                total: dirty.len() as u64,
+            }
+        }
+    };
+    if dirty.is_empty() && run.in_flight.is_empty() {
+        // Done once the last new tasks have been watched for the monitoring period.
+        if run.monitored.is_empty() {
+            finish(pass, service, rollback);
+        } else {
+            state.updates.insert(service.id.clone(), run);
+        }
+        return;
+    }
+    start_slots(pass, state, service, &cfg, &mut run, &dirty);
+    state.updates.insert(service.id.clone(), run);
+}
+
+/// Follows the tasks in flight and under monitoring; returns a task that failed.
+fn watch(pass: &mut Pass, store: &Store, cfg: &UpdateConfig, run: &mut UpdateRun) -> Option<String> {
+    let mut failed = None;
+    let ids: Vec<String> = run.in_flight.keys().cloned().collect();
+    for id in ids {
+        let Some(task) = store.tasks.get(&id) else {
+            run.in_flight.remove(&id);
+            continue;
+        };
+        if task.status.state == TaskState::Running {
+            let (old, _) = run.in_flight.remove(&id).unwrap_or_default();
+            if cfg.order == "start-first" {
+                for o in old {
+                    if store.tasks.get(&o).is_some_and(|t| t.desired_state <= TaskState::Running) {
+                        pass.changes.push(Change::SetTaskDesiredState { id: o, state: TaskState::Shutdown });
+                    }
+                }
+            }
+            let until = pass.now.plus(nanos(cfg.monitor));
+            run.monitored.insert(id.clone(), until);
+            pass.timers.push((nanos(cfg.monitor), Timer::Wake));
+            run.next_start = run.next_start.max(pass.now.plus(nanos(cfg.delay)));
+            if cfg.delay > 0 {
+                pass.timers.push((nanos(cfg.delay), Timer::Wake));
+            }
+        } else if task.status.state > TaskState::Running {
+            run.in_flight.remove(&id);
+            failed = Some(id);
+        }
+    }
+    let watched: Vec<(String, Timestamp)> = run.monitored.iter().map(|(k, v)| (k.clone(), *v)).collect();
+    for (id, until) in watched {
+        let state = store.tasks.get(&id).map(|t| t.status.state);
+        if until <= pass.now {
+            run.monitored.remove(&id);
+        } else if state.is_none_or(|s| s > TaskState::Running) {
+            run.monitored.remove(&id);
+            failed = Some(id);
+        }
+    }
+    failed
+}
+
+/// Starts replacing more slots while parallelism and delay allow.
+fn start_slots(
+    pass: &mut Pass,
+    state: &mut ManagerState,
+    service: &Service,
+    cfg: &UpdateConfig,
+    run: &mut UpdateRun,
+    dirty: &[&Vec<&Task>],
+) {
+    if pass.now < run.next_start {
+        return;
+    }
+    let mut busy: std::collections::BTreeSet<String> =
+        run.in_flight.values().flat_map(|(old, _)| old.iter().cloned()).collect();
+    let global = matches!(service.spec.mode.kind(), ModeKind::Global);
+    for slot in dirty {
+        let parallel = cfg.parallelism == 0 || (run.in_flight.len() as u64) < cfg.parallelism;
+        if !parallel {
+            break;
+        }
+        if slot.iter().any(|t| busy.contains(&t.id)) {
+            continue;
+        }
+        let old: Vec<&Task> = slot.iter().copied().filter(|t| t.desired_state <= TaskState::Running).collect();
+        let Some(first) = old.first() else { continue };
+        let mut task =
+            if global { new_task(pass, service, 0, &first.node_id) } else { new_task(pass, service, first.slot, "") };
+        if cfg.order == "start-first" {
+            task.desired_state = TaskState::Running;
+        } else {
+            task.desired_state = TaskState::Ready;
+            for o in &old {
+                pass.changes.push(Change::SetTaskDesiredState { id: o.id.clone(), state: TaskState::Shutdown });
+            }
+            state
+                .delayed
+                .insert(task.id.clone(), DelayedStart { old_task: Some(first.id.clone()), not_before: pass.now });
+        }
+        // A fresh spec in the slot: its restart history starts over.
+        state.restarts.remove(&super::orchestrator::restart::instance_key(service, first));
+        busy.extend(old.iter().map(|t| t.id.clone()));
+        run.in_flight.insert(task.id.clone(), (old.iter().map(|t| t.id.clone()).collect(), None));
+        pass.changes.push(Change::CreateTask(Box::new(task)));
+    }
+}
+
+/// The failure action; true when the run is over (paused or turned into a rollback).
+fn on_failure(pass: &mut Pass, service: &Service, cfg: &UpdateConfig, rollback: bool, task: &str) -> bool {
+    match cfg.failure_action.as_str() {
+        "continue" => false,
+        "rollback" if !rollback && service.previous_spec.is_some() => {
+            let mut s = service.clone();
+            s.spec = service.previous_spec.clone().unwrap_or_default();
+            s.previous_spec = None;
+            s.update_status = Some(UpdateStatus {
+                state: "rollback_started".into(),
+                started_at: Some(pass.now),
+                completed_at: None,
+                message: format!("update rolled back due to failure or early termination of task {task}"),
+            });
+            pass.changes.push(Change::UpdateService(Box::new(s)));
+            true
+        }
+        _ => {
+            let paused = if rollback { "rollback_paused" } else { "paused" };
+            let status = UpdateStatus {
+                state: paused.into(),
+                started_at: service.update_status.as_ref().and_then(|u| u.started_at),
+                completed_at: None,
+                message: format!("update paused due to failure or early termination of task {task}"),
+            };
+            set_status(pass, service, status);
+            true
+        }
+    }
+}
+
+/// Every slot is up to date: the update (or rollback) is complete.
+fn finish(pass: &mut Pass, service: &Service, rollback: bool) {
+    let Some(status) = &service.update_status else { return };
+    let (from, to, message) = if rollback {
+        ("rollback_started", "rollback_completed", "rollback completed")
+    } else {
+        ("updating", "completed", "update completed")
+    };
+    if status.state == from {
+        let done = UpdateStatus {
+            state: to.into(),
+            started_at: status.started_at,
+            completed_at: Some(pass.now),
+            message: message.into(),
+        };
+        set_status(pass, service, done);
+    }
+}
