@@ -25,7 +25,7 @@ fn six_replicas_spread_two_per_node_and_run() {
         mode: ServiceMode { replicated: Some(ReplicatedService { replicas: Some(6) }), ..Default::default() },
         ..Default::default()
     };
-    let id = c.client(0).service_create(spec).expect("created");
+    let (id, _) = c.client(0).service_create(spec, true).expect("created");
     c.advance(Duration::from_secs(10));
     let mut f = Filters::default();
     f.add("service", &id);

@@ -60,13 +60,23 @@ pub trait Api {
 
     /// `GET /distribution/{image}/json`: the digest a registry has for an image.
     fn distribution_inspect(&mut self, image: &str) -> ApiResult<String>;
-    /// Returns the new service's ID.
-    fn service_create(&mut self, spec: ServiceSpec) -> ApiResult<String>;
+    /// Returns the new service's ID and the daemon's warnings. With `query_registry`
+    /// the daemon pins the image to its digest.
+    fn service_create(&mut self, spec: ServiceSpec, query_registry: bool) -> ApiResult<(String, Vec<String>)>;
     /// With `status`, each service carries its running/desired task counts.
     fn service_list(&mut self, filters: &Filters, status: bool) -> ApiResult<Vec<Service>>;
-    fn service_inspect(&mut self, reference: &str) -> ApiResult<Service>;
+    /// With `insert_defaults`, unset settings show swarmkit's defaults.
+    fn service_inspect(&mut self, reference: &str, insert_defaults: bool) -> ApiResult<Service>;
     /// `rollback` asks for the previous spec (`--rollback`, `service rollback`).
-    fn service_update(&mut self, reference: &str, version: u64, spec: ServiceSpec, rollback: bool) -> ApiResult<()>;
+    /// Returns the daemon's warnings.
+    fn service_update(
+        &mut self,
+        reference: &str,
+        version: u64,
+        spec: ServiceSpec,
+        rollback: bool,
+        query_registry: bool,
+    ) -> ApiResult<Vec<String>>;
     fn service_remove(&mut self, reference: &str) -> ApiResult<()>;
     fn service_logs(&mut self, reference: &str, opts: &LogsOptions) -> ApiResult<Vec<LogLine>>;
     fn task_list(&mut self, filters: &Filters) -> ApiResult<Vec<Task>>;

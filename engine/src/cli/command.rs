@@ -14,6 +14,8 @@ pub enum Args {
     None,
     Exact(usize),
     Min(usize),
+    /// `service scale`: one or more SERVICE=REPLICAS.
+    Scale,
 }
 
 pub struct Command {
@@ -77,6 +79,18 @@ impl Resolved<'_> {
                 "docker: '{path}' requires at least {k} {}\n\nUsage:  {use_line}\n\nSee '{path} --help' for more information",
                 plural(k)
             ),
+            Args::Scale if n < 1 => format!(
+                "docker: '{path}' requires at least 1 argument\n\nUsage:  {use_line}\n\nSee '{path} --help' for more information"
+            ),
+            Args::Scale => {
+                match p.args.iter().find(|a| a.split_once('=').is_none_or(|(k, v)| k.is_empty() || v.is_empty())) {
+                    Some(bad) => format!(
+                        "invalid scale specifier '{bad}'.\nSee '{path} --help'.\n\nUsage:  {use_line}\n\n{}",
+                        self.cmd.short
+                    ),
+                    None => return Ok(()),
+                }
+            }
             _ => return Ok(()),
         };
         Err(CliError::status(1, msg))

@@ -23,6 +23,28 @@ pub enum Kind {
     ExternalCa,
     /// `swarm.PEMFile`.
     PemFile,
+    /// `opts.NanoCPUs`: "1.5" CPUs.
+    Decimal,
+    /// `opts.MemBytes`: "512m".
+    Bytes,
+    /// `opts.Uint64Opt`.
+    UintOpt,
+    /// `opts.DurationOpt`.
+    DurationOpt,
+    Float,
+    /// `opts.ShlexOpt`.
+    Command,
+    /// `opts.PortOpt`.
+    Port,
+    /// `opts.MountOpt`.
+    Mount,
+    /// `placementPrefOpts`.
+    Pref,
+    Network,
+    Secret,
+    Config,
+    CredentialSpec,
+    Ulimit,
 }
 
 impl Kind {
@@ -41,6 +63,20 @@ impl Kind {
             Kind::IpNetSlice => "ipNetSlice",
             Kind::ExternalCa => "external-ca",
             Kind::PemFile => "pem-file",
+            Kind::Decimal => "decimal",
+            Kind::Bytes => "bytes",
+            Kind::UintOpt => "uint",
+            Kind::DurationOpt => "duration",
+            Kind::Float => "float",
+            Kind::Command => "command",
+            Kind::Port => "port",
+            Kind::Mount => "mount",
+            Kind::Pref => "pref",
+            Kind::Network => "network",
+            Kind::Secret => "secret",
+            Kind::Config => "config",
+            Kind::CredentialSpec => "credential-spec",
+            Kind::Ulimit => "ulimit",
         }
     }
 }
@@ -79,6 +115,9 @@ impl Parsed {
     }
     pub fn count(&self) -> usize {
         self.values.len()
+    }
+    pub fn changed_names(&self) -> Vec<&'static str> {
+        self.values.keys().copied().collect()
     }
     pub fn string(&self, name: &str) -> Option<&str> {
         self.values.get(name).and_then(|v| v.last()).map(String::as_str)
@@ -132,6 +171,11 @@ fn check_value(f: &Flag, v: &str) -> Result<String, String> {
         }
         _ => Ok(v.to_string()),
     }
+}
+
+/// strconv's reason for a failed integer parse.
+pub fn num_err_text(v: &str) -> &'static str {
+    num_err(v)
 }
 
 fn num_err(v: &str) -> &'static str {

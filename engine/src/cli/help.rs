@@ -100,7 +100,7 @@ const NOT_SIMULATED: &[&str] = &[
 pub fn unknown_top_level(name: &str) -> CliError {
     if NOT_SIMULATED.contains(&name) {
         return CliError::msg(format!(
-            "swarmlab: 'docker {name}' is not available in this lab yet; it simulates Docker Swarm (swarm, node, info, version)."
+            "swarmlab: 'docker {name}' is not available in this lab yet; it simulates Docker Swarm (swarm, node, service, ps, logs, inspect, info, version)."
         ));
     }
     CliError::msg(format!("docker: unknown command: docker {name}\n\nRun 'docker --help' for more information"))

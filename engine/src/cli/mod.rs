@@ -3,10 +3,12 @@
 //! socket or a real Docker daemon.
 
 mod command;
+mod container;
 pub mod flags;
 pub mod format;
 mod help;
 mod node;
+pub mod service;
 mod swarm;
 mod system;
 
@@ -29,6 +31,9 @@ pub struct Output {
 pub struct Env {
     /// Columns, when stdout is a terminal; None when piped (help then wraps at 80).
     pub width: Option<usize>,
+    /// How long progress output may wait for a service before giving up as if
+    /// interrupted (Ctrl-C); None waits as long as it takes, as docker does.
+    pub progress_limit: Option<std::time::Duration>,
 }
 
 /// How a command fails: printed on stderr, with docker's exit code.
@@ -44,6 +49,14 @@ impl CliError {
     }
     pub fn msg(message: impl Into<String>) -> Self {
         Self::status(1, message)
+    }
+}
+
+/// What a failed command prints.
+pub fn error_text(e: CliError) -> String {
+    match e {
+        CliError::Api(a) => a.to_string(),
+        CliError::Status { message, .. } => message,
     }
 }
 
@@ -84,7 +97,16 @@ pub(crate) static ROOT: Command = Command {
     flags: &[],
     args: command::Args::None,
     run: None,
-    subs: &[system::INFO, node::NODE, swarm::SWARM, system::VERSION],
+    subs: &[
+        system::INFO,
+        container::INSPECT,
+        container::LOGS,
+        node::NODE,
+        container::PS,
+        service::SERVICE,
+        swarm::SWARM,
+        system::VERSION,
+    ],
 };
 
 /// Global flags docker accepts before the command, and how many words each takes.

@@ -3,7 +3,7 @@
 use super::command::{Args, Command};
 use super::flags::{Kind, Parsed, flag};
 use super::format::{self, FORMAT_HELP, Format, INSPECT_FORMAT_HELP, natural_less};
-use super::{CliError, Ctx};
+use super::{CliError, Ctx, error_text};
 use crate::api::{ApiError, Filters};
 use crate::time::bytes_size;
 use crate::types::{Node, NodeAvailability, NodeRole, TlsInfo, to_go_json_indent};
@@ -11,8 +11,6 @@ use gotmpl::Value;
 use std::collections::BTreeMap;
 
 const NODE_TABLE: &str = "table {{.ID}} {{if .Self}}*{{else}} {{ end }}\t{{.Hostname}}\t{{.Status}}\t{{.Availability}}\t{{.ManagerStatus}}\t{{.EngineVersion}}";
-const TASK_TABLE: &str =
-    "table {{.ID}}\t{{.Name}}\t{{.Image}}\t{{.Node}}\t{{.DesiredState}}\t{{.CurrentState}}\t{{.Error}}\t{{.Ports}}";
 
 pub const NODE: Command = Command {
     name: "node",
@@ -267,13 +265,6 @@ fn inspect(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     if errs.is_empty() { Ok(()) } else { Err(CliError::msg(errs.join("\n"))) }
 }
 
-fn error_text(e: CliError) -> String {
-    match e {
-        CliError::Api(a) => a.to_string(),
-        CliError::Status { message, .. } => message,
-    }
-}
-
 /// docker/cli's `nodeInspectPrettyTemplate`, rendered.
 fn pretty(n: &Node) -> String {
     let mut s = format!("ID:\t\t\t{}\n", n.id);
@@ -436,41 +427,27 @@ fn remove(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
 
 fn ps(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     let refs = if p.args.is_empty() { vec!["self".to_string()] } else { p.args.clone() };
-    let f = filters(p);
+    let base = filters(p);
     let mut errs = Vec::new();
+    let mut tasks = Vec::new();
     for r in &refs {
         let node = reference(ctx, r).and_then(|id| ctx.call(|api| api.node_inspect(&id)));
         match node {
             Err(e) => errs.push(error_text(e)),
-            Ok(_) => {
-                if let Err(e) =
-                    f.validate(&["name", "id", "label", "service", "node", "desired-state", "_up-to-date", "runtime"])
-                {
-                    errs.push(e.to_string());
+            Ok(n) => {
+                let mut f = base.clone();
+                f.add("node", &n.id);
+                match ctx.call(|api| api.task_list(&f)) {
+                    Ok(t) => tasks.extend(t),
+                    Err(e) => errs.push(error_text(e)),
                 }
             }
         }
     }
-    if errs.is_empty() {
-        // No services exist yet, so no node runs any task: the table is empty.
-        let src = match p.string("format").unwrap_or("") {
-            "" if p.bool("quiet") => "{{.ID}}",
-            "" => TASK_TABLE,
-            other => other,
-        };
-        let header = format::data(&BTreeMap::from([
-            ("ID", "ID"),
-            ("Name", "NAME"),
-            ("Image", "IMAGE"),
-            ("Node", "NODE"),
-            ("DesiredState", "DESIRED STATE"),
-            ("CurrentState", "CURRENT STATE"),
-            ("Error", "ERROR"),
-            ("Ports", "PORTS"),
-        ]));
-        let text = format::write(&Format::new(src), &header, &[]).map_err(CliError::msg)?;
-        ctx.out.push_str(&text);
-        return Ok(());
+    if (errs.is_empty() || !tasks.is_empty())
+        && let Err(e) = super::service::show::print_tasks(ctx, tasks, p)
+    {
+        errs.push(error_text(e));
     }
-    Err(CliError::msg(errs.join("\n")))
+    if errs.is_empty() { Ok(()) } else { Err(CliError::msg(errs.join("\n"))) }
 }

@@ -20,10 +20,13 @@ use crate::types::{ModeKind, TaskState};
 use state::ManagerState;
 use std::time::Duration;
 
-/// Wake-ups the control loops ask for (restart delays, update delays, monitoring).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Wake-ups the control loops ask for.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Timer {
+    /// A restart delay ends.
     Wake,
+    /// A service's update may move on (update delay, end of monitoring).
+    Service(String),
 }
 
 /// One pass of the control loops: what they decided, to be committed together.

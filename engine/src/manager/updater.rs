@@ -15,6 +15,7 @@ use std::time::Duration;
 /// An update or rollback under way.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateRun {
+    service: String,
     pub rollback: bool,
     /// New task ID -> the tasks it replaces, and when it started running.
     in_flight: BTreeMap<String, (Vec<String>, Option<Timestamp>)>,
@@ -108,6 +109,7 @@ pub fn update(pass: &mut Pass, store: &Store, state: &mut ManagerState, service:
                 set_status(pass, service, status);
             }
             UpdateRun {
+                service: service.id.clone(),
                 rollback,
                 in_flight: BTreeMap::new(),
                 monitored: BTreeMap::new(),
@@ -133,6 +135,7 @@ pub fn update(pass: &mut Pass, store: &Store, state: &mut ManagerState, service:
 /// Follows the tasks in flight and under monitoring; returns a task that failed.
 fn watch(pass: &mut Pass, store: &Store, cfg: &UpdateConfig, run: &mut UpdateRun) -> Option<String> {
     let mut failed = None;
+    let task_service = run.service.clone();
     let ids: Vec<String> = run.in_flight.keys().cloned().collect();
     for id in ids {
         let Some(task) = store.tasks.get(&id) else {
@@ -150,10 +153,10 @@ fn watch(pass: &mut Pass, store: &Store, cfg: &UpdateConfig, run: &mut UpdateRun
             }
             let until = pass.now.plus(nanos(cfg.monitor));
             run.monitored.insert(id.clone(), until);
-            pass.timers.push((nanos(cfg.monitor), Timer::Wake));
+            pass.timers.push((nanos(cfg.monitor), Timer::Service(task_service.clone())));
             run.next_start = run.next_start.max(pass.now.plus(nanos(cfg.delay)));
             if cfg.delay > 0 {
-                pass.timers.push((nanos(cfg.delay), Timer::Wake));
+                pass.timers.push((nanos(cfg.delay), Timer::Service(task_service.clone())));
             }
         } else if task.status.state > TaskState::Running {
             run.in_flight.remove(&id);

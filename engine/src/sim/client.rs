@@ -499,20 +499,27 @@ impl Api for NodeClient<'_> {
         })
     }
 
-    fn service_create(&mut self, spec: ServiceSpec) -> ApiResult<String> {
-        self.svc_create(spec)
+    fn service_create(&mut self, spec: ServiceSpec, query_registry: bool) -> ApiResult<(String, Vec<String>)> {
+        self.svc_create(spec, query_registry)
     }
 
     fn service_list(&mut self, filters: &Filters, status: bool) -> ApiResult<Vec<Service>> {
         self.svc_list(filters, status)
     }
 
-    fn service_inspect(&mut self, reference: &str) -> ApiResult<Service> {
-        self.svc_inspect(reference)
+    fn service_inspect(&mut self, reference: &str, insert_defaults: bool) -> ApiResult<Service> {
+        self.svc_inspect(reference, insert_defaults)
     }
 
-    fn service_update(&mut self, reference: &str, version: u64, spec: ServiceSpec, rollback: bool) -> ApiResult<()> {
-        self.svc_update(reference, version, spec, rollback)
+    fn service_update(
+        &mut self,
+        reference: &str,
+        version: u64,
+        spec: ServiceSpec,
+        rollback: bool,
+        query_registry: bool,
+    ) -> ApiResult<Vec<String>> {
+        self.svc_update(reference, version, spec, rollback, query_registry)
     }
 
     fn service_remove(&mut self, reference: &str) -> ApiResult<()> {

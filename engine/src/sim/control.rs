@@ -31,8 +31,12 @@ impl Cluster {
             manager::step(&mut pass, &swarm.store, &mut manager_state);
             let (changes, timers) = (pass.changes, pass.timers);
             swarm.manager = manager_state;
-            for (after, _) in timers {
-                self.schedule(after, Event::Manager { cluster: cluster.to_string() });
+            for (after, timer) in timers {
+                let service = match timer {
+                    manager::Timer::Service(id) => Some(id),
+                    manager::Timer::Wake => None,
+                };
+                self.schedule(after, Event::Manager { cluster: cluster.to_string(), service });
             }
             if changes.is_empty() {
                 break;

@@ -14,8 +14,9 @@ pub enum Event {
     HeartbeatExpired { cluster: String, node_id: String },
     /// The managers of a swarm without a leader hold an election.
     Election { cluster: String },
-    /// A swarm's control loops asked to be woken (restart or update delays).
-    Manager { cluster: String },
+    /// A swarm's control loops asked to be woken (restart or update delays), about
+    /// one service or in general.
+    Manager { cluster: String, service: Option<String> },
     /// A node's agent takes the next step with one of its tasks.
     Agent { machine: usize, task: String, step: Step },
 }
@@ -61,7 +62,12 @@ impl Cluster {
                 self.elect(&cluster);
                 Some(cluster)
             }
-            Event::Manager { cluster } => Some(cluster),
+            Event::Manager { cluster, service } => {
+                if let (Some(id), Some(swarm)) = (service, self.swarms.get_mut(&cluster)) {
+                    swarm.manager.dirty_services.insert(id);
+                }
+                Some(cluster)
+            }
             Event::Agent { machine, task, step } => self.agent_step(machine, &task, step),
         }
     }

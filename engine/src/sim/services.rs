@@ -153,8 +153,29 @@ fn parse_desired(s: &str) -> Option<TaskState> {
 }
 
 impl NodeClient<'_> {
-    pub(super) fn svc_create(&mut self, mut spec: ServiceSpec) -> ApiResult<String> {
+    /// moby pins the image to a digest when asked; an image the registry does not
+    /// have keeps its tag, with docker's warning.
+    fn pin_image(&mut self, spec: &mut ServiceSpec) -> Vec<String> {
+        let Some(c) = spec.task_template.container_spec.as_mut() else { return Vec::new() };
+        match self.sim().registry.pin(&c.image) {
+            Some(pinned) => {
+                c.image = pinned;
+                Vec::new()
+            }
+            None => vec![format!(
+                "image {0} could not be accessed on a registry to record\nits digest. Each node will access {0} independently,\npossibly leading to different nodes running different\nversions of the image.\n",
+                c.image
+            )],
+        }
+    }
+
+    pub(super) fn svc_create(
+        &mut self,
+        mut spec: ServiceSpec,
+        query_registry: bool,
+    ) -> ApiResult<(String, Vec<String>)> {
         let (cluster, _) = self.manager_ids()?;
+        let warnings = if query_registry { self.pin_image(&mut spec) } else { Vec::new() };
         if spec.name.is_empty() {
             let sim = self.sim_mut();
             let a = ADJECTIVES[sim.entropy.below(ADJECTIVES.len() as u64) as usize];
@@ -164,7 +185,7 @@ impl NodeClient<'_> {
         let id = self.sim_mut().entropy.id();
         let changes = svc::create(self.store_of(&cluster)?, id.clone(), spec)?;
         self.commit_settle(&cluster, changes)?;
-        Ok(id)
+        Ok((id, warnings))
     }
 
     pub(super) fn svc_list(&mut self, filters: &Filters, status: bool) -> ApiResult<Vec<Service>> {
@@ -196,24 +217,30 @@ impl NodeClient<'_> {
         Ok(out)
     }
 
-    pub(super) fn svc_inspect(&mut self, reference: &str) -> ApiResult<Service> {
+    pub(super) fn svc_inspect(&mut self, reference: &str, insert_defaults: bool) -> ApiResult<Service> {
         let (cluster, _) = self.manager_ids()?;
-        svc::find(self.store_of(&cluster)?, reference).cloned()
+        let mut s = svc::find(self.store_of(&cluster)?, reference)?.clone();
+        s.spec = s.spec.for_display(insert_defaults);
+        s.previous_spec = s.previous_spec.map(|p| p.for_display(insert_defaults));
+        Ok(s)
     }
 
     pub(super) fn svc_update(
         &mut self,
         reference: &str,
         version: u64,
-        spec: ServiceSpec,
+        mut spec: ServiceSpec,
         rollback: bool,
-    ) -> ApiResult<()> {
+        query_registry: bool,
+    ) -> ApiResult<Vec<String>> {
         let (cluster, _) = self.manager_ids()?;
+        let warnings = if query_registry { self.pin_image(&mut spec) } else { Vec::new() };
         let now = self.sim_mut().now();
         let store = self.store_of(&cluster)?;
         let id = svc::find(store, reference)?.id.clone();
-        let changes = svc::update(store, &id, version, spec, rollback, now)?;
-        self.commit_settle(&cluster, changes)
+        let changes = svc::update(store, &id, version, spec.stored(), rollback, now)?;
+        self.commit_settle(&cluster, changes)?;
+        Ok(warnings)
     }
 
     pub(super) fn svc_remove(&mut self, reference: &str) -> ApiResult<()> {
@@ -254,6 +281,13 @@ impl NodeClient<'_> {
             .filter(|t| desired.is_empty() || desired.contains(&t.desired_state))
             .filter(|t| prefix(&t.id, filters.get("id")))
             .filter(|t| prefix(&task_name(store, t), filters.get("name")))
+            .filter(|t| {
+                filters.get("_up-to-date").is_empty()
+                    || store
+                        .services
+                        .get(&t.service_id)
+                        .is_some_and(|s| !crate::manager::orchestrator::is_task_dirty(s, t))
+            })
             .cloned()
             .collect())
     }

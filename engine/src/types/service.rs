@@ -367,3 +367,70 @@ pub struct Service {
     #[serde(rename = "JobStatus", default, skip_serializing_if = "Option::is_none")]
     pub job_status: Option<JobStatus>,
 }
+
+impl ServiceSpec {
+    /// What the daemon returns: the container isolation and runtime as moby converts
+    /// them, and with `defaults`, swarmkit's defaults for what the spec leaves unset
+    /// (`defaults.InterpolateService`).
+    pub fn for_display(mut self, defaults: bool) -> ServiceSpec {
+        let t = &mut self.task_template;
+        if let Some(c) = t.container_spec.as_mut() {
+            if c.isolation.is_empty() {
+                c.isolation = "default".into();
+            }
+            if defaults && c.stop_grace_period.is_none() {
+                c.stop_grace_period = Some(10_000_000_000);
+            }
+        }
+        if t.runtime.is_empty() {
+            t.runtime = "container".into();
+        }
+        if defaults {
+            let r = t.restart_policy.get_or_insert_with(RestartPolicy::default);
+            if r.condition.is_empty() {
+                r.condition = "any".into();
+            }
+            r.delay.get_or_insert(5_000_000_000);
+            r.max_attempts.get_or_insert(0);
+            let jobs = matches!(self.mode.kind(), ModeKind::ReplicatedJob | ModeKind::GlobalJob);
+            let base = UpdateConfig {
+                parallelism: 1,
+                delay: 0,
+                failure_action: "pause".into(),
+                monitor: 5_000_000_000,
+                max_failure_ratio: 0.0,
+                order: "stop-first".into(),
+            };
+            for cfg in [&mut self.update_config, &mut self.rollback_config] {
+                if jobs {
+                    continue;
+                }
+                let c = cfg.get_or_insert_with(|| base.clone());
+                if c.failure_action.is_empty() {
+                    c.failure_action = "pause".into();
+                }
+                if c.monitor == 0 {
+                    c.monitor = 5_000_000_000;
+                }
+                if c.order.is_empty() {
+                    c.order = "stop-first".into();
+                }
+            }
+            self.endpoint_spec.get_or_insert_with(|| EndpointSpec { mode: "vip".into(), ports: Vec::new() });
+        }
+        self
+    }
+
+    /// The spec as stored: what the daemon adds for display is not kept.
+    pub fn stored(mut self) -> ServiceSpec {
+        if let Some(c) = self.task_template.container_spec.as_mut()
+            && c.isolation == "default"
+        {
+            c.isolation.clear();
+        }
+        if self.task_template.runtime == "container" {
+            self.task_template.runtime.clear();
+        }
+        self
+    }
+}

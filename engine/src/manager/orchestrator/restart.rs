@@ -98,6 +98,7 @@ pub fn start_delayed(pass: &mut Pass, store: &Store, state: &mut ManagerState) {
             let old_stopped = d.old_task.as_ref().is_none_or(|old| {
                 store.tasks.get(old).is_none_or(|t| t.status.state > TaskState::Running || t.node_id.is_empty())
             });
+            // A replacement created in this pass is not in the store yet: it waits.
             d.not_before <= pass.now && old_stopped && store.tasks.contains_key(*id)
         })
         .map(|(id, _)| id.clone())
@@ -112,8 +113,6 @@ pub fn start_delayed(pass: &mut Pass, store: &Store, state: &mut ManagerState) {
         let state = if is_job { TaskState::Complete } else { TaskState::Running };
         pass.changes.push(Change::SetTaskDesiredState { id, state });
     }
-    // Forget waits on tasks that no longer exist.
-    state.delayed.retain(|id, _| store.tasks.contains_key(id));
 }
 
 /// swarmkit `UpdatableTasksInSlot`: the tasks of a slot that are meant to run, or the

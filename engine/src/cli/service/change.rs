@@ -1,0 +1,119 @@
+//! `docker service create|update|rollback|scale|rm`.
+
+use super::super::flags::Parsed;
+use super::super::{CliError, Ctx};
+use super::{progress, spec};
+
+fn warn(ctx: &mut Ctx, warnings: Vec<String>) {
+    for w in warnings {
+        ctx.err.push_str(&w);
+        ctx.err.push('\n');
+    }
+}
+
+/// docker/cli sends `QueryRegistry` unless `--no-resolve-image`: the daemon pins the
+/// image to its digest, or warns that it could not.
+fn resolve(p: &Parsed) -> bool {
+    !p.bool("no-resolve-image")
+}
+
+pub fn create(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
+    let spec = spec::create(p)?;
+    let query = resolve(p);
+    let (id, warnings) = ctx.call(|api| api.service_create(spec, query))?;
+    warn(ctx, warnings);
+    ctx.println(&id);
+    if p.bool("detach") {
+        return Ok(());
+    }
+    progress::wait(ctx, &id, p.bool("quiet"))
+}
+
+pub fn update(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
+    let name = p.args[0].clone();
+    let service = ctx.call(|api| api.service_inspect(&name, false))?;
+    let rollback = p.bool("rollback");
+    if rollback && p.changed_names().iter().any(|n| !matches!(*n, "rollback" | "detach" | "quiet")) {
+        return Err(CliError::msg("other flags may not be combined with --rollback"));
+    }
+    let mut s = service.spec.clone();
+    if !rollback {
+        spec::update(&mut s, p)?;
+    }
+    let query = resolve(p) && p.changed("image");
+    let warnings = ctx.call(|api| api.service_update(&service.id, service.version.index, s, rollback, query))?;
+    warn(ctx, warnings);
+    ctx.println(&name);
+    if p.bool("detach") {
+        return Ok(());
+    }
+    progress::wait(ctx, &name, p.bool("quiet"))
+}
+
+pub fn rollback(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
+    let name = p.args[0].clone();
+    let service = ctx.call(|api| api.service_inspect(&name, false))?;
+    let warnings =
+        ctx.call(|api| api.service_update(&service.id, service.version.index, service.spec.clone(), true, false))?;
+    warn(ctx, warnings);
+    ctx.println(&name);
+    if p.bool("detach") {
+        return Ok(());
+    }
+    progress::wait(ctx, &name, p.bool("quiet"))
+}
+
+pub fn scale(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
+    let mut errs = Vec::new();
+    let mut scaled = Vec::new();
+    for arg in &p.args {
+        let (name, value) = arg.split_once('=').unwrap_or((arg, ""));
+        let replicas: u64 = match value.parse() {
+            Ok(n) => n,
+            Err(_) => {
+                errs.push(format!(
+                    "{name}: invalid replicas value {value}: strconv.ParseUint: parsing {value:?}: invalid syntax"
+                ));
+                continue;
+            }
+        };
+        let result = ctx.call(|api| api.service_inspect(name, false)).and_then(|service| {
+            let mut s = service.spec.clone();
+            if let Some(r) = s.mode.replicated.as_mut() {
+                r.replicas = Some(replicas);
+            } else if let Some(j) = s.mode.replicated_job.as_mut() {
+                j.total_completions = Some(replicas);
+            } else {
+                return Err(CliError::msg("scale can only be used with replicated or replicated-job mode"));
+            }
+            ctx.call(|api| api.service_update(&service.id, service.version.index, s, false, false))
+        });
+        match result {
+            Ok(warnings) => {
+                warn(ctx, warnings);
+                ctx.println(format!("{name} scaled to {replicas}"));
+                scaled.push(name.to_string());
+            }
+            Err(e) => errs.push(format!("{name}: {}", super::super::error_text(e))),
+        }
+    }
+    if !p.bool("detach") {
+        for name in scaled {
+            if let Err(e) = progress::wait(ctx, &name, false) {
+                errs.push(format!("{name}: {}", super::super::error_text(e)));
+            }
+        }
+    }
+    if errs.is_empty() { Ok(()) } else { Err(CliError::msg(errs.join("\n"))) }
+}
+
+pub fn remove(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
+    let mut errs = Vec::new();
+    for name in &p.args {
+        match ctx.call(|api| api.service_remove(name)) {
+            Ok(()) => ctx.println(name),
+            Err(e) => errs.push(super::super::error_text(e)),
+        }
+    }
+    if errs.is_empty() { Ok(()) } else { Err(CliError::msg(errs.join("\n"))) }
+}
