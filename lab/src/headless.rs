@@ -9,6 +9,10 @@ use std::time::Duration;
 use swarmlab_engine::cli::{self, Env};
 use swarmlab_engine::sim::{Cluster, ClusterConfig};
 
+/// Commands run without a terminal; progress output gives up after five minutes
+/// of virtual time, as a learner pressing Ctrl-C would.
+const HEADLESS: Env = Env { width: None, progress_limit: Some(Duration::from_secs(300)) };
+
 /// The outcome of a run: the transcript and whether every step went as expected.
 pub struct Transcript {
     pub text: String,
@@ -73,7 +77,7 @@ impl Session {
                     Some(h) => self.node_for_host(h),
                 };
                 let out = match target {
-                    Some(t) => cli::run(&argv, &mut self.cluster.client(t), Env::default()),
+                    Some(t) => cli::run(&argv, &mut self.cluster.client(t), HEADLESS),
                     None => cli::cannot_connect(host.as_deref().unwrap_or_default()),
                 };
                 self.cluster.advance(out.delay);
@@ -82,6 +86,8 @@ impl Session {
             "hostname" if words.get(1).map(String::as_str) == Some("-i") => ok(format!("{}\n", machine.addr)),
             "hostname" => ok(format!("{}\n", machine.hostname)),
             "echo" => ok(format!("{}\n", words[1..].join(" "))),
+            "lab" => self.lab(&words[1..]),
+            "curl" => self.curl(&words[1..]),
             "true" => ok(String::new()),
             "false" => Run { stdout: String::new(), stderr: String::new(), code: 1 },
             "sleep" => match words.get(1).and_then(|s| parse_sleep(s)) {
@@ -92,6 +98,65 @@ impl Session {
                 None => Run { stdout: String::new(), stderr: "sleep: invalid time interval\n".into(), code: 1 },
             },
             other => Run { stdout: String::new(), stderr: format!("sh: 1: {other}: not found\n"), code: 127 },
+        }
+    }
+
+    /// `curl [-s] [http://]ADDR:PORT[/path]` against a node's published port, through
+    /// the routing mesh.
+    fn curl(&mut self, args: &[String]) -> Run {
+        let Some(url) = args.iter().find(|a| !a.starts_with('-')) else {
+            return Run { stdout: String::new(), stderr: "curl: no URL specified\n".into(), code: 2 };
+        };
+        let rest = url.strip_prefix("http://").unwrap_or(url);
+        let hostport = rest.split('/').next().unwrap_or(rest);
+        let (host, port) = hostport.rsplit_once(':').unwrap_or((hostport, "80"));
+        let port: u32 = port.parse().unwrap_or(80);
+        let refused = || Run {
+            stdout: String::new(),
+            stderr: format!(
+                "curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server\n"
+            ),
+            code: 7,
+        };
+        let Some(idx) = self.cluster.machines().iter().position(|m| m.addr.to_string() == host || m.hostname == host)
+        else {
+            return refused();
+        };
+        match self.cluster.route(idx, port) {
+            Some(a) if a.status == 200 => Run { stdout: a.body, stderr: String::new(), code: 0 },
+            Some(_) => Run { stdout: String::new(), stderr: "curl: (52) Empty reply from server\n".into(), code: 52 },
+            None => refused(),
+        }
+    }
+
+    /// `lab …`: what a lesson can do to the simulated world.
+    fn lab(&mut self, args: &[String]) -> Run {
+        use swarmlab_engine::agent::images::Fault;
+        let fail = |msg: &str| Run { stdout: String::new(), stderr: format!("lab: {msg}\n"), code: 2 };
+        let arg = |i: usize| args.get(i).map(String::as_str);
+        match (arg(0), arg(1), arg(2)) {
+            (Some("image"), Some(what), Some(image)) => {
+                let fault = match what {
+                    "missing" => Some(Fault::Missing),
+                    "crash" => Some(Fault::Crash(arg(3).and_then(|c| c.parse().ok()).unwrap_or(1))),
+                    "ok" => None,
+                    _ => return fail("usage: lab image missing|crash|ok IMAGE [EXIT_CODE]"),
+                };
+                self.cluster.registry.set_fault(image, fault);
+                Run { stdout: String::new(), stderr: String::new(), code: 0 }
+            }
+            (Some("node"), Some(state @ ("off" | "on")), Some(node)) => match self.cluster.machine_index(node) {
+                Some(i) => {
+                    if state == "off" {
+                        self.cluster.power_off(i);
+                    } else {
+                        self.cluster.power_on(i);
+                    }
+                    Run { stdout: String::new(), stderr: String::new(), code: 0 }
+                }
+                None => fail(&format!("there is no node {node:?} in this lab")),
+            },
+            _ => fail("usage: lab image missing|crash|ok IMAGE [EXIT_CODE] | lab node off|on NODE"),
         }
     }
 

@@ -5,13 +5,16 @@
 mod client;
 mod control;
 mod events;
+mod faults;
 mod info;
 mod machine;
+mod mesh;
 mod services;
 
 pub use client::NodeClient;
 pub use events::Event;
 pub use machine::{Machine, Membership, node_addr, split_host_port};
+pub use mesh::Answer;
 pub use services::task_name;
 
 use crate::ids::Entropy;
@@ -69,6 +72,8 @@ pub struct Cluster {
     machines: Vec<Machine>,
     swarms: BTreeMap<String, SwarmState>,
     events: BinaryHeap<events::Scheduled>,
+    /// Round-robin position per (service, published port).
+    mesh_turns: BTreeMap<(String, u32), usize>,
     event_seq: u64,
     trace: Vec<TraceEntry>,
 }
@@ -95,6 +100,7 @@ impl Cluster {
             machines,
             swarms: BTreeMap::new(),
             events: BinaryHeap::new(),
+            mesh_turns: BTreeMap::new(),
             event_seq: 0,
             trace: Vec::new(),
         }
@@ -201,7 +207,7 @@ impl Cluster {
     /// Is this manager node reachable by its peers? (Its machine is up and still runs it.)
     pub(crate) fn manager_reachable(&self, cluster_id: &str, node_id: &str) -> bool {
         self.machines.iter().any(|m| {
-            matches!(&m.membership, Membership::Active { cluster, node_id: n } if cluster == cluster_id && n == node_id)
+            m.up && matches!(&m.membership, Membership::Active { cluster, node_id: n } if cluster == cluster_id && n == node_id)
         })
     }
 }

@@ -321,7 +321,8 @@ fn run(ctx: &mut Ctx, d: &mut Display, service_id: &str) -> Result<(), CliError>
             let at = *converged_at.get_or_insert(now);
             let elapsed = now.since(at);
             if elapsed <= monitor {
-                let left = (monitor - elapsed).as_secs() + 1;
+                // Real time never stands still between two reads: count from just after.
+                let left = (monitor - elapsed).as_nanos().saturating_sub(1) / 1_000_000_000 + 1;
                 d.progress("verify", &format!("Waiting {left} seconds to verify that tasks are stable..."), None);
             }
         } else {
