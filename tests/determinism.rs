@@ -29,6 +29,7 @@ fn config(seed: u64) -> ClusterConfig {
 fn play(seed: u64) -> (String, String) {
     let steps = script::parse(SCRIPT, "t").expect("parses");
     let mut s = Session::new(config(seed));
+    s.cluster.set_tracing(true);
     let t = s.play(&steps);
     assert!(t.failures.is_empty(), "{:?}", t.failures);
     let trace = serde_json::to_string(s.cluster.trace()).expect("trace serializes");

@@ -14,21 +14,26 @@ const SECRET_B36_LEN: usize = 25;
 
 /// Big-endian bytes to lowercase base 36 (no leading zeros; "0" for zero).
 pub fn base36(bytes: &[u8]) -> String {
-    let mut num: Vec<u8> = bytes.iter().copied().skip_while(|b| *b == 0).collect();
-    let mut digits = Vec::new();
-    while !num.is_empty() {
-        let mut rem: u32 = 0;
-        let mut next = Vec::with_capacity(num.len());
-        for &b in &num {
-            let cur = (rem << 8) | u32::from(b);
-            let q = cur / 36;
+    // Little-endian 32-bit limbs, divided by 36 until zero.
+    let mut limbs: Vec<u32> = Vec::with_capacity(bytes.len() / 4 + 1);
+    for chunk in bytes.rchunks(4) {
+        limbs.push(chunk.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b)));
+    }
+    while limbs.last() == Some(&0) {
+        limbs.pop();
+    }
+    let mut digits = Vec::with_capacity(bytes.len() * 2);
+    while !limbs.is_empty() {
+        let mut rem = 0u64;
+        for limb in limbs.iter_mut().rev() {
+            let cur = (rem << 32) | u64::from(*limb);
+            *limb = (cur / 36) as u32;
             rem = cur % 36;
-            if !(next.is_empty() && q == 0) {
-                next.push(q as u8);
-            }
         }
         digits.push(b"0123456789abcdefghijklmnopqrstuvwxyz"[rem as usize]);
-        num = next;
+        while limbs.last() == Some(&0) {
+            limbs.pop();
+        }
     }
     if digits.is_empty() {
         digits.push(b'0');
@@ -95,7 +100,13 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
 
 /// Hex encoding, lowercase.
 pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[usize::from(b >> 4)] as char);
+        s.push(DIGITS[usize::from(b & 0xf)] as char);
+    }
+    s
 }
 
 /// A join token, parsed as swarmkit's `ca.ParseJoinToken` does.

@@ -100,11 +100,15 @@ pub struct ApplyError(pub String);
 
 /// Applies one op. Pure: the result depends on the store and the op only.
 pub fn apply(store: &mut Store, op: &StoreOp) -> Result<(), ApplyError> {
+    apply_change(store, op.at, op.change.clone())
+}
+
+/// `apply`, taking the change by value so that objects move into the store.
+pub fn apply_change(store: &mut Store, at: Timestamp, change: Change) -> Result<(), ApplyError> {
     let index = store.index + 1;
-    let at = op.at;
-    match &op.change {
+    match change {
         Change::CreateCluster(c) => {
-            let mut c = (**c).clone();
+            let mut c = *c;
             c.info.version.index = index;
             c.info.created_at = at;
             c.info.updated_at = at;
@@ -112,46 +116,46 @@ pub fn apply(store: &mut Store, op: &StoreOp) -> Result<(), ApplyError> {
         }
         Change::UpdateClusterSpec(spec) => {
             let c = cluster_mut(store)?;
-            c.info.spec = (**spec).clone();
+            c.info.spec = *spec;
             touch_cluster(c, index, at);
         }
         Change::SetJoinTokens(tokens) => {
             let c = cluster_mut(store)?;
-            c.join_tokens = tokens.clone();
+            c.join_tokens = tokens;
             touch_cluster(c, index, at);
         }
         Change::SetUnlockKey(key) => {
             let c = cluster_mut(store)?;
-            c.unlock_key = key.clone();
+            c.unlock_key = key;
             touch_cluster(c, index, at);
         }
         Change::CreateNode(node) => {
-            let mut node = (**node).clone();
+            let mut node = *node;
             node.version.index = index;
             node.created_at = at;
             node.updated_at = at;
             store.nodes.insert(node.id.clone(), node);
         }
         Change::UpdateNodeSpec { id, spec } => {
-            let n = node_mut(store, id)?;
-            n.spec = spec.clone();
+            let n = node_mut(store, &id)?;
+            n.spec = spec;
             touch_node(n, index, at);
         }
         Change::SetNodeStatus { id, status } => {
-            let n = node_mut(store, id)?;
-            n.status = status.clone();
+            let n = node_mut(store, &id)?;
+            n.status = status;
             touch_node(n, index, at);
         }
         Change::SetManagerStatus { id, status } => {
-            let n = node_mut(store, id)?;
-            n.manager_status = status.clone();
+            let n = node_mut(store, &id)?;
+            n.manager_status = status;
             touch_node(n, index, at);
         }
         Change::RemoveNode { id } => {
-            store.nodes.remove(id).ok_or_else(|| ApplyError(format!("node {id} not found")))?;
+            store.nodes.remove(&id).ok_or_else(|| ApplyError(format!("node {id} not found")))?;
         }
         Change::CreateService(svc) => {
-            let mut svc = (**svc).clone();
+            let mut svc = *svc;
             svc.version.index = index;
             svc.created_at = at;
             svc.updated_at = at;
@@ -161,16 +165,16 @@ pub fn apply(store: &mut Store, op: &StoreOp) -> Result<(), ApplyError> {
             let old =
                 store.services.get_mut(&svc.id).ok_or_else(|| ApplyError(format!("service {} not found", svc.id)))?;
             let created_at = old.created_at;
-            *old = (**svc).clone();
+            *old = *svc;
             old.created_at = created_at;
             old.version.index = index;
             old.updated_at = at;
         }
         Change::RemoveService { id } => {
-            store.services.remove(id).ok_or_else(|| ApplyError(format!("service {id} not found")))?;
+            store.services.remove(&id).ok_or_else(|| ApplyError(format!("service {id} not found")))?;
         }
         Change::CreateTask(task) => {
-            let mut task = (**task).clone();
+            let mut task = *task;
             task.version.index = index;
             task.created_at = at;
             task.updated_at = at;
@@ -178,27 +182,27 @@ pub fn apply(store: &mut Store, op: &StoreOp) -> Result<(), ApplyError> {
             store.tasks.insert(task.id.clone(), task);
         }
         Change::AssignTask { id, node_id, status } => {
-            let t = task_mut(store, id)?;
+            let t = task_mut(store, &id)?;
             let old_node = std::mem::replace(&mut t.node_id, node_id.clone());
-            t.status = status.clone();
+            t.status = status;
             touch_task(t, index, at);
             if let Some(set) = store.tasks_by_node.get_mut(&old_node) {
-                set.remove(id);
+                set.remove(&id);
             }
-            store.tasks_by_node.entry(node_id.clone()).or_default().insert(id.clone());
+            store.tasks_by_node.entry(node_id).or_default().insert(id);
         }
         Change::SetTaskStatus { id, status } => {
-            let t = task_mut(store, id)?;
-            t.status = status.clone();
+            let t = task_mut(store, &id)?;
+            t.status = status;
             touch_task(t, index, at);
         }
         Change::SetTaskDesiredState { id, state } => {
-            let t = task_mut(store, id)?;
-            t.desired_state = *state;
+            let t = task_mut(store, &id)?;
+            t.desired_state = state;
             touch_task(t, index, at);
         }
         Change::RemoveTask { id } => {
-            let t = store.tasks.remove(id).ok_or_else(|| ApplyError(format!("task {id} not found")))?;
+            let t = store.tasks.remove(&id).ok_or_else(|| ApplyError(format!("task {id} not found")))?;
             store.unindex_task(&t);
         }
     }

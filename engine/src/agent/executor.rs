@@ -53,10 +53,10 @@ pub struct Agent {
     pub pending: BTreeMap<String, Step>,
 }
 
-/// What the agent did: a status to report, and when to come back.
+/// What the agent did: statuses to report (in order), and when to come back.
 #[derive(Debug, Default)]
 pub struct Outcome {
-    pub status: Option<TaskStatus>,
+    pub statuses: Vec<TaskStatus>,
     pub next: Option<(Duration, Step)>,
 }
 
@@ -104,7 +104,7 @@ impl Agent {
 
     fn schedule(&mut self, task: &str, after: Duration, step: Step) -> Outcome {
         self.pending.insert(task.to_string(), step);
-        Outcome { status: None, next: Some((after, step)) }
+        Outcome { statuses: Vec::new(), next: Some((after, step)) }
     }
 
     fn stop(&mut self, t: &Task) -> Outcome {
@@ -148,11 +148,8 @@ impl Agent {
         }
         let image = image_of(t);
         match step {
-            Step::Accept => Outcome {
-                status: Some(status(now, TaskState::Accepted, "accepted")),
-                ..self.schedule(&t.id, QUICK, Step::Prepare)
-            },
-            Step::Prepare => {
+            // Accepting and starting to prepare happen together.
+            Step::Accept | Step::Prepare => {
                 let out = self.schedule(&t.id, Duration::ZERO, Step::Prepared);
                 let key = shown_image(&image);
                 let wait = if registry.fault(&image) == Some(Fault::Missing) {
@@ -162,16 +159,18 @@ impl Agent {
                 } else {
                     registry.pull_time(&image)
                 };
-                Outcome {
-                    status: Some(status(now, TaskState::Preparing, "preparing")),
-                    next: out.next.map(|(_, s)| (wait, s)),
+                let mut statuses = Vec::new();
+                if step == Step::Accept {
+                    statuses.push(status(now, TaskState::Accepted, "accepted"));
                 }
+                statuses.push(status(now, TaskState::Preparing, "preparing"));
+                Outcome { statuses, next: out.next.map(|(_, s)| (wait, s)) }
             }
             Step::Prepared => {
                 if registry.fault(&image) == Some(Fault::Missing) {
                     let mut s = status(now, TaskState::Rejected, "preparing");
                     s.err = format!("No such image: {}", shown_image(&image));
-                    return Outcome { status: Some(s), next: None };
+                    return Outcome { statuses: vec![s], next: None };
                 }
                 self.images.insert(shown_image(&image));
                 let c = t.spec.container_spec.clone().unwrap_or_default();
@@ -196,15 +195,16 @@ impl Agent {
                         logs: Vec::new(),
                     },
                 );
-                let out = if t.desired_state >= TaskState::Running {
-                    self.schedule(&t.id, QUICK, Step::Start)
-                } else {
-                    Outcome::default()
-                };
-                Outcome { status: Some(status(now, TaskState::Ready, "prepared")), next: out.next }
+                let mut statuses = vec![status(now, TaskState::Ready, "prepared")];
+                if t.desired_state >= TaskState::Running {
+                    // Allowed to run: it starts at once.
+                    statuses.push(status(now, TaskState::Starting, "starting"));
+                    return Outcome { statuses, ..self.schedule(&t.id, Duration::from_millis(300), Step::Started) };
+                }
+                Outcome { statuses, next: None }
             }
             Step::Start => Outcome {
-                status: Some(status(now, TaskState::Starting, "starting")),
+                statuses: vec![status(now, TaskState::Starting, "starting")],
                 ..self.schedule(&t.id, Duration::from_millis(300), Step::Started)
             },
             Step::Started => {
@@ -222,7 +222,7 @@ impl Agent {
                 let mut s = status(now, TaskState::Running, "started");
                 s.container_status =
                     Some(ContainerStatus { container_id: c.id.clone(), pid: 1000 + (c.id.len() as i64), exit_code: 0 });
-                let mut out = Outcome { status: Some(s), next: None };
+                let mut out = Outcome { statuses: vec![s], next: None };
                 if let Some((after, code, output)) = exit {
                     for line in output {
                         c.logs.push((now, line));
@@ -244,7 +244,7 @@ impl Agent {
                     s
                 };
                 s.container_status = Some(ContainerStatus { container_id: c.id.clone(), pid: 0, exit_code: code });
-                Outcome { status: Some(s), next: None }
+                Outcome { statuses: vec![s], next: None }
             }
             Step::Stopped => {
                 let mut s = status(now, TaskState::Shutdown, "shutdown");
@@ -259,7 +259,7 @@ impl Agent {
                         exit_code: c.exit_code.unwrap_or(0),
                     });
                 }
-                Outcome { status: Some(s), next: None }
+                Outcome { statuses: vec![s], next: None }
             }
         }
     }

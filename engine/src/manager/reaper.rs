@@ -54,6 +54,13 @@ fn trim(store: &Store, service: &Service, limit: i64, gone: &mut BTreeSet<String
     if history < 0 {
         return;
     }
+    // A slot holds more than `history` tasks only if the service has at least that
+    // many tasks beyond one per slot: skip the grouping otherwise.
+    let total = store.tasks_by_service.get(&service.id).map_or(0, |s| s.len()) as i64;
+    let slots = service.spec.mode.replicas().map_or(store.nodes.len() as i64, |r| r as i64);
+    if total <= slots.max(1) + history - 1 {
+        return;
+    }
     for (_, mut tasks) in super::orchestrator::slots(store, service) {
         if tasks.len() as i64 <= history {
             continue;

@@ -62,7 +62,10 @@ impl ManagerState {
                 }
             }
             Change::SetTaskStatus { id, status } => {
-                self.task_events.insert(id.clone());
+                // The way to running (accepted, preparing, …) concerns no control loop.
+                if status.state >= TaskState::Running || status.state == TaskState::Pending {
+                    self.task_events.insert(id.clone());
+                }
                 if status.state == TaskState::Pending {
                     self.unassigned.insert(id.clone());
                 }
@@ -75,7 +78,6 @@ impl ManagerState {
                 }
             }
             Change::AssignTask { id, .. } => {
-                self.task_events.insert(id.clone());
                 self.dispatch.insert(id.clone());
             }
             Change::SetTaskDesiredState { id, .. } => {

@@ -65,9 +65,10 @@ impl Cluster {
             }
         }
         for id in tasks {
-            let Some(task) = self.swarms.get(cluster).and_then(|s| s.store.tasks.get(&id)).cloned() else { continue };
+            let Cluster { swarms, machines, .. } = &mut *self;
+            let Some(task) = swarms.get(cluster).and_then(|s| s.store.tasks.get(&id)) else { continue };
             let Some(&i) = by_node.get(&task.node_id) else { continue };
-            let outcome = self.machines[i].agent.assign(&task);
+            let outcome = machines[i].agent.assign(task);
             self.follow_up(i, &id, outcome);
         }
     }
@@ -85,21 +86,25 @@ impl Cluster {
             return None;
         }
         let cluster = m.cluster_id()?.to_string();
-        let task = self.swarms.get(&cluster)?.store.tasks.get(task_id)?.clone();
         let now = self.now;
-        let (agent, entropy, registry) = (&mut self.machines[machine].agent, &mut self.entropy, &self.registry);
-        let outcome = agent.step(&task, step, now, registry, || crate::ids::hex(&entropy.bytes::<32>()));
-        if let Some(status) = &outcome.status {
+        let Cluster { swarms, machines, entropy, registry, .. } = self;
+        let task = swarms.get(&cluster)?.store.tasks.get(task_id)?;
+        let agent = &mut machines[machine].agent;
+        let mut outcome = agent.step(task, step, now, registry, || crate::ids::hex(&entropy.bytes::<32>()));
+        let (service_id, slot, node_id) = (task.service_id.clone(), task.slot, task.node_id.clone());
+        if !outcome.statuses.is_empty() {
             if let Some(c) = self.machines[machine].agent.containers.get_mut(task_id)
                 && c.name.is_empty()
             {
-                let service = self.swarms.get(&cluster).and_then(|s| s.store.services.get(&task.service_id));
+                let service = self.swarms.get(&cluster).and_then(|s| s.store.services.get(&service_id));
                 let name = service.map(|s| s.spec.name.clone()).unwrap_or_default();
-                let slot = if task.slot > 0 { task.slot.to_string() } else { task.node_id.clone() };
+                let slot = if slot > 0 { slot.to_string() } else { node_id };
                 c.name = format!("{name}.{slot}.{task_id}");
             }
-            let change = Change::SetTaskStatus { id: task_id.to_string(), status: status.clone() };
-            let _ = self.commit(&cluster, vec![change]);
+            let statuses = std::mem::take(&mut outcome.statuses);
+            let changes =
+                statuses.into_iter().map(|status| Change::SetTaskStatus { id: task_id.to_string(), status }).collect();
+            let _ = self.commit(&cluster, changes);
         }
         self.follow_up(machine, task_id, outcome);
         Some(cluster)

@@ -34,7 +34,12 @@ impl<'a> NodeInfo<'a> {
     pub fn add(&mut self, t: &Task, ports: &[(String, u32)]) {
         if t.desired_state <= crate::types::TaskState::Complete {
             self.active += 1;
-            *self.active_by_service.entry(t.service_id.clone()).or_default() += 1;
+            match self.active_by_service.get_mut(&t.service_id) {
+                Some(n) => *n += 1,
+                None => {
+                    self.active_by_service.insert(t.service_id.clone(), 1);
+                }
+            }
         }
         let (cpu, mem) = reservations(t);
         self.free_cpus -= cpu;

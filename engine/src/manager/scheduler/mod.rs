@@ -137,33 +137,6 @@ fn preassigned(pass: &mut Pass, store: &Store, infos: &mut [NodeInfo], index: &B
     }
 }
 
-/// swarmkit's node ordering for one service.
-fn less(a: &NodeInfo, b: &NodeInfo, service: &str) -> bool {
-    let fa = a.failures.get(service).copied().unwrap_or(0);
-    let fb = b.failures.get(service).copied().unwrap_or(0);
-    if (fa >= MAX_FAILURES || fb >= MAX_FAILURES) && fa != fb {
-        return fa < fb;
-    }
-    let sa = a.active_by_service.get(service).copied().unwrap_or(0);
-    let sb = b.active_by_service.get(service).copied().unwrap_or(0);
-    if sa != sb {
-        return sa < sb;
-    }
-    a.active < b.active
-}
-
-fn order(nodes: &mut [usize], infos: &[NodeInfo], service: &str) {
-    nodes.sort_by(|&a, &b| {
-        if less(&infos[a], &infos[b], service) {
-            std::cmp::Ordering::Less
-        } else if less(&infos[b], &infos[a], service) {
-            std::cmp::Ordering::Greater
-        } else {
-            std::cmp::Ordering::Equal
-        }
-    });
-}
-
 /// The value of a spread descriptor (`node.labels.zone`, `engine.labels.x`) on a node.
 fn spread_value(descriptor: &str, info: &NodeInfo) -> Option<String> {
     let lower = descriptor.to_ascii_lowercase();
@@ -203,7 +176,9 @@ fn schedule_group(pass: &mut Pass, store: &Store, infos: &mut [NodeInfo], group:
     let ports = host_ports(endpoint(store, first));
     let mut remaining: VecDeque<&Task> = group.tasks.into();
     let n = remaining.len();
-    let mut ctx = GroupCtx { pass, infos, pipeline: &mut pipeline, service: &service, ports: &ports };
+    let here = infos.iter().map(|i| i.active_by_service.get(&service).copied().unwrap_or(0)).collect();
+    let failures = infos.iter().map(|i| i.failures.get(&service).copied().unwrap_or(0)).collect();
+    let mut ctx = GroupCtx { pass, infos, pipeline: &mut pipeline, service: &service, ports: &ports, here, failures };
     on_subtree(&mut ctx, n, &mut remaining, &mut tree);
     let explanation = ctx.pipeline.explain();
     for t in remaining {
@@ -217,13 +192,43 @@ struct GroupCtx<'p, 'a, 's> {
     pipeline: &'p mut Pipeline,
     service: &'p str,
     ports: &'p [(String, u32)],
+    /// This service's tasks and recent failures per node, kept beside `infos` so that
+    /// ranking needs no lookups.
+    here: Vec<usize>,
+    failures: Vec<usize>,
+}
+
+impl GroupCtx<'_, '_, '_> {
+    /// swarmkit's node ordering for this group's service.
+    fn less(&self, a: usize, b: usize) -> bool {
+        let (fa, fb) = (self.failures[a], self.failures[b]);
+        if (fa >= MAX_FAILURES || fb >= MAX_FAILURES) && fa != fb {
+            return fa < fb;
+        }
+        if self.here[a] != self.here[b] {
+            return self.here[a] < self.here[b];
+        }
+        self.infos[a].active < self.infos[b].active
+    }
+
+    fn order(&self, nodes: &mut [usize]) {
+        nodes.sort_by(|&a, &b| {
+            if self.less(a, b) {
+                std::cmp::Ordering::Less
+            } else if self.less(b, a) {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        });
+    }
 }
 
 /// swarmkit `scheduleNTasksOnSubtree`: share `n` tasks evenly among the branches.
 fn on_subtree(ctx: &mut GroupCtx, n: usize, tasks: &mut VecDeque<&Task>, tree: &mut Tree) -> usize {
     if tree.next.is_empty() {
         let mut nodes = std::mem::take(&mut tree.nodes);
-        order(&mut nodes, ctx.infos, ctx.service);
+        ctx.order(&mut nodes);
         return on_nodes(ctx, n, tasks, &nodes);
     }
     let mut scheduled = 0;
@@ -275,6 +280,7 @@ fn on_nodes(ctx: &mut GroupCtx, n: usize, tasks: &mut VecDeque<&Task>, nodes: &[
     while let Some(t) = tasks.pop_front() {
         let node = nodes[iter % count];
         ctx.infos[node].add(t, ctx.ports);
+        ctx.here[node] += 1;
         let node_id = ctx.infos[node].node.id.clone();
         ctx.pass.changes.push(assigned(ctx.pass, t, &node_id));
         scheduled += 1;
@@ -283,7 +289,7 @@ fn on_nodes(ctx: &mut GroupCtx, n: usize, tasks: &mut VecDeque<&Task>, nodes: &[
         }
         if iter + 1 < count {
             let next = nodes[(iter + 1) % count];
-            if less(&ctx.infos[next], &ctx.infos[node], ctx.service) {
+            if ctx.less(next, node) {
                 iter += 1;
             }
         } else {
