@@ -58,7 +58,7 @@ fn trim(store: &Store, service: &Service, limit: i64, gone: &mut BTreeSet<String
     // many tasks beyond one per slot: skip the grouping otherwise.
     let total = store.tasks_by_service.get(&service.id).map_or(0, |s| s.len()) as i64;
     let slots = service.spec.mode.replicas().map_or(store.nodes.len() as i64, |r| r as i64);
-    if total <= slots.max(1) + history - 1 {
+    if total < slots.max(1) + history {
         return;
     }
     for (_, mut tasks) in super::orchestrator::slots(store, service) {

@@ -178,7 +178,7 @@ fn schedule_group(pass: &mut Pass, store: &Store, infos: &mut [NodeInfo], group:
     let n = remaining.len();
     let here = infos.iter().map(|i| i.active_by_service.get(&service).copied().unwrap_or(0)).collect();
     let failures = infos.iter().map(|i| i.failures.get(&service).copied().unwrap_or(0)).collect();
-    let mut ctx = GroupCtx { pass, infos, pipeline: &mut pipeline, service: &service, ports: &ports, here, failures };
+    let mut ctx = GroupCtx { pass, infos, pipeline: &mut pipeline, ports: &ports, here, failures };
     on_subtree(&mut ctx, n, &mut remaining, &mut tree);
     let explanation = ctx.pipeline.explain();
     for t in remaining {
@@ -190,7 +190,6 @@ struct GroupCtx<'p, 'a, 's> {
     pass: &'p mut Pass<'a>,
     infos: &'p mut [NodeInfo<'s>],
     pipeline: &'p mut Pipeline,
-    service: &'p str,
     ports: &'p [(String, u32)],
     /// This service's tasks and recent failures per node, kept beside `infos` so that
     /// ranking needs no lookups.
