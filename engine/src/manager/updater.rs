@@ -21,6 +21,8 @@ pub struct UpdateRun {
     in_flight: BTreeMap<String, (Vec<String>, Option<Timestamp>)>,
     /// Tasks that ran, watched until the time given.
     monitored: BTreeMap<String, Timestamp>,
+    /// Old tasks this run has already shut down (the store may not show it yet).
+    retired: std::collections::BTreeSet<String>,
     next_start: Timestamp,
     failures: u64,
     total: u64,
@@ -113,6 +115,7 @@ pub fn update(pass: &mut Pass, store: &Store, state: &mut ManagerState, service:
                 rollback,
                 in_flight: BTreeMap::new(),
                 monitored: BTreeMap::new(),
+                retired: Default::default(),
                 next_start: pass.now,
                 failures: 0,
                 total: dirty.len() as u64,
@@ -144,6 +147,7 @@ fn watch(pass: &mut Pass, store: &Store, cfg: &UpdateConfig, run: &mut UpdateRun
         };
         if task.status.state == TaskState::Running {
             let (old, _) = run.in_flight.remove(&id).unwrap_or_default();
+            run.retired.extend(old.iter().cloned());
             if cfg.order == "start-first" {
                 for o in old {
                     if store.tasks.get(&o).is_some_and(|t| t.desired_state <= TaskState::Running) {
@@ -165,10 +169,13 @@ fn watch(pass: &mut Pass, store: &Store, cfg: &UpdateConfig, run: &mut UpdateRun
     }
     let watched: Vec<(String, Timestamp)> = run.monitored.iter().map(|(k, v)| (k.clone(), *v)).collect();
     for (id, until) in watched {
-        let state = store.tasks.get(&id).map(|t| t.status.state);
-        if until <= pass.now {
+        let task = store.tasks.get(&id);
+        // Stopping on purpose (replaced, scaled down) is no failure; dying is.
+        let meant_to_run = task.is_some_and(|t| t.desired_state <= TaskState::Running);
+        let died = task.is_some_and(|t| t.status.state > TaskState::Running);
+        if until <= pass.now || !meant_to_run {
             run.monitored.remove(&id);
-        } else if state.is_none_or(|s| s > TaskState::Running) {
+        } else if died {
             run.monitored.remove(&id);
             failed = Some(id);
         }
@@ -189,7 +196,7 @@ fn start_slots(
         return;
     }
     let mut busy: std::collections::BTreeSet<String> =
-        run.in_flight.values().flat_map(|(old, _)| old.iter().cloned()).collect();
+        run.in_flight.values().flat_map(|(old, _)| old.iter().cloned()).chain(run.retired.iter().cloned()).collect();
     let global = matches!(service.spec.mode.kind(), ModeKind::Global);
     for slot in dirty {
         let parallel = cfg.parallelism == 0 || (run.in_flight.len() as u64) < cfg.parallelism;

@@ -88,6 +88,9 @@ impl Cluster {
         if was_leader {
             let ticks = 10 + self.entropy.below(10);
             self.schedule(Duration::from_secs(ticks), Event::Election { cluster: cluster.to_string() });
+        } else {
+            // The leader keeps its place only while a majority of managers answer.
+            self.elect(cluster);
         }
     }
 }
