@@ -13,6 +13,8 @@ use swarmlab_engine::sim::{Cluster, ClusterConfig};
 enum On {
     Fresh,
     Manager,
+    /// A manager with a replicated service `web` and a global service `glob`.
+    Services,
 }
 
 const CASES: &[(&str, On, &str)] = &[
@@ -74,6 +76,39 @@ const CASES: &[(&str, On, &str)] = &[
     ("a8-version-help", On::Manager, "version --help"),
     ("a9-info-help", On::Manager, "info --help"),
     ("b1-unlock-inactive", On::Fresh, "swarm unlock"),
+    ("s12-dup", On::Services, "service create --name web bbweb:1"),
+    ("s13-scale-nosuch", On::Services, "service scale nosuch=2"),
+    ("s14-ps-nosuch", On::Services, "service ps nosuch"),
+    ("s15-inspect-nosuch", On::Services, "service inspect nosuch"),
+    ("s16-bad-publish", On::Services, "service create --publish abc bbweb:1"),
+    ("s30-scale-global", On::Services, "service scale glob=2"),
+    ("s32-rm-nosuch", On::Services, "service rm nosuch"),
+    ("s33-create-noimage", On::Services, "service create"),
+    ("s34-bad-mode", On::Services, "service create --mode foo bbweb:1"),
+    ("s35-bad-mem", On::Services, "service create --limit-memory 10x bbweb:1"),
+    ("s36-bad-dur", On::Services, "service create --restart-delay 5 bbweb:1"),
+    ("s37-bad-constraint", On::Services, "service create --constraint foo bbweb:1"),
+    ("s38-help-create", On::Manager, "service create --help"),
+    ("s39-help-update", On::Manager, "service update --help"),
+    ("s40-help-service", On::Manager, "service --help"),
+    ("s41-help-ps", On::Manager, "service ps --help"),
+    ("s42-help-ls", On::Manager, "service ls --help"),
+    ("h1-help-logs", On::Manager, "service logs --help"),
+    ("h2-help-scale", On::Manager, "service scale --help"),
+    ("h3-help-rollback", On::Manager, "service rollback --help"),
+    ("h4-help-inspect", On::Manager, "service inspect --help"),
+    ("h5-help-rm", On::Manager, "service rm --help"),
+    ("h6-help-ps", On::Manager, "ps --help"),
+    ("h7-help-logs", On::Manager, "logs --help"),
+    ("h8-help-inspect", On::Manager, "inspect --help"),
+    ("h9-scale-bad", On::Services, "service scale web"),
+    ("h10-publish-long-bad", On::Services, "service create --publish published=80 nginx"),
+    ("h11-mount-bad", On::Services, "service create --mount source=/x nginx"),
+    ("h12-cpu-bad", On::Services, "service create --limit-cpu abc nginx"),
+    ("h13-ratio-bad", On::Services, "service create --update-max-failure-ratio x nginx"),
+    ("h14-restart-cond-bad", On::Services, "service create --restart-condition bad nginx"),
+    ("h15-failure-action-bad", On::Services, "service create --update-failure-action nope nginx"),
+    ("h16-order-bad", On::Services, "service create --rollback-order sideways nginx"),
 ];
 
 fn fixture(name: &str, ext: &str) -> String {
@@ -88,6 +123,12 @@ fn matches_real_docker_byte_for_byte() {
         let mut cluster = match on {
             On::Fresh => Cluster::new(ClusterConfig::default()),
             On::Manager => common::initialised(3, 1),
+            On::Services => {
+                let mut c = common::initialised(3, 1);
+                assert_eq!(docker(&mut c, 0, "service create -d --name web bbweb:1").code, 0);
+                assert_eq!(docker(&mut c, 0, "service create -d --mode global --name glob bbweb:1").code, 0);
+                c
+            }
         };
         let out = docker(&mut cluster, 0, args);
         let rc: i32 = fixture(name, "rc").trim().parse().expect("exit code");

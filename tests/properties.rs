@@ -195,3 +195,41 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// Malformed service flags get docker's errors, create nothing and never panic.
+    #[test]
+    fn bad_service_input_creates_nothing(
+        words in prop::collection::vec(prop_oneof![
+            Just("--publish".to_string()), Just("-p".to_string()), Just("8080:80".to_string()), Just("abc".to_string()),
+            Just("published=80,target=80".to_string()), Just("published=80".to_string()), Just("80/xyz".to_string()),
+            Just("--constraint".to_string()), Just("node.role==manager".to_string()), Just("foo".to_string()),
+            Just("--mount".to_string()), Just("type=bind,source=/a,target=/b".to_string()), Just("source=/x".to_string()),
+            Just("--restart-delay".to_string()), Just("5".to_string()), Just("5s".to_string()), Just("-1s".to_string()),
+            Just("--limit-memory".to_string()), Just("10x".to_string()), Just("512m".to_string()),
+            Just("--reserve-cpu".to_string()), Just("0.5".to_string()), Just("1/0".to_string()),
+            Just("--replicas".to_string()), Just("-3".to_string()), Just("2".to_string()), Just("--mode".to_string()),
+            Just("global".to_string()), Just("bogus".to_string()), Just("--update-max-failure-ratio".to_string()),
+            Just("2".to_string()), Just("--name".to_string()), Just("bad name".to_string()), Just("--bogus".to_string()),
+            Just("--restart-condition".to_string()), Just("sometimes".to_string()), Just("--update-order".to_string()),
+            "[a-z0-9=:,./-]{0,10}",
+        ], 0..6),
+    ) {
+        let mut c = common::initialised(3, 9);
+        let before = c.swarms().map(|(_, s)| s.store.services.len()).sum::<usize>();
+        let mut argv: Vec<String> = vec!["service".into(), "create".into(), "-d".into()];
+        argv.extend(words.iter().cloned());
+        argv.push("nginx".into());
+        let out = swarmlab_engine::cli::run(&argv, &mut c.client(0), Default::default());
+        let after = c.swarms().map(|(_, s)| s.store.services.len()).sum::<usize>();
+        prop_assert!([0, 1, 125].contains(&out.code), "exit {} for {:?}", out.code, argv);
+        if out.code != 0 {
+            prop_assert!(!out.stderr.is_empty());
+            prop_assert_eq!(before, after, "a failed create left a service: {:?}\n{}", argv, out.stderr);
+        } else {
+            prop_assert_eq!(before + 1, after);
+        }
+    }
+}

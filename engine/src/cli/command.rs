@@ -5,7 +5,11 @@ use super::flags::{self, Flag, Parsed};
 use super::{CliError, Ctx};
 
 /// docker/cli `Annotations["aliases"]`.
-const ANNOTATED_ALIASES: &[(&str, &str)] = &[("docker info", "docker system info, docker info")];
+const ANNOTATED_ALIASES: &[(&str, &str)] = &[
+    ("docker info", "docker system info, docker info"),
+    ("docker ps", "docker container ls, docker container list, docker container ps, docker ps"),
+    ("docker logs", "docker container logs, docker logs"),
+];
 
 pub type Handler = fn(&mut Ctx, &Parsed) -> Result<(), CliError>;
 

@@ -169,6 +169,29 @@ fn check_value(f: &Flag, v: &str) -> Result<String, String> {
         Kind::NodeAddr => {
             parse_node_addr(v).map_err(|e| format!("invalid argument {v:?} for {:?} flag: {e}", flag_name(f)))
         }
+        Kind::Decimal => super::service::parse::cpus(v).map(|_| v.to_string()).or_else(invalid),
+        Kind::Bytes => super::service::parse::ram_in_bytes(v).map(|_| v.to_string()).or_else(invalid),
+        Kind::UintOpt => match v.parse::<u64>() {
+            Ok(_) => Ok(v.to_string()),
+            Err(_) => invalid(format!("strconv.ParseUint: parsing {v:?}: {}", num_err(v))),
+        },
+        Kind::DurationOpt => match crate::time::parse_go_duration(v) {
+            Some(_) => Ok(v.to_string()),
+            None if v.starts_with('-') && crate::time::parse_go_duration(&v[1..]).is_some() => {
+                invalid("duration cannot be negative".into())
+            }
+            None if !v.is_empty() && v.chars().all(|c| c.is_ascii_digit()) => {
+                invalid(format!("time: missing unit in duration {v:?}"))
+            }
+            None => invalid(format!("time: invalid duration {v:?}")),
+        },
+        Kind::Float => match v.parse::<f64>() {
+            Ok(_) => Ok(v.to_string()),
+            Err(_) => invalid(format!("strconv.ParseFloat: parsing {v:?}: invalid syntax")),
+        },
+        Kind::Port => super::service::parse::ports(v).map(|_| v.to_string()).or_else(invalid),
+        Kind::Mount => super::service::parse::mount(v).map(|_| v.to_string()).or_else(invalid),
+        Kind::Pref => super::service::parse::pref(v).map(|_| v.to_string()).or_else(invalid),
         _ => Ok(v.to_string()),
     }
 }

@@ -56,6 +56,10 @@ pub fn validate(spec: &ServiceSpec) -> ApiResult<()> {
         }
     }
     if let Some(p) = &t.restart_policy {
+        // The daemon's spec conversion rejects these before swarmkit sees them: plain 400s.
+        if !matches!(p.condition.as_str(), "" | "none" | "on-failure" | "any") {
+            return Err(ApiError::invalid(format!("invalid RestartCondition: {:?}", p.condition)));
+        }
         if p.delay.is_some_and(|d| d < 0) {
             return Err(invalid("TaskSpec: restart-delay cannot be negative"));
         }
@@ -64,9 +68,16 @@ pub fn validate(spec: &ServiceSpec) -> ApiResult<()> {
         }
     }
     if let Some(p) = &t.placement {
-        constraint::parse_all(&p.constraints).map_err(invalid)?;
+        // swarmkit returns the parse error as is: it reaches the client as "Unknown".
+        constraint::parse_all(&p.constraints).map_err(|e| ApiError::grpc(Code::Unknown, e))?;
     }
     for u in [&spec.update_config, &spec.rollback_config].into_iter().flatten() {
+        if !matches!(u.failure_action.as_str(), "" | "pause" | "continue" | "rollback") {
+            return Err(ApiError::invalid(format!("unrecognized update failure action {}", u.failure_action)));
+        }
+        if !matches!(u.order.as_str(), "" | "stop-first" | "start-first") {
+            return Err(ApiError::invalid(format!("unrecognized update order {}", u.order)));
+        }
         if u.delay < 0 {
             return Err(invalid("TaskSpec: update-delay cannot be negative"));
         }
