@@ -13,6 +13,18 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct DelayedStart {
     pub old_task: Option<String>,
     pub not_before: Timestamp,
+    /// swarmkit's `TaskTimeout`: past it the start stops waiting for the old task.
+    pub give_up: Timestamp,
+}
+
+/// How long a replacement waits for the task it replaces to stop (swarmkit
+/// `defaultOldTaskTimeout`), counted from when the replacement is created.
+pub const OLD_TASK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+impl DelayedStart {
+    pub fn new(now: Timestamp, delay: std::time::Duration, old_task: Option<String>) -> Self {
+        DelayedStart { old_task, not_before: now.plus(delay), give_up: now.plus(OLD_TASK_TIMEOUT) }
+    }
 }
 
 #[derive(Debug, Clone, Default)]

@@ -4,7 +4,7 @@
 //! back. A rollback is the same walk back to the previous spec, with `RollbackConfig`.
 
 use super::orchestrator::{is_task_dirty, new_task};
-use super::state::{DelayedStart, ManagerState};
+use super::state::{DelayedStart, ManagerState, OLD_TASK_TIMEOUT};
 use super::{Pass, Timer};
 use crate::store::{Change, Store};
 use crate::time::Timestamp;
@@ -17,6 +17,8 @@ use std::time::Duration;
 pub struct UpdateRun {
     service: String,
     pub rollback: bool,
+    /// The spec this run brings the slots to; a newer one starts a new run.
+    spec: Box<crate::types::ServiceSpec>,
     /// New task ID -> the tasks it replaces, and when it started running.
     in_flight: BTreeMap<String, (Vec<String>, Option<Timestamp>)>,
     /// Tasks that ran, watched until the time given.
@@ -76,7 +78,9 @@ pub fn update(pass: &mut Pass, store: &Store, state: &mut ManagerState, service:
         return;
     }
     let rollback = rolling_back(service);
-    if state.updates.get(&service.id).is_some_and(|r| r.rollback != rollback) {
+    // Like swarmkit cancelling the updater on a new spec: the next run replaces every
+    // task of a dirty slot, the half-updated ones included.
+    if state.updates.get(&service.id).is_some_and(|r| r.rollback != rollback || *r.spec != service.spec) {
         state.updates.remove(&service.id);
     }
     let cfg = config(service, rollback);
@@ -113,6 +117,7 @@ pub fn update(pass: &mut Pass, store: &Store, state: &mut ManagerState, service:
             UpdateRun {
                 service: service.id.clone(),
                 rollback,
+                spec: Box::new(service.spec.clone()),
                 in_flight: BTreeMap::new(),
                 monitored: BTreeMap::new(),
                 retired: Default::default(),
@@ -148,6 +153,8 @@ fn watch(pass: &mut Pass, store: &Store, cfg: &UpdateConfig, run: &mut UpdateRun
         if task.status.state == TaskState::Running {
             let (old, _) = run.in_flight.remove(&id).unwrap_or_default();
             run.retired.extend(old.iter().cloned());
+            // swarmkit retires the old tasks only once the new one runs: if it fails
+            // first, a start-first slot keeps both (the update pauses).
             if cfg.order == "start-first" {
                 for o in old {
                     if store.tasks.get(&o).is_some_and(|t| t.desired_state <= TaskState::Running) {
@@ -217,9 +224,8 @@ fn start_slots(
             for o in &old {
                 pass.changes.push(Change::SetTaskDesiredState { id: o.id.clone(), state: TaskState::Shutdown });
             }
-            state
-                .delayed
-                .insert(task.id.clone(), DelayedStart { old_task: Some(first.id.clone()), not_before: pass.now });
+            state.delayed.insert(task.id.clone(), DelayedStart::new(pass.now, Duration::ZERO, Some(first.id.clone())));
+            pass.timers.push((OLD_TASK_TIMEOUT, Timer::Wake));
         }
         // A fresh spec in the slot: its restart history starts over.
         state.restarts.remove(&super::orchestrator::restart::instance_key(service, first));

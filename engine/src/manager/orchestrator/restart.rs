@@ -2,7 +2,7 @@
 //! whether its slot gets a replacement, and start that replacement only after the
 //! restart delay and once the old task has stopped.
 
-use super::super::state::{DelayedStart, ManagerState};
+use super::super::state::{DelayedStart, ManagerState, OLD_TASK_TIMEOUT};
 use super::super::{Pass, Timer};
 use super::new_task;
 use crate::store::{Change, Store};
@@ -58,6 +58,8 @@ pub fn restart(pass: &mut Pass, store: &Store, state: &mut ManagerState, service
         return;
     }
     pass.changes.push(Change::SetTaskDesiredState { id: task.id.clone(), state: TaskState::Shutdown });
+    // A task shut down before its own delayed start fired must not be started after all.
+    state.delayed.remove(&task.id);
     let mut stopped = task.clone();
     stopped.desired_state = TaskState::Shutdown;
     if !should_restart(state, &stopped, service) {
@@ -79,12 +81,14 @@ pub fn restart(pass: &mut Pass, store: &Store, state: &mut ManagerState, service
     if task.spec.restart_policy.as_ref().and_then(|p| p.max_attempts).unwrap_or(0) > 0 {
         state.restarts.entry(instance_key(service, task)).or_default().push(pass.now);
     }
-    state.delayed.insert(
-        replacement.id.clone(),
-        DelayedStart { old_task: wait_stop.then(|| task.id.clone()), not_before: pass.now.plus(delay) },
-    );
+    state
+        .delayed
+        .insert(replacement.id.clone(), DelayedStart::new(pass.now, delay, wait_stop.then(|| task.id.clone())));
     if !delay.is_zero() {
         pass.timers.push((delay, Timer::Wake));
+    }
+    if wait_stop {
+        pass.timers.push((OLD_TASK_TIMEOUT, Timer::Wake));
     }
     pass.changes.push(Change::CreateTask(Box::new(replacement)));
 }
@@ -95,9 +99,16 @@ pub fn start_delayed(pass: &mut Pass, store: &Store, state: &mut ManagerState) {
         .delayed
         .iter()
         .filter(|(id, d)| {
-            let old_stopped = d.old_task.as_ref().is_none_or(|old| {
-                store.tasks.get(old).is_none_or(|t| t.status.state > TaskState::Running || t.node_id.is_empty())
-            });
+            // swarmkit stops waiting when the old task ends, its node goes down, or the
+            // wait times out (a node powered off before it was seen down).
+            let old_stopped = d.give_up <= pass.now
+                || d.old_task.as_ref().is_none_or(|old| {
+                    store.tasks.get(old).is_none_or(|t| {
+                        t.status.state > TaskState::Running
+                            || t.node_id.is_empty()
+                            || store.nodes.get(&t.node_id).is_none_or(|n| n.status.state == NodeState::Down)
+                    })
+                });
             // A replacement created in this pass is not in the store yet: it waits.
             d.not_before <= pass.now && old_stopped && store.tasks.contains_key(*id)
         })
