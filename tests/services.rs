@@ -141,3 +141,34 @@ node1$ ! curl -s 127.10.0.11:9999
     assert_eq!(hosts[0], hosts[3], "three tasks, so the fourth request comes back to the first");
     insta::assert_snapshot!(out);
 }
+
+#[test]
+fn global_service_follows_nodes_and_jobs_complete() {
+    let script = "\
+node1$ docker swarm init
+node1$ T=$(docker swarm join-token -q worker)
+node2$ docker swarm join --token $T 127.10.0.11:2377
+node1$ docker service create -d --mode global --name agent redis
+node1$ sleep 5
+node1$ docker service ls
+node3$ docker swarm join --token $T 127.10.0.11:2377
+node1$ sleep 5
+node1$ docker service ps agent
+node1$ docker node update --availability drain node2
+node1$ sleep 5
+node1$ docker service ps agent
+node1$ docker service create -d --mode replicated-job --replicas 4 --max-concurrent 2 --name batch busybox echo done
+node1$ sleep 30
+node1$ docker service ls
+node1$ docker service ps batch
+node1$ docker service logs --raw batch
+";
+    let out = transcript(script, 3, 1);
+    // One agent per active node, none left on the drained one.
+    let last_ps = out.rsplit("docker service ps agent").next().unwrap_or_default();
+    let running = |node: &str| last_ps.lines().any(|l| l.contains(node) && l.contains("Running   "));
+    assert!(running("node1") && running("node3") && !running("node2"), "{last_ps}");
+    // swarmkit reports a job's desired tasks as its max-concurrent.
+    assert!(out.contains("0/2 (4/4 completed)"), "{out}");
+    insta::assert_snapshot!(out);
+}
