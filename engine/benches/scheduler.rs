@@ -18,7 +18,7 @@ fn store_with(nodes: usize, tasks: usize) -> (Store, ManagerState) {
     let mut store = Store::default();
     let mut e = Entropy::new(1);
     let at = Timestamp(0);
-    let mut op = |store: &mut Store, change| apply(store, &StoreOp { at, change }).expect("apply");
+    let op = |store: &mut Store, change| apply(store, &StoreOp { at, change }).expect("apply");
     for i in 0..nodes {
         let mut n = Node { id: e.id(), ..Node::default() };
         n.description.hostname = format!("node{i}");
