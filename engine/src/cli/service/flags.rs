@@ -10,108 +10,109 @@ const fn fs(long: &'static str, short: char, kind: Kind, usage: &'static str) ->
     flag(long, Some(short), kind, "", usage)
 }
 
-/// Flags `create` and `update` share.
-macro_rules! common_flags {
-    () => {
-        [
-            f("credential-spec", Kind::CredentialSpec, "Credential spec for managed service account (Windows only)"),
-            fs("detach", 'd', Kind::Bool, "Exit immediately instead of waiting for the service to converge"),
-            f("entrypoint", Kind::Command, "Overwrite the default ENTRYPOINT of the image"),
-            f("health-cmd", Kind::String, "Command to run to check health"),
-            f("health-interval", Kind::DurationOpt, "Time between running the check (ms|s|m|h)"),
-            f("health-retries", Kind::Int, "Consecutive failures needed to report unhealthy"),
-            f(
-                "health-start-period",
-                Kind::DurationOpt,
-                "Start period for the container to initialize before counting retries towards unstable (ms|s|m|h)",
-            ),
-            f("health-timeout", Kind::DurationOpt, "Maximum time to allow one check to run (ms|s|m|h)"),
-            f("hostname", Kind::String, "Container hostname"),
-            f("init", Kind::Bool, "Use an init inside each service container to forward signals and reap processes"),
-            f("isolation", Kind::String, "Service container isolation mode"),
-            f("limit-cpu", Kind::Decimal, "Limit CPUs"),
-            f("limit-memory", Kind::Bytes, "Limit Memory"),
-            f("limit-pids", Kind::Int64, "Limit maximum number of processes (default 0 = unlimited)"),
-            f("log-driver", Kind::String, "Logging driver for service"),
-            f("log-opt", Kind::List, "Logging driver options"),
-            f("max-concurrent", Kind::UintOpt, "Number of job tasks to run concurrently (default equal to --replicas)"),
-            f("no-healthcheck", Kind::Bool, "Disable any container-specified HEALTHCHECK"),
-            f(
-                "no-resolve-image",
-                Kind::Bool,
-                "Do not query the registry to resolve image digest and supported platforms",
-            ),
-            fs("quiet", 'q', Kind::Bool, "Suppress progress output"),
-            f("read-only", Kind::Bool, "Mount the container's root filesystem as read only"),
-            f("replicas", Kind::UintOpt, "Number of tasks"),
-            f("replicas-max-per-node", Kind::Uint64, "Maximum number of tasks per node (default 0 = unlimited)"),
-            f("reserve-cpu", Kind::Decimal, "Reserve CPUs"),
-            f("reserve-memory", Kind::Bytes, "Reserve Memory"),
-            f(
-                "restart-condition",
-                Kind::String,
-                "Restart when condition is met (\"none\", \"on-failure\", \"any\") (default \"any\")",
-            ),
-            f("restart-delay", Kind::DurationOpt, "Delay between restart attempts (ns|us|ms|s|m|h) (default 5s)"),
-            f("restart-max-attempts", Kind::UintOpt, "Maximum number of restarts before giving up"),
-            f("restart-window", Kind::DurationOpt, "Window used to evaluate the restart policy (ns|us|ms|s|m|h)"),
-            f("rollback-delay", Kind::Duration, "Delay between task rollbacks (ns|us|ms|s|m|h) (default 0s)"),
-            f(
-                "rollback-failure-action",
-                Kind::String,
-                "Action on rollback failure (\"pause\", \"continue\") (default \"pause\")",
-            ),
-            f("rollback-max-failure-ratio", Kind::Float, "Failure rate to tolerate during a rollback (default 0)"),
-            f(
-                "rollback-monitor",
-                Kind::Duration,
-                "Duration after each task rollback to monitor for failure (ns|us|ms|s|m|h) (default 5s)",
-            ),
-            f(
-                "rollback-order",
-                Kind::String,
-                "Rollback order (\"start-first\", \"stop-first\") (default \"stop-first\")",
-            ),
-            flag(
-                "rollback-parallelism",
-                None,
-                Kind::Uint64,
-                "1",
-                "Maximum number of tasks rolled back simultaneously (0 to roll back all at once)",
-            ),
-            f(
-                "stop-grace-period",
-                Kind::DurationOpt,
-                "Time to wait before force killing a container (ns|us|ms|s|m|h) (default 10s)",
-            ),
-            f("stop-signal", Kind::String, "Signal to stop the container"),
-            fs("tty", 't', Kind::Bool, "Allocate a pseudo-TTY"),
-            f("update-delay", Kind::Duration, "Delay between updates (ns|us|ms|s|m|h) (default 0s)"),
-            f(
-                "update-failure-action",
-                Kind::String,
-                "Action on update failure (\"pause\", \"continue\", \"rollback\") (default \"pause\")",
-            ),
-            f("update-max-failure-ratio", Kind::Float, "Failure rate to tolerate during an update (default 0)"),
-            f(
-                "update-monitor",
-                Kind::Duration,
-                "Duration after each task update to monitor for failure (ns|us|ms|s|m|h) (default 5s)",
-            ),
-            f("update-order", Kind::String, "Update order (\"start-first\", \"stop-first\") (default \"stop-first\")"),
-            flag(
-                "update-parallelism",
-                None,
-                Kind::Uint64,
-                "1",
-                "Maximum number of tasks updated simultaneously (0 to update all at once)",
-            ),
-            fs("user", 'u', Kind::String, "Username or UID (format: <name|uid>[:<group|gid>])"),
-            f("with-registry-auth", Kind::Bool, "Send registry authentication details to swarm agents"),
-            fs("workdir", 'w', Kind::String, "Working directory inside the container"),
-        ]
-    };
-}
+/// Flags `create` and `update` share, with the defaults `create` declares (`update`
+/// declares none: docker/cli passes it no defaults, so its help shows none).
+const COMMON: [Flag; 47] = [
+    f("credential-spec", Kind::CredentialSpec, "Credential spec for managed service account (Windows only)"),
+    fs("detach", 'd', Kind::Bool, "Exit immediately instead of waiting for the service to converge"),
+    f("entrypoint", Kind::Command, "Overwrite the default ENTRYPOINT of the image"),
+    f("health-cmd", Kind::String, "Command to run to check health"),
+    f("health-interval", Kind::DurationOpt, "Time between running the check (ms|s|m|h)"),
+    f("health-retries", Kind::Int, "Consecutive failures needed to report unhealthy"),
+    f(
+        "health-start-period",
+        Kind::DurationOpt,
+        "Start period for the container to initialize before counting retries towards unstable (ms|s|m|h)",
+    ),
+    f("health-timeout", Kind::DurationOpt, "Maximum time to allow one check to run (ms|s|m|h)"),
+    f("hostname", Kind::String, "Container hostname"),
+    f("init", Kind::Bool, "Use an init inside each service container to forward signals and reap processes"),
+    f("isolation", Kind::String, "Service container isolation mode"),
+    f("limit-cpu", Kind::Decimal, "Limit CPUs"),
+    f("limit-memory", Kind::Bytes, "Limit Memory"),
+    f("limit-pids", Kind::Int64, "Limit maximum number of processes (default 0 = unlimited)"),
+    f("log-driver", Kind::String, "Logging driver for service"),
+    f("log-opt", Kind::List, "Logging driver options"),
+    f("max-concurrent", Kind::UintOpt, "Number of job tasks to run concurrently (default equal to --replicas)"),
+    f("no-healthcheck", Kind::Bool, "Disable any container-specified HEALTHCHECK"),
+    f("no-resolve-image", Kind::Bool, "Do not query the registry to resolve image digest and supported platforms"),
+    fs("quiet", 'q', Kind::Bool, "Suppress progress output"),
+    f("read-only", Kind::Bool, "Mount the container's root filesystem as read only"),
+    f("replicas", Kind::UintOpt, "Number of tasks"),
+    f("replicas-max-per-node", Kind::Uint64, "Maximum number of tasks per node (default 0 = unlimited)"),
+    f("reserve-cpu", Kind::Decimal, "Reserve CPUs"),
+    f("reserve-memory", Kind::Bytes, "Reserve Memory"),
+    flag(
+        "restart-condition",
+        None,
+        Kind::String,
+        "any",
+        "Restart when condition is met (\"none\", \"on-failure\", \"any\")",
+    ),
+    flag("restart-delay", None, Kind::DurationOpt, "5s", "Delay between restart attempts (ns|us|ms|s|m|h)"),
+    f("restart-max-attempts", Kind::UintOpt, "Maximum number of restarts before giving up"),
+    f("restart-window", Kind::DurationOpt, "Window used to evaluate the restart policy (ns|us|ms|s|m|h)"),
+    flag("rollback-delay", None, Kind::Duration, "0s", "Delay between task rollbacks (ns|us|ms|s|m|h)"),
+    flag(
+        "rollback-failure-action",
+        None,
+        Kind::String,
+        "pause",
+        "Action on rollback failure (\"pause\", \"continue\")",
+    ),
+    flag("rollback-max-failure-ratio", None, Kind::Float, "0", "Failure rate to tolerate during a rollback"),
+    flag(
+        "rollback-monitor",
+        None,
+        Kind::Duration,
+        "5s",
+        "Duration after each task rollback to monitor for failure (ns|us|ms|s|m|h)",
+    ),
+    flag("rollback-order", None, Kind::String, "stop-first", "Rollback order (\"start-first\", \"stop-first\")"),
+    flag(
+        "rollback-parallelism",
+        None,
+        Kind::Uint64,
+        "1",
+        "Maximum number of tasks rolled back simultaneously (0 to roll back all at once)",
+    ),
+    flag(
+        "stop-grace-period",
+        None,
+        Kind::DurationOpt,
+        "10s",
+        "Time to wait before force killing a container (ns|us|ms|s|m|h)",
+    ),
+    f("stop-signal", Kind::String, "Signal to stop the container"),
+    fs("tty", 't', Kind::Bool, "Allocate a pseudo-TTY"),
+    flag("update-delay", None, Kind::Duration, "0s", "Delay between updates (ns|us|ms|s|m|h)"),
+    flag(
+        "update-failure-action",
+        None,
+        Kind::String,
+        "pause",
+        "Action on update failure (\"pause\", \"continue\", \"rollback\")",
+    ),
+    flag("update-max-failure-ratio", None, Kind::Float, "0", "Failure rate to tolerate during an update"),
+    flag(
+        "update-monitor",
+        None,
+        Kind::Duration,
+        "5s",
+        "Duration after each task update to monitor for failure (ns|us|ms|s|m|h)",
+    ),
+    flag("update-order", None, Kind::String, "stop-first", "Update order (\"start-first\", \"stop-first\")"),
+    flag(
+        "update-parallelism",
+        None,
+        Kind::Uint64,
+        "1",
+        "Maximum number of tasks updated simultaneously (0 to update all at once)",
+    ),
+    fs("user", 'u', Kind::String, "Username or UID (format: <name|uid>[:<group|gid>])"),
+    f("with-registry-auth", Kind::Bool, "Send registry authentication details to swarm agents"),
+    fs("workdir", 'w', Kind::String, "Working directory inside the container"),
+];
 
 const fn join<const A: usize, const B: usize, const C: usize>(a: [Flag; A], b: [Flag; B]) -> [Flag; C] {
     let mut out = [flag("", None, Kind::Bool, "", ""); C];
@@ -207,78 +208,18 @@ const UPDATE_ONLY: [Flag; 43] = [
     f("ulimit-rm", Kind::List, "Remove a ulimit option"),
 ];
 
-/// The same flags as `update` declares them: docker/cli passes it no defaults.
-const COMMON_UPDATE: [Flag; COMMON_LEN] = [
-    f("credential-spec", Kind::CredentialSpec, "Credential spec for managed service account (Windows only)"),
-    fs("detach", 'd', Kind::Bool, "Exit immediately instead of waiting for the service to converge"),
-    f("entrypoint", Kind::Command, "Overwrite the default ENTRYPOINT of the image"),
-    f("health-cmd", Kind::String, "Command to run to check health"),
-    f("health-interval", Kind::DurationOpt, "Time between running the check (ms|s|m|h)"),
-    f("health-retries", Kind::Int, "Consecutive failures needed to report unhealthy"),
-    f(
-        "health-start-period",
-        Kind::DurationOpt,
-        "Start period for the container to initialize before counting retries towards unstable (ms|s|m|h)",
-    ),
-    f("health-timeout", Kind::DurationOpt, "Maximum time to allow one check to run (ms|s|m|h)"),
-    f("hostname", Kind::String, "Container hostname"),
-    f("init", Kind::Bool, "Use an init inside each service container to forward signals and reap processes"),
-    f("isolation", Kind::String, "Service container isolation mode"),
-    f("limit-cpu", Kind::Decimal, "Limit CPUs"),
-    f("limit-memory", Kind::Bytes, "Limit Memory"),
-    f("limit-pids", Kind::Int64, "Limit maximum number of processes (default 0 = unlimited)"),
-    f("log-driver", Kind::String, "Logging driver for service"),
-    f("log-opt", Kind::List, "Logging driver options"),
-    f("max-concurrent", Kind::UintOpt, "Number of job tasks to run concurrently (default equal to --replicas)"),
-    f("no-healthcheck", Kind::Bool, "Disable any container-specified HEALTHCHECK"),
-    f("no-resolve-image", Kind::Bool, "Do not query the registry to resolve image digest and supported platforms"),
-    fs("quiet", 'q', Kind::Bool, "Suppress progress output"),
-    f("read-only", Kind::Bool, "Mount the container's root filesystem as read only"),
-    f("replicas", Kind::UintOpt, "Number of tasks"),
-    f("replicas-max-per-node", Kind::Uint64, "Maximum number of tasks per node (default 0 = unlimited)"),
-    f("reserve-cpu", Kind::Decimal, "Reserve CPUs"),
-    f("reserve-memory", Kind::Bytes, "Reserve Memory"),
-    f("restart-condition", Kind::String, "Restart when condition is met (\"none\", \"on-failure\", \"any\")"),
-    f("restart-delay", Kind::DurationOpt, "Delay between restart attempts (ns|us|ms|s|m|h)"),
-    f("restart-max-attempts", Kind::UintOpt, "Maximum number of restarts before giving up"),
-    f("restart-window", Kind::DurationOpt, "Window used to evaluate the restart policy (ns|us|ms|s|m|h)"),
-    f("rollback-delay", Kind::Duration, "Delay between task rollbacks (ns|us|ms|s|m|h)"),
-    f("rollback-failure-action", Kind::String, "Action on rollback failure (\"pause\", \"continue\")"),
-    f("rollback-max-failure-ratio", Kind::Float, "Failure rate to tolerate during a rollback"),
-    f("rollback-monitor", Kind::Duration, "Duration after each task rollback to monitor for failure (ns|us|ms|s|m|h)"),
-    f("rollback-order", Kind::String, "Rollback order (\"start-first\", \"stop-first\")"),
-    flag(
-        "rollback-parallelism",
-        None,
-        Kind::Uint64,
-        "",
-        "Maximum number of tasks rolled back simultaneously (0 to roll back all at once)",
-    ),
-    f("stop-grace-period", Kind::DurationOpt, "Time to wait before force killing a container (ns|us|ms|s|m|h)"),
-    f("stop-signal", Kind::String, "Signal to stop the container"),
-    fs("tty", 't', Kind::Bool, "Allocate a pseudo-TTY"),
-    f("update-delay", Kind::Duration, "Delay between updates (ns|us|ms|s|m|h)"),
-    f("update-failure-action", Kind::String, "Action on update failure (\"pause\", \"continue\", \"rollback\")"),
-    f("update-max-failure-ratio", Kind::Float, "Failure rate to tolerate during an update"),
-    f("update-monitor", Kind::Duration, "Duration after each task update to monitor for failure (ns|us|ms|s|m|h)"),
-    f("update-order", Kind::String, "Update order (\"start-first\", \"stop-first\")"),
-    flag(
-        "update-parallelism",
-        None,
-        Kind::Uint64,
-        "",
-        "Maximum number of tasks updated simultaneously (0 to update all at once)",
-    ),
-    fs("user", 'u', Kind::String, "Username or UID (format: <name|uid>[:<group|gid>])"),
-    f("with-registry-auth", Kind::Bool, "Send registry authentication details to swarm agents"),
-    fs("workdir", 'w', Kind::String, "Working directory inside the container"),
-];
-
-const COMMON_LEN: usize = 47;
-const COMMON: [Flag; 47] = common_flags!();
+/// `flags` as `update` declares them: without defaults.
+const fn without_defaults<const N: usize>(mut flags: [Flag; N]) -> [Flag; N] {
+    let mut i = 0;
+    while i < N {
+        flags[i].default = "";
+        i += 1;
+    }
+    flags
+}
 
 const CREATE_ALL: [Flag; 71] = join(COMMON, CREATE_ONLY);
-const UPDATE_ALL: [Flag; 90] = join(COMMON_UPDATE, UPDATE_ONLY);
+const UPDATE_ALL: [Flag; 90] = join(without_defaults(COMMON), UPDATE_ONLY);
 
 pub const CREATE: &[Flag] = &CREATE_ALL;
 pub const UPDATE: &[Flag] = &UPDATE_ALL;
