@@ -33,24 +33,7 @@ pub struct UpdateRun {
 /// The update (or rollback) settings in force, with swarmkit's defaults.
 pub fn config(service: &Service, rollback: bool) -> UpdateConfig {
     let c = if rollback { &service.spec.rollback_config } else { &service.spec.update_config };
-    let mut c = c.clone().unwrap_or(UpdateConfig {
-        parallelism: 1,
-        delay: 0,
-        failure_action: "pause".into(),
-        monitor: 5_000_000_000,
-        max_failure_ratio: 0.0,
-        order: "stop-first".into(),
-    });
-    if c.failure_action.is_empty() {
-        c.failure_action = "pause".into();
-    }
-    if c.monitor == 0 {
-        c.monitor = 5_000_000_000;
-    }
-    if c.order.is_empty() {
-        c.order = "stop-first".into();
-    }
-    c
+    UpdateConfig::or_defaults(c.as_ref())
 }
 
 fn nanos(n: i64) -> Duration {

@@ -232,6 +232,24 @@ pub struct UpdateConfig {
 
 impl Eq for UpdateConfig {}
 
+impl UpdateConfig {
+    /// `c` with swarmkit's defaults (`defaults.Service.Update`) where it leaves a gap;
+    /// no config at all means one task at a time.
+    pub fn or_defaults(c: Option<&UpdateConfig>) -> UpdateConfig {
+        let mut c = c.cloned().unwrap_or(UpdateConfig { parallelism: 1, ..UpdateConfig::default() });
+        if c.failure_action.is_empty() {
+            c.failure_action = "pause".into();
+        }
+        if c.monitor == 0 {
+            c.monitor = 5_000_000_000;
+        }
+        if c.order.is_empty() {
+            c.order = "stop-first".into();
+        }
+        c
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PortConfig {
     #[serde(rename = "Name", default, skip_serializing_if = "String::is_empty")]
@@ -392,28 +410,9 @@ impl ServiceSpec {
             }
             r.delay.get_or_insert(5_000_000_000);
             r.max_attempts.get_or_insert(0);
-            let jobs = matches!(self.mode.kind(), ModeKind::ReplicatedJob | ModeKind::GlobalJob);
-            let base = UpdateConfig {
-                parallelism: 1,
-                delay: 0,
-                failure_action: "pause".into(),
-                monitor: 5_000_000_000,
-                max_failure_ratio: 0.0,
-                order: "stop-first".into(),
-            };
-            for cfg in [&mut self.update_config, &mut self.rollback_config] {
-                if jobs {
-                    continue;
-                }
-                let c = cfg.get_or_insert_with(|| base.clone());
-                if c.failure_action.is_empty() {
-                    c.failure_action = "pause".into();
-                }
-                if c.monitor == 0 {
-                    c.monitor = 5_000_000_000;
-                }
-                if c.order.is_empty() {
-                    c.order = "stop-first".into();
+            if !matches!(self.mode.kind(), ModeKind::ReplicatedJob | ModeKind::GlobalJob) {
+                for cfg in [&mut self.update_config, &mut self.rollback_config] {
+                    *cfg = Some(UpdateConfig::or_defaults(cfg.as_ref()));
                 }
             }
             self.endpoint_spec.get_or_insert_with(|| EndpointSpec { mode: "vip".into(), ports: Vec::new() });
