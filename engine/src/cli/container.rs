@@ -3,7 +3,7 @@
 
 use super::command::{Args, Command};
 use super::flags::{Kind, Parsed, flag};
-use super::format::{self, FORMAT_HELP, Format, INSPECT_FORMAT_HELP};
+use super::format::{self, FORMAT_HELP, Format, INSPECT_FORMAT_HELP, ellipsis, text as s};
 use super::{CliError, Ctx};
 use crate::time::{Timestamp, human_duration};
 use crate::types::{LogsOptions, to_go_json_indent};
@@ -76,19 +76,6 @@ pub const INSPECT: Command = Command {
     run: Some(inspect),
     subs: &[],
 };
-
-fn s(v: impl Into<String>) -> Value {
-    Value::String(Arc::from(v.into().as_str()))
-}
-
-fn ellipsis(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(width - 1).collect();
-    out.push('…');
-    out
-}
 
 fn ps(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     let all = p.bool("all") || p.bool("latest") || p.string("last").is_some_and(|n| n != "-1");

@@ -17,6 +17,21 @@ pub fn data<T: serde::Serialize>(v: &T) -> Value {
     gotmpl::to_value(v).unwrap_or(Value::Nil)
 }
 
+/// A string as template data.
+pub fn text(v: impl Into<String>) -> Value {
+    Value::String(Arc::from(v.into().as_str()))
+}
+
+/// docker/cli `formatter.Ellipsis` to `width` display columns.
+pub fn ellipsis(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(width - 1).collect();
+    out.push('…');
+    out
+}
+
 fn to_json(v: &Value) -> serde_json::Value {
     match v {
         Value::Nil => serde_json::Value::Null,

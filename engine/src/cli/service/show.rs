@@ -1,7 +1,7 @@
 //! `docker service ls|ps|inspect|logs`, and the task table `node ps` shares.
 
 use super::super::flags::Parsed;
-use super::super::format::{self, Format, natural_less};
+use super::super::format::{self, Format, ellipsis, natural_less, text as s};
 use super::super::{CliError, Ctx, error_text};
 use crate::api::Filters;
 use crate::time::{Timestamp, bytes_size, go_duration, human_duration};
@@ -17,10 +17,6 @@ pub const TASK_TABLE: &str =
 
 fn map(pairs: Vec<(&str, Value)>) -> Value {
     Value::Map(Arc::new(pairs.into_iter().map(|(k, v)| (Arc::from(k), v)).collect()))
-}
-
-fn s(v: impl Into<String>) -> Value {
-    Value::String(Arc::from(v.into().as_str()))
 }
 
 pub fn filters(p: &Parsed) -> Filters {
@@ -136,16 +132,6 @@ pub fn list(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     ]);
     ctx.out.push_str(&format::write(&Format::new(src), &header, &rows).map_err(CliError::msg)?);
     Ok(())
-}
-
-/// docker/cli `formatter.Ellipsis` to `width` display columns.
-fn ellipsis(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(width - 1).collect();
-    out.push('…');
-    out
 }
 
 /// docker/cli `task.Print`: rows sorted by name, newest first, older ones indented.
