@@ -11,6 +11,17 @@ fn warn(ctx: &mut Ctx, warnings: Vec<String>) {
     }
 }
 
+/// docker/cli's tail of create, update and rollback: the warnings, the service's
+/// name or ID, then the progress unless detached.
+fn report(ctx: &mut Ctx, p: &Parsed, warnings: Vec<String>, service: &str) -> Result<(), CliError> {
+    warn(ctx, warnings);
+    ctx.println(service);
+    if p.bool("detach") {
+        return Ok(());
+    }
+    progress::wait(ctx, service, p.bool("quiet"))
+}
+
 /// docker/cli sends `QueryRegistry` unless `--no-resolve-image`: the daemon pins the
 /// image to its digest, or warns that it could not.
 fn resolve(p: &Parsed) -> bool {
@@ -21,12 +32,7 @@ pub fn create(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     let spec = spec::create(p)?;
     let query = resolve(p);
     let (id, warnings) = ctx.call(|api| api.service_create(spec, query))?;
-    warn(ctx, warnings);
-    ctx.println(&id);
-    if p.bool("detach") {
-        return Ok(());
-    }
-    progress::wait(ctx, &id, p.bool("quiet"))
+    report(ctx, p, warnings, &id)
 }
 
 pub fn update(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
@@ -42,12 +48,7 @@ pub fn update(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     }
     let query = resolve(p) && p.changed("image");
     let warnings = ctx.call(|api| api.service_update(&service.id, service.version.index, s, rollback, query))?;
-    warn(ctx, warnings);
-    ctx.println(&name);
-    if p.bool("detach") {
-        return Ok(());
-    }
-    progress::wait(ctx, &name, p.bool("quiet"))
+    report(ctx, p, warnings, &name)
 }
 
 pub fn rollback(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
@@ -55,12 +56,7 @@ pub fn rollback(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     let service = ctx.call(|api| api.service_inspect(&name, false))?;
     let warnings =
         ctx.call(|api| api.service_update(&service.id, service.version.index, service.spec.clone(), true, false))?;
-    warn(ctx, warnings);
-    ctx.println(&name);
-    if p.bool("detach") {
-        return Ok(());
-    }
-    progress::wait(ctx, &name, p.bool("quiet"))
+    report(ctx, p, warnings, &name)
 }
 
 pub fn scale(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
