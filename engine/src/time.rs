@@ -44,6 +44,13 @@ impl Timestamp {
         format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}{}Z", fraction(n))
     }
 
+    /// jsonmessage's `RFC3339NanoFixed`: always nine digits of fraction, as `docker
+    /// logs -t` prints and the daemon's log streams carry.
+    pub fn rfc3339_nano_fixed(self) -> String {
+        let (y, mo, d, h, mi, s, n) = self.parts();
+        format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{n:09}Z")
+    }
+
     /// Go's `time.Time.String()` in UTC: `2006-01-02 15:04:05.999999999 +0000 UTC`.
     pub fn go_string(self) -> String {
         let (y, mo, d, h, mi, s, n) = self.parts();

@@ -25,12 +25,33 @@ enum Command {
         /// Script file, or `-` for standard input; the bundled example when absent.
         script: Option<String>,
     },
+    /// Serve every node's Docker API on a unix socket, without a screen, until
+    /// interrupted: point any docker client at it with DOCKER_HOST=unix://PATH.
+    Daemon {
+        /// Number of virtual nodes.
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=1000))]
+        nodes: u16,
+        /// Seed for IDs, tokens and timing.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 fn main() -> ExitCode {
+    let mut args = std::env::args();
+    let argv0 = args.next().unwrap_or_default();
+    match std::path::Path::new(&argv0).file_name().and_then(|n| n.to_str()) {
+        Some("docker") => return swarmlab::shim::docker(&args.collect::<Vec<_>>()),
+        Some("hostname") => return swarmlab::shim::hostname(&args.collect::<Vec<_>>()),
+        _ => {}
+    }
     let cli = Cli::parse();
     let (nodes, seed, script) = match cli.command {
         Some(Command::Run { nodes, seed, script }) => (nodes, seed, script),
+        Some(Command::Daemon { nodes, seed }) => {
+            let config = ClusterConfig { nodes: usize::from(nodes), seed, ..ClusterConfig::default() };
+            return swarmlab::daemon::run_headless(config);
+        }
         None => (3, 1, None),
     };
     let (source, name) = match script.as_deref() {

@@ -155,7 +155,7 @@ fn logs(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     let lines = ctx.call(|api| api.container_logs(&name, &opts))?;
     for l in lines {
         if opts.timestamps {
-            ctx.println(format!("{} {}", l.timestamp.rfc3339_nano(), l.text));
+            ctx.println(format!("{} {}", l.timestamp.rfc3339_nano_fixed(), l.text));
         } else {
             ctx.println(l.text);
         }

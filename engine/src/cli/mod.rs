@@ -73,12 +73,24 @@ pub struct Ctx<'a> {
     pub out: String,
     pub err: String,
     delay: Duration,
+    /// Where stdout goes as soon as it is flushed, for commands that print while they
+    /// wait (progress bars in a terminal); None collects everything in `out`.
+    live: Option<&'a mut dyn FnMut(&str)>,
 }
 
 impl Ctx<'_> {
     pub fn println(&mut self, s: impl AsRef<str>) {
         self.out.push_str(s.as_ref());
         self.out.push('\n');
+    }
+    /// Hands what was printed so far to the live sink, if there is one.
+    pub fn flush(&mut self) {
+        if let Some(live) = self.live.as_mut()
+            && !self.out.is_empty()
+        {
+            live(&self.out);
+            self.out.clear();
+        }
     }
     /// Calls the daemon, keeping track of how long the call would block.
     pub fn call<T>(&mut self, f: impl FnOnce(&mut dyn Api) -> Result<T, ApiError>) -> Result<T, CliError> {
@@ -163,7 +175,17 @@ pub fn cannot_connect(host: &str) -> Output {
 
 /// Runs `docker <argv…>` against `api`.
 pub fn run(argv: &[String], api: &mut dyn Api, env: Env) -> Output {
-    let mut ctx = Ctx { api, env, out: String::new(), err: String::new(), delay: Duration::ZERO };
+    execute(argv, api, env, None)
+}
+
+/// Runs `docker <argv…>` against `api`, handing stdout to `live` as it is printed;
+/// the returned output then holds only stderr and the exit code.
+pub fn run_live<'a>(argv: &[String], api: &'a mut dyn Api, env: Env, live: &'a mut dyn FnMut(&str)) -> Output {
+    execute(argv, api, env, Some(live))
+}
+
+fn execute<'a>(argv: &[String], api: &'a mut dyn Api, env: Env, live: Option<&'a mut dyn FnMut(&str)>) -> Output {
+    let mut ctx = Ctx { api, env, out: String::new(), err: String::new(), delay: Duration::ZERO, live };
     let code = match dispatch(argv, &mut ctx) {
         Ok(()) => 0,
         Err(CliError::Status { code, message }) => {
@@ -177,6 +199,7 @@ pub fn run(argv: &[String], api: &mut dyn Api, env: Env) -> Output {
             1
         }
     };
+    ctx.flush();
     Output { stdout: ctx.out, stderr: ctx.err, code, delay: ctx.delay }
 }
 

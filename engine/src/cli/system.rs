@@ -205,10 +205,16 @@ fn version(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     if let Some(f) = p.string("format") {
         let src = if f == "json" { "{{json .}}" } else { f };
         let tmpl = format::parse(src).map_err(|e| CliError::status(64, format!("template parsing error: {e}")))?;
-        let data = serde_json::json!({
+        let mut data = serde_json::json!({
             "Client": {"Version": ENGINE_VERSION, "ApiVersion": v.api_version, "DefaultAPIVersion": v.api_version, "GitCommit": CLIENT_GIT_COMMIT, "GoVersion": CLIENT_GO, "Os": "linux", "Arch": "amd64", "BuildTime": CLIENT_BUILT, "Context": "default"},
             "Server": v,
         });
+        if f != "json" {
+            // Templates see Go's field name, `APIVersion`; JSON shows the tag, `ApiVersion`.
+            for side in ["Client", "Server"] {
+                data[side]["APIVersion"] = serde_json::json!(v.api_version);
+            }
+        }
         let text = tmpl.execute_to_string(&format::data(&data)).map_err(|e| CliError::msg(e.to_string()))?;
         ctx.println(text);
         return Ok(());

@@ -57,6 +57,7 @@ pub(super) fn info(sim: &Cluster, idx: usize) -> SystemInfo {
     let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     SystemInfo {
         id: m.engine_id.clone(),
+        system_time: sim.now().rfc3339_nano(),
         driver: "overlay2".into(),
         driver_status: vec![
             ["Backing Filesystem".into(), "extfs".into()],

@@ -161,6 +161,12 @@ impl Cluster {
         self.now = until;
     }
 
+    /// When the next timed event is due, if any: a caller running the engine at
+    /// wall-clock speed can sleep until then.
+    pub fn next_event_at(&self) -> Option<Timestamp> {
+        self.events.peek().map(|e| e.at)
+    }
+
     /// Runs every pending event, jumping time to each; returns how far time moved.
     /// Stops early (with events left) after `limit` instants.
     pub fn run_until_idle(&mut self) -> Duration {

@@ -160,6 +160,10 @@ impl NodeClient<'_> {
         match self.sim().registry.pin(&c.image) {
             Some(pinned) => {
                 c.image = pinned;
+                // moby's client also records the platforms the registry lists.
+                let placement = spec.task_template.placement.get_or_insert_with(Default::default);
+                placement.platforms =
+                    vec![crate::types::PlatformSpec { architecture: "amd64".into(), os: "linux".into() }];
                 Vec::new()
             }
             None => vec![format!(
@@ -310,23 +314,29 @@ impl NodeClient<'_> {
         let (cluster, _) = self.manager_ids()?;
         let store = self.store_of(&cluster)?;
         let service = svc::find(store, reference)?;
-        let names: std::collections::BTreeMap<String, String> = store
+        let names: std::collections::BTreeMap<String, (String, Vec<(String, String)>)> = store
             .service_tasks(&service.id)
             .map(|t| {
                 let host = store.nodes.get(&t.node_id).map(|n| n.description.hostname.clone()).unwrap_or_default();
                 let slot = if t.slot > 0 { t.slot.to_string() } else { t.node_id.clone() };
-                (t.id.clone(), format!("{}.{slot}.{}@{host}", service.spec.name, &t.id))
+                let attrs = vec![
+                    ("com.docker.swarm.node.id".to_string(), t.node_id.clone()),
+                    ("com.docker.swarm.service.id".to_string(), service.id.clone()),
+                    ("com.docker.swarm.task.id".to_string(), t.id.clone()),
+                ];
+                (t.id.clone(), (format!("{}.{slot}.{}@{host}", service.spec.name, &t.id), attrs))
             })
             .collect();
         let now = self.sim_mut().now();
         let mut lines: Vec<LogLine> = Vec::new();
         for m in self.sim().machines() {
             for (task, c) in &m.agent.containers {
-                if let Some(source) = names.get(task) {
+                if let Some((source, attrs)) = names.get(task) {
                     lines.extend(container_lines(c, now).into_iter().map(|(ts, text)| LogLine {
                         timestamp: ts,
                         source: source.clone(),
                         text,
+                        attrs: attrs.clone(),
                     }));
                 }
             }
@@ -429,7 +439,7 @@ impl NodeClient<'_> {
         let c = self.local_container(reference)?;
         let lines = container_lines(c, now)
             .into_iter()
-            .map(|(timestamp, text)| LogLine { timestamp, source: String::new(), text })
+            .map(|(timestamp, text)| LogLine { timestamp, source: String::new(), text, attrs: Vec::new() })
             .collect();
         Ok(tail(lines, opts.tail))
     }

@@ -96,6 +96,9 @@ pub struct LogLine {
     /// `web.1.<task id>@node1` for service logs; empty for container logs.
     pub source: String,
     pub text: String,
+    /// What the daemon adds with `details=1`: for service logs the swarm's node,
+    /// service and task IDs, from which clients over HTTP rebuild `source`.
+    pub attrs: Vec<(String, String)>,
 }
 
 /// What `docker logs` and `docker service logs` ask for.

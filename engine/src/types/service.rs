@@ -224,7 +224,7 @@ pub struct UpdateConfig {
     /// Nanoseconds.
     #[serde(rename = "Monitor", default, skip_serializing_if = "is_zero_i64")]
     pub monitor: i64,
-    #[serde(rename = "MaxFailureRatio", default)]
+    #[serde(rename = "MaxFailureRatio", default, serialize_with = "go_float32")]
     pub max_failure_ratio: f32,
     #[serde(rename = "Order", default)]
     pub order: String,
@@ -432,4 +432,9 @@ impl ServiceSpec {
         }
         self
     }
+}
+
+/// Go's encoding/json writes a whole float32 without a fraction: `0`, not `0.0`.
+fn go_float32<S: serde::Serializer>(v: &f32, s: S) -> Result<S::Ok, S::Error> {
+    if v.fract() == 0.0 && v.abs() < 1e21 { s.serialize_i64(*v as i64) } else { s.serialize_f32(*v) }
 }

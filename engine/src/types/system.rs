@@ -100,6 +100,9 @@ pub struct SystemInfo {
     pub security_options: Vec<String>,
     #[serde(rename = "Debug", default)]
     pub debug: bool,
+    /// The daemon's clock (RFC 3339); clients over HTTP read the virtual time here.
+    #[serde(rename = "SystemTime", default)]
+    pub system_time: String,
     #[serde(rename = "Warnings", default)]
     pub warnings: Vec<String>,
 }

@@ -249,14 +249,14 @@ impl Updater {
 /// Waits for a service to converge, printing progress; docker/cli `WaitOnService`.
 pub fn wait(ctx: &mut Ctx, service_id: &str, quiet: bool) -> Result<(), CliError> {
     let mut d = Display::new(ctx.env.width);
-    let result = run(ctx, &mut d, service_id);
+    let result = run(ctx, &mut d, service_id, quiet);
     if !quiet {
         ctx.out.push_str(&d.out);
     }
     result
 }
 
-fn run(ctx: &mut Ctx, d: &mut Display, service_id: &str) -> Result<(), CliError> {
+fn run(ctx: &mut Ctx, d: &mut Display, service_id: &str, quiet: bool) -> Result<(), CliError> {
     let mut updater: Option<Updater> = None;
     let (mut converged, mut converged_at) = (false, None);
     let mut monitor = Duration::from_secs(5);
@@ -338,6 +338,10 @@ fn run(ctx: &mut Ctx, d: &mut Display, service_id: &str) -> Result<(), CliError>
                 d.message(&format!("Use `docker service ps {service_id}` to check progress."));
             }
             return Ok(());
+        }
+        if !quiet {
+            ctx.out.push_str(&std::mem::take(&mut d.out));
+            ctx.flush();
         }
         ctx.call(|api| {
             api.sleep(POLL);

@@ -136,9 +136,10 @@ pub fn list(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
 
 /// docker/cli `task.Print`: rows sorted by name, newest first, older ones indented.
 pub fn print_tasks(ctx: &mut Ctx, tasks: Vec<Task>, p: &Parsed) -> Result<(), CliError> {
-    let trunc = !p.bool("no-trunc");
-    let resolve = !p.bool("no-resolve");
     let quiet = p.bool("quiet");
+    // docker/cli service/node ps: `-q` implies --no-trunc.
+    let trunc = !p.bool("no-trunc") && !quiet;
+    let resolve = !p.bool("no-resolve");
     let src = match p.string("format").unwrap_or("") {
         "" | "table" if quiet => "{{.ID}}",
         "" | "table" => TASK_TABLE,
@@ -460,7 +461,7 @@ pub fn logs(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
             line.push_str(&format!("{src:<width$}    | "));
         }
         if opts.timestamps {
-            line.push_str(&l.timestamp.rfc3339_nano());
+            line.push_str(&l.timestamp.rfc3339_nano_fixed());
             line.push(' ');
         }
         line.push_str(&l.text);

@@ -1,0 +1,166 @@
+//! One Docker daemon per virtual node: a unix socket in the lab's runtime directory
+//! serving the Docker Engine API, answering as that node. The docker shim in the panes
+//! and the real docker CLI both talk to it.
+
+pub mod routes;
+
+use crate::wire::{self, API_VERSION};
+use crate::world::{Speed, World};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Response, StatusCode, header};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use swarmlab_engine::api::Api;
+
+/// Request bodies larger than this are refused (a service spec is a few kilobytes).
+const MAX_BODY: usize = 16 * 1024 * 1024;
+
+#[derive(Clone)]
+struct Node {
+    world: Arc<World>,
+    idx: usize,
+}
+
+/// Serves node `idx`'s daemon on a unix socket at `path` until the task is dropped.
+pub async fn serve(world: Arc<World>, idx: usize, path: PathBuf) -> std::io::Result<()> {
+    let _ = std::fs::remove_file(&path);
+    let listener = tokio::net::UnixListener::bind(&path)?;
+    let app = axum::Router::new().fallback(handle).with_state(Node { world, idx });
+    axum::serve(listener, app).await
+}
+
+/// Binds every node's socket in `dir` (`node1.sock`, …) and serves them all.
+pub fn spawn_all(world: &Arc<World>, dir: &Path) -> Vec<(String, PathBuf)> {
+    let names: Vec<String> = world.cluster().machines().iter().map(|m| m.hostname.clone()).collect();
+    names
+        .into_iter()
+        .enumerate()
+        .map(|(idx, name)| {
+            let path = dir.join(format!("{name}.sock"));
+            let (w, p) = (world.clone(), path.clone());
+            tokio::spawn(async move {
+                if let Err(e) = serve(w, idx, p.clone()).await {
+                    eprintln!("swarmlab: cannot serve {}: {e}", p.display());
+                }
+            });
+            (name, path)
+        })
+        .collect()
+}
+
+async fn handle(State(node): State<Node>, request: Request) -> Response<Body> {
+    let method = request.method().as_str().to_string();
+    let target = request.uri().path_and_query().map_or("/", |p| p.as_str()).to_string();
+    let mut req = wire::parse_target(&method, &target);
+    req.body = match axum::body::to_bytes(request.into_body(), MAX_BODY).await {
+        Ok(b) => b.to_vec(),
+        Err(_) => return plain(StatusCode::PAYLOAD_TOO_LARGE, "request body too large"),
+    };
+    let (reply, swarm) = {
+        let mut cluster = node.world.cluster();
+        let mut api = cluster.client(node.idx);
+        let reply = routes::route(&mut api, &req);
+        let swarm = (req.path == "/_ping").then(|| swarm_header(&mut api));
+        (reply, swarm)
+    };
+    if !reply.delay.is_zero() {
+        // The real daemon blocks this long (a join that times out); at 10x, a tenth.
+        let factor = match node.world.speed() {
+            Speed::Times(n) if n > 0 => n,
+            _ => 1,
+        };
+        tokio::time::sleep(reply.delay / factor).await;
+    }
+    let mut response = Response::new(Body::from(reply.body));
+    *response.status_mut() = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(reply.content_type));
+    h.insert("Api-Version", HeaderValue::from_static(API_VERSION));
+    h.insert("Docker-Experimental", HeaderValue::from_static("false"));
+    h.insert("Ostype", HeaderValue::from_static("linux"));
+    h.insert(header::SERVER, HeaderValue::from_static("Docker/28.2.2 (linux)"));
+    if let Some(swarm) = swarm.and_then(|s| HeaderValue::from_str(&s).ok()) {
+        h.insert("Swarm", swarm);
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache, no-store, must-revalidate"));
+        h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+        h.insert("Builder-Version", HeaderValue::from_static("2"));
+    }
+    response
+}
+
+/// moby's `Swarm` ping header: `inactive`, `pending`, `error`, `locked`, or
+/// `active/manager` / `active/worker`.
+fn swarm_header(api: &mut dyn Api) -> String {
+    let Ok(info) = api.info() else { return "inactive".into() };
+    let state = info.swarm.local_node_state.as_str().to_string();
+    if state == "active" {
+        let role = if info.swarm.control_available { "manager" } else { "worker" };
+        format!("active/{role}")
+    } else {
+        state
+    }
+}
+
+/// `swarmlab daemon`: serves every node's socket until SIGINT or SIGTERM, printing
+/// `node1 unix:///…/node1.sock` lines and the shim directory first.
+pub fn run_headless(config: swarmlab_engine::sim::ClusterConfig) -> std::process::ExitCode {
+    use std::io::Write;
+    let fail = |what: &str, e: std::io::Error| {
+        eprintln!("swarmlab: {what}: {e}");
+        std::process::ExitCode::from(1)
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(r) => r,
+        Err(e) => return fail("cannot start", e),
+    };
+    let dir = match crate::runtime::RuntimeDir::create() {
+        Ok(d) => d,
+        Err(e) => return fail("cannot create the runtime directory", e),
+    };
+    let shims = match dir.install_shims() {
+        Ok(b) => b,
+        Err(e) => return fail("cannot install the shims", e),
+    };
+    runtime.block_on(async {
+        let world = World::new(config);
+        tokio::spawn(world.clone().drive());
+        let sockets = spawn_all(&world, dir.path());
+        // Bound before announced: a client reading these lines can connect at once.
+        for (_, path) in &sockets {
+            while !path.exists() {
+                tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+            }
+        }
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "runtime {}", dir.path().display());
+        let _ = writeln!(out, "shims {}", shims.display());
+        for (name, path) in &sockets {
+            let _ = writeln!(out, "{name} unix://{}", path.display());
+        }
+        let _ = out.flush();
+        drop(out);
+        shutdown_signal().await;
+    });
+    drop(runtime);
+    drop(dir);
+    std::process::ExitCode::SUCCESS
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = int.recv() => {}
+    }
+}
+
+fn plain(status: StatusCode, text: &str) -> Response<Body> {
+    let mut r = Response::new(Body::from(text.to_string()));
+    *r.status_mut() = status;
+    r
+}

@@ -1,0 +1,112 @@
+//! The lab's private runtime directory: the nodes' sockets and the pane shims live
+//! there, mode 0700. A directory left behind by a killed run is found by its `pid`
+//! file naming a process that is gone, and removed.
+
+use std::fs;
+use std::io;
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+pub struct RuntimeDir {
+    path: PathBuf,
+}
+
+impl RuntimeDir {
+    /// Creates `<base>/swarmlab-<pid>` under `$XDG_RUNTIME_DIR` (else the temp dir),
+    /// after sweeping directories of dead runs.
+    pub fn create() -> io::Result<RuntimeDir> {
+        let base = std::env::var_os("XDG_RUNTIME_DIR")
+            .map(PathBuf::from)
+            .filter(|p| p.is_dir())
+            .unwrap_or_else(std::env::temp_dir);
+        Self::create_in(&base)
+    }
+
+    pub fn create_in(base: &Path) -> io::Result<RuntimeDir> {
+        sweep(base);
+        let pid = std::process::id();
+        let path = base.join(format!("swarmlab-{pid}"));
+        if path.exists() {
+            fs::remove_dir_all(&path)?;
+        }
+        fs::DirBuilder::new().mode(0o700).create(&path)?;
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o700))?;
+        fs::write(path.join("pid"), pid.to_string())?;
+        Ok(RuntimeDir { path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// `bin/docker` and `bin/hostname`, links to this very binary, which becomes
+    /// them by the name it is called by. Returns the directory to put first on PATH.
+    pub fn install_shims(&self) -> io::Result<PathBuf> {
+        let bin = self.path.join("bin");
+        fs::create_dir_all(&bin)?;
+        let exe = std::env::current_exe()?;
+        for name in ["docker", "hostname"] {
+            std::os::unix::fs::symlink(&exe, bin.join(name))?;
+        }
+        Ok(bin)
+    }
+
+    /// A directory where the real docker CLI comes first, for `--real-docker`.
+    pub fn install_real_docker(&self, real: &Path) -> io::Result<PathBuf> {
+        let bin = self.path.join("real-bin");
+        fs::create_dir_all(&bin)?;
+        std::os::unix::fs::symlink(real, bin.join("docker"))?;
+        Ok(bin)
+    }
+}
+
+impl Drop for RuntimeDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.path);
+    }
+}
+
+/// Removes `swarmlab-*` directories whose owner process no longer runs.
+pub fn sweep(base: &Path) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
+    let Ok(entries) = fs::read_dir(base) else { return removed };
+    for e in entries.flatten() {
+        let path = e.path();
+        let is_ours = e.file_name().to_str().is_some_and(|n| n.starts_with("swarmlab-"));
+        if !is_ours || !path.join("pid").is_file() {
+            continue;
+        }
+        let alive = fs::read_to_string(path.join("pid"))
+            .ok()
+            .and_then(|p| p.trim().parse::<u32>().ok())
+            .is_some_and(|pid| Path::new(&format!("/proc/{pid}")).exists());
+        if !alive && fs::remove_dir_all(&path).is_ok() {
+            removed.push(path);
+        }
+    }
+    removed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_and_swept_when_its_process_is_gone() {
+        let base = std::env::temp_dir().join(format!("swarmlab-test-base-{}", std::process::id()));
+        fs::create_dir_all(&base).unwrap();
+        let stale = base.join("swarmlab-999999999");
+        fs::create_dir_all(&stale).unwrap();
+        fs::write(stale.join("pid"), "999999999").unwrap();
+        fs::write(stale.join("node1.sock"), "").unwrap();
+        let dir = RuntimeDir::create_in(&base).unwrap();
+        assert!(!stale.exists(), "a dead run's directory is removed");
+        let mode = fs::metadata(dir.path()).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700);
+        let kept = dir.path().to_path_buf();
+        assert!(sweep(&base).is_empty(), "a live run's directory stays");
+        drop(dir);
+        assert!(!kept.exists());
+        fs::remove_dir_all(&base).unwrap();
+    }
+}

@@ -1,0 +1,85 @@
+//! The commands a pane's shell finds first on its PATH: `docker` (swarmlab's own
+//! docker command line, over HTTP to the node's socket) and `hostname` (the virtual
+//! node's name and address). The swarmlab binary becomes them by its argv[0].
+
+pub mod http;
+pub mod remote;
+
+use http::UnixTransport;
+use remote::RemoteApi;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use swarmlab_engine::cli::{self, Env};
+use swarmlab_engine::sim::node_addr;
+
+/// Environment variables a pane sets for its shims.
+pub const ENV_RUNTIME: &str = "SWARMLAB_RUNTIME";
+pub const ENV_HOSTNAME: &str = "SWARMLAB_HOSTNAME";
+pub const ENV_ADDR: &str = "SWARMLAB_ADDR";
+
+/// `docker <args…>` against the daemon DOCKER_HOST (or `-H`) names.
+pub fn docker(args: &[String]) -> ExitCode {
+    let (host, argv) = cli::take_host(args);
+    let host = host.or_else(|| std::env::var("DOCKER_HOST").ok()).unwrap_or("unix:///var/run/docker.sock".into());
+    let Some(path) = socket_for(&host) else {
+        return print(cli::cannot_connect(&host));
+    };
+    let transport = UnixTransport { path };
+    if transport.connect().is_err() && !is_local_only(&argv) {
+        return print(cli::cannot_connect(&host));
+    }
+    let width =
+        std::io::stdout().is_terminal().then(|| crossterm::terminal::size().map(|(w, _)| usize::from(w)).unwrap_or(80));
+    let env = Env { width, progress_limit: None };
+    let mut api = RemoteApi::new(transport);
+    let mut stdout = std::io::stdout();
+    let mut live = |s: &str| {
+        let _ = stdout.write_all(s.as_bytes());
+        let _ = stdout.flush();
+    };
+    let out = cli::run_live(&argv, &mut api, env, &mut live);
+    print(out)
+}
+
+/// Help and `--version` print without a daemon, as docker's do.
+fn is_local_only(argv: &[String]) -> bool {
+    argv.is_empty() || argv.iter().any(|a| matches!(a.as_str(), "--help" | "-h" | "--version" | "-v" | "help"))
+}
+
+/// The socket behind a docker host: `unix://PATH`, or a node of this lab named by its
+/// hostname or address (`tcp://127.10.0.12:2375`, `node2`).
+pub fn socket_for(host: &str) -> Option<PathBuf> {
+    if let Some(path) = host.strip_prefix("unix://") {
+        return Some(PathBuf::from(path));
+    }
+    let runtime = PathBuf::from(std::env::var_os(ENV_RUNTIME)?);
+    let bare = host.strip_prefix("tcp://").unwrap_or(host);
+    let name = bare.rsplit_once(':').map_or(bare, |(h, _)| h);
+    if let Ok(ip) = name.parse::<std::net::Ipv4Addr>() {
+        let n = (1..=1000).find(|&n| node_addr(n) == ip)?;
+        return Some(runtime.join(format!("node{n}.sock")));
+    }
+    Some(runtime.join(format!("{name}.sock")))
+}
+
+fn print(out: cli::Output) -> ExitCode {
+    let _ = std::io::stdout().write_all(out.stdout.as_bytes());
+    let _ = std::io::stderr().write_all(out.stderr.as_bytes());
+    ExitCode::from(u8::try_from(out.code).unwrap_or(1))
+}
+
+/// `hostname [-i|-s|-f]`: the virtual node's name, or with `-i` its address.
+pub fn hostname(args: &[String]) -> ExitCode {
+    let name = std::env::var(ENV_HOSTNAME).unwrap_or_else(|_| "localhost".into());
+    let addr = std::env::var(ENV_ADDR).unwrap_or_else(|_| "127.0.0.1".into());
+    match args.first().map(String::as_str) {
+        None | Some("-s" | "--short" | "-f" | "--fqdn" | "--long") => println!("{name}"),
+        Some("-i" | "--ip-address" | "-I" | "--all-ip-addresses") => println!("{addr}"),
+        Some(other) => {
+            eprintln!("hostname: you must be root to change the host name ({other})");
+            return ExitCode::from(1);
+        }
+    }
+    ExitCode::SUCCESS
+}

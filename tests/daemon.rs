@@ -1,0 +1,157 @@
+//! The lab's Docker API sockets against the real docker CLI: two identical virtual
+//! clusters (same seed, clock paused, events run to idle after each command), one
+//! driven by the installed docker CLI over its node sockets, the other by swarmlab's
+//! own docker command line over HTTP (the pane shim's path). Every command must print
+//! the same bytes and exit with the same code on both.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use swarmlab::shim::http::UnixTransport;
+use swarmlab::shim::remote::RemoteApi;
+use swarmlab::world::{Speed, World};
+use swarmlab_engine::cli::{self, Env, Output};
+use swarmlab_engine::sim::ClusterConfig;
+
+struct Lab {
+    world: Arc<World>,
+    dir: PathBuf,
+}
+
+impl Lab {
+    fn start(rt: &tokio::runtime::Runtime, name: &str) -> Lab {
+        let dir = std::env::temp_dir().join(format!("swarmlab-daemon-test-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let world = World::at(ClusterConfig { nodes: 3, seed: 7, ..ClusterConfig::default() }, Speed::Paused);
+        let _enter = rt.enter();
+        let sockets = swarmlab::daemon::spawn_all(&world, &dir);
+        for (_, path) in sockets {
+            while !path.exists() {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+        }
+        Lab { world, dir }
+    }
+
+    fn socket(&self, node: usize) -> PathBuf {
+        self.dir.join(format!("node{node}.sock"))
+    }
+}
+
+impl Drop for Lab {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn real_docker() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|d| d.join("docker")).find(|p| p.is_file())
+}
+
+fn run_real(docker: &Path, socket: &Path, args: &[String], config: &Path) -> Output {
+    let out = Command::new(docker)
+        .args(args)
+        .env("DOCKER_HOST", format!("unix://{}", socket.display()))
+        .env("DOCKER_CONFIG", config)
+        .env_remove("DOCKER_CONTEXT")
+        .output()
+        .expect("run docker");
+    Output {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+        delay: Default::default(),
+    }
+}
+
+fn run_shim(socket: &Path, args: &[String]) -> Output {
+    let mut api = RemoteApi::new(UnixTransport { path: socket.to_path_buf() });
+    cli::run(args, &mut api, Env::default())
+}
+
+/// (node, command): `$W` stands for the worker join token.
+const SESSION: &[(usize, &str)] = &[
+    (1, "version --format {{.Server.Version}}/{{.Server.APIVersion}}"),
+    (2, "node ls"),
+    (1, "swarm init --advertise-addr 127.10.0.11"),
+    (1, "swarm init"),
+    (1, "swarm join-token worker"),
+    (1, "swarm join-token -q manager"),
+    (2, "swarm join --token $W 127.10.0.11:2377"),
+    (3, "swarm join --token $W 127.10.0.11:2377"),
+    (3, "swarm join --token SWMTKN-1-bad 127.10.0.11:2377"),
+    (1, "node ls"),
+    (1, "node promote node2"),
+    (1, "node promote node2"),
+    (1, "node ls"),
+    (2, "node demote node2"),
+    (1, "node update --availability drain node3"),
+    (1, "node update --label-add zone=a --label-add disk=ssd node3"),
+    (1, "node inspect node3"),
+    (1, "node inspect --pretty node3"),
+    (1, "node update --availability active node3"),
+    (1, "node inspect nope"),
+    (3, "node ls"),
+    (1, "service create -d --name web --replicas 3 -p 8080:80 nginx"),
+    (1, "service create -d --name web nginx"),
+    (1, "service create -d --publish bad nginx"),
+    (1, "service ls"),
+    (1, "service ps --format {{.Name}}/{{.Node}}/{{.DesiredState}}/{{.Image}} web"),
+    (1, "service scale -d web=5"),
+    (1, "service ls"),
+    (1, "service update -d --image nginx:1.27 --update-parallelism 2 web"),
+    (1, "service inspect web"),
+    (1, "service ps -q --filter desired-state=running web"),
+    (1, "service update -d --rollback web"),
+    (1, "service ls"),
+    (1, "node ps --format {{.Name}}/{{.DesiredState}} node2"),
+    (3, "service ls"),
+    (1, "service rm web"),
+    (1, "service rm web"),
+    (1, "service ls"),
+    (1, "swarm leave"),
+    (3, "swarm leave"),
+    (1, "node ls"),
+    (1, "node rm node3"),
+    (1, "node ls"),
+];
+
+#[test]
+fn the_real_docker_cli_and_the_shim_print_the_same_through_the_sockets() {
+    let Some(docker) = real_docker() else {
+        eprintln!("\n\n!!! NO docker CLI ON PATH: the real-client compatibility test did NOT run !!!\n\n");
+        return;
+    };
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (real, ours) = (Lab::start(&rt, "real"), Lab::start(&rt, "shim"));
+    let config = real.dir.join("docker-config");
+    std::fs::create_dir_all(&config).unwrap();
+    let mut token = String::new();
+    let mut mismatches = Vec::new();
+    for (node, command) in SESSION {
+        let args: Vec<String> = command.split(' ').map(|w| w.replace("$W", &token)).collect();
+        let a = run_real(&docker, &real.socket(*node), &args, &config);
+        let b = run_shim(&ours.socket(*node), &args);
+        if *command == "swarm join-token worker" {
+            token = a.stdout.split_whitespace().find(|w| w.starts_with("SWMTKN")).unwrap_or("").to_string();
+        }
+        if (&a.stdout, &a.stderr, a.code) != (&b.stdout, &b.stderr, b.code) {
+            mismatches.push(format!(
+                "node{node}$ docker {command}\n--- real docker ({})\n{}{}--- swarmlab ({})\n{}{}",
+                a.code, a.stdout, a.stderr, b.code, b.stdout, b.stderr
+            ));
+        }
+        real.world.skip_ahead();
+        ours.world.skip_ahead();
+    }
+    assert!(!token.is_empty(), "the join token was printed");
+    assert!(
+        mismatches.is_empty(),
+        "{} of {} commands differ:\n\n{}",
+        mismatches.len(),
+        SESSION.len(),
+        mismatches.join("\n")
+    );
+}
