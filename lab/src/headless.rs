@@ -129,34 +129,22 @@ impl Session {
         }
     }
 
-    /// `lab …`: what a lesson can do to the simulated world.
+    /// `lab …`: what a lesson can do to the simulated world (see [`crate::control`]).
     fn lab(&mut self, args: &[String]) -> Run {
-        use swarmlab_engine::agent::images::Fault;
+        use crate::control::{self, Action};
         let fail = |msg: &str| Run { stdout: String::new(), stderr: format!("lab: {msg}\n"), code: 2 };
-        let arg = |i: usize| args.get(i).map(String::as_str);
-        match (arg(0), arg(1), arg(2)) {
-            (Some("image"), Some(what), Some(image)) => {
-                let fault = match what {
-                    "missing" => Some(Fault::Missing),
-                    "crash" => Some(Fault::Crash(arg(3).and_then(|c| c.parse().ok()).unwrap_or(1))),
-                    "ok" => None,
-                    _ => return fail("usage: lab image missing|crash|ok IMAGE [EXIT_CODE]"),
-                };
-                self.cluster.registry.set_fault(image, fault);
+        let action = match control::parse(args) {
+            Ok(a) => a,
+            Err(e) => return fail(&e),
+        };
+        match control::apply(&mut self.cluster, &action) {
+            Ok(Some(stdout)) => Run { stdout, stderr: String::new(), code: 0 },
+            Ok(None) if action == Action::Skip => {
+                self.cluster.run_until_idle();
                 Run { stdout: String::new(), stderr: String::new(), code: 0 }
             }
-            (Some("node"), Some(state @ ("off" | "on")), Some(node)) => match self.cluster.machine_index(node) {
-                Some(i) => {
-                    if state == "off" {
-                        self.cluster.power_off(i);
-                    } else {
-                        self.cluster.power_on(i);
-                    }
-                    Run { stdout: String::new(), stderr: String::new(), code: 0 }
-                }
-                None => fail(&format!("there is no node {node:?} in this lab")),
-            },
-            _ => fail("usage: lab image missing|crash|ok IMAGE [EXIT_CODE] | lab node off|on NODE"),
+            Ok(None) => fail("speed and reset apply to the live lab only"),
+            Err(e) => fail(&e),
         }
     }
 

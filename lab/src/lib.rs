@@ -1,12 +1,15 @@
 //! swarmlab, the terminal lab: headless runner today; the TUI, daemon sockets and
 //! lessons build on it.
 
+pub mod control;
 pub mod daemon;
 pub mod headless;
+pub mod i18n;
 pub mod runtime;
 pub mod script;
 pub mod shell;
 pub mod shim;
+pub mod term;
 pub mod wire;
 pub mod world;
 

@@ -43,6 +43,7 @@ fn main() -> ExitCode {
     match std::path::Path::new(&argv0).file_name().and_then(|n| n.to_str()) {
         Some("docker") => return swarmlab::shim::docker(&args.collect::<Vec<_>>()),
         Some("hostname") => return swarmlab::shim::hostname(&args.collect::<Vec<_>>()),
+        Some("lab") => return swarmlab::shim::lab(&args.collect::<Vec<_>>()),
         _ => {}
     }
     let cli = Cli::parse();

@@ -39,13 +39,13 @@ impl RuntimeDir {
         &self.path
     }
 
-    /// `bin/docker` and `bin/hostname`, links to this very binary, which becomes
+    /// `bin/docker`, `bin/hostname` and `bin/lab`, links to this very binary, which becomes
     /// them by the name it is called by. Returns the directory to put first on PATH.
     pub fn install_shims(&self) -> io::Result<PathBuf> {
         let bin = self.path.join("bin");
         fs::create_dir_all(&bin)?;
         let exe = std::env::current_exe()?;
-        for name in ["docker", "hostname"] {
+        for name in ["docker", "hostname", "lab"] {
             std::os::unix::fs::symlink(&exe, bin.join(name))?;
         }
         Ok(bin)

@@ -46,6 +46,8 @@ impl Clock {
 struct State {
     cluster: Cluster,
     clock: Clock,
+    /// What a reset starts again from.
+    config: ClusterConfig,
 }
 
 /// The running engine. Cheap to share: wrap it in an `Arc`.
@@ -95,10 +97,10 @@ impl World {
     /// A fresh cluster starting at the configured virtual time, at `speed` (paused,
     /// stepped with `skip_ahead`, for reproducible runs).
     pub fn at(config: ClusterConfig, speed: Speed) -> Arc<World> {
-        let cluster = Cluster::new(config);
+        let cluster = Cluster::new(config.clone());
         let clock = Clock { speed, wall: Instant::now(), virt: cluster.now() };
         Arc::new(World {
-            state: Mutex::new(State { cluster, clock }),
+            state: Mutex::new(State { cluster, clock, config }),
             wake: Notify::new(),
             changed: watch::channel(0).0,
         })
@@ -136,6 +138,15 @@ impl World {
         let virt = g.now();
         g.state.clock.virt = virt;
         g.state.clock.wall = Instant::now();
+    }
+
+    /// Starts again from a fresh cluster (same nodes and seed), virtual time going on
+    /// from now.
+    pub fn reset(&self) {
+        let mut g = self.cluster();
+        let mut config = g.state.config.clone();
+        config.epoch = g.now();
+        g.state.cluster = Cluster::new(config);
     }
 
     /// A receiver that sees a new number whenever the cluster may have changed.

@@ -107,6 +107,13 @@ impl Agent {
         Outcome { statuses: Vec::new(), next: Some((after, step)) }
     }
 
+    /// The container of `task` is killed from outside: it exits with `code` now.
+    pub fn kill(&mut self, task: &str, code: i64) -> Outcome {
+        let Some(c) = self.containers.get_mut(task).filter(|c| c.running()) else { return Outcome::default() };
+        c.exit_code = Some(code);
+        self.schedule(task, Duration::ZERO, Step::Exit)
+    }
+
     fn stop(&mut self, t: &Task) -> Outcome {
         if self.pending.get(&t.id) == Some(&Step::Stopped) {
             return Outcome::default();

@@ -73,7 +73,7 @@ impl Cluster {
         }
     }
 
-    fn follow_up(&mut self, machine: usize, task: &str, outcome: Outcome) {
+    pub(super) fn follow_up(&mut self, machine: usize, task: &str, outcome: Outcome) {
         if let Some((after, step)) = outcome.next {
             self.schedule(after, Event::Agent { machine, task: task.to_string(), step });
         }

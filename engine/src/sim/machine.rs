@@ -24,6 +24,8 @@ pub struct Machine {
     pub membership: Membership,
     /// Powered on and reachable.
     pub up: bool,
+    /// Powered on but cut off from the network: unreachable, its containers run on.
+    pub cut: bool,
     pub agent: crate::agent::executor::Agent,
 }
 

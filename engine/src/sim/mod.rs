@@ -92,6 +92,7 @@ impl Cluster {
                 engine_id: uuid(&mut entropy),
                 membership: Membership::Inactive,
                 up: true,
+                cut: false,
                 agent: Default::default(),
             })
             .collect();

@@ -57,6 +57,9 @@ async fn handle(State(node): State<Node>, request: Request) -> Response<Body> {
         Ok(b) => b.to_vec(),
         Err(_) => return plain(StatusCode::PAYLOAD_TOO_LARGE, "request body too large"),
     };
+    if req.path == "/swarmlab/lab" {
+        return lab(&node.world, &req.body);
+    }
     let (reply, swarm) = {
         let mut cluster = node.world.cluster();
         let mut api = cluster.client(node.idx);
@@ -157,6 +160,31 @@ pub async fn shutdown_signal() {
         _ = term.recv() => {}
         _ = int.recv() => {}
     }
+}
+
+/// The `lab` command from a pane: `["node","off","node2"]` in, `{"stdout","stderr","code"}` out.
+fn lab(world: &World, body: &[u8]) -> Response<Body> {
+    use crate::control::{self, Action};
+    let args: Vec<String> = serde_json::from_slice(body).unwrap_or_default();
+    let result = control::parse(&args).and_then(|action| {
+        let done = control::apply(&mut world.cluster(), &action)?;
+        Ok(done.unwrap_or_else(|| {
+            match action {
+                Action::Speed(s) => world.set_speed(s),
+                Action::Skip => world.skip_ahead(),
+                Action::Reset => world.reset(),
+                _ => {}
+            }
+            String::new()
+        }))
+    });
+    let v = match result {
+        Ok(stdout) => serde_json::json!({ "stdout": stdout, "stderr": "", "code": 0 }),
+        Err(e) => serde_json::json!({ "stdout": "", "stderr": format!("lab: {e}\n"), "code": 2 }),
+    };
+    let mut r = Response::new(Body::from(v.to_string()));
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    r
 }
 
 fn plain(status: StatusCode, text: &str) -> Response<Body> {

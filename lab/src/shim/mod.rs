@@ -69,6 +69,29 @@ fn print(out: cli::Output) -> ExitCode {
     ExitCode::from(u8::try_from(out.code).unwrap_or(1))
 }
 
+/// `lab …` in a pane: sent to the lab through the node's socket.
+pub fn lab(args: &[String]) -> ExitCode {
+    let host = std::env::var("DOCKER_HOST").unwrap_or_default();
+    let Some(path) = socket_for(&host) else {
+        eprintln!("lab: this shell is not in a swarmlab pane (DOCKER_HOST is {host:?})");
+        return ExitCode::from(2);
+    };
+    let mut transport = UnixTransport { path };
+    let req = crate::wire::Req::new("POST", "/swarmlab/lab").json(&args);
+    use remote::Transport;
+    let reply = match transport.send(req) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("lab: the lab does not answer: {}", e.message);
+            return ExitCode::from(1);
+        }
+    };
+    let v: serde_json::Value = serde_json::from_slice(&reply.body).unwrap_or_default();
+    print!("{}", v["stdout"].as_str().unwrap_or_default());
+    eprint!("{}", v["stderr"].as_str().unwrap_or_default());
+    ExitCode::from(u8::try_from(v["code"].as_u64().unwrap_or(1)).unwrap_or(1))
+}
+
 /// `hostname [-i|-s|-f]`: the virtual node's name, or with `-i` its address.
 pub fn hostname(args: &[String]) -> ExitCode {
     let name = std::env::var(ENV_HOSTNAME).unwrap_or_else(|_| "localhost".into());

@@ -1,0 +1,66 @@
+# swarmlab's own screen text, English. Docker's output is never translated.
+
+welcome-title = Welcome to swarmlab
+welcome-body =
+    Each pane on the right is a shell on one virtual Docker host. Type real docker commands there: they run against an embedded swarm engine that answers exactly as Docker does.
+
+    Start with the first node:
+
+        docker swarm init --advertise-addr $(hostname -i)
+
+    then paste the join command it prints into the other nodes, and run
+
+        docker node ls
+
+    Watch the cluster view below fill up. Press F1 for every key.
+play-title = Free play
+play-body =
+    { $nodes } virtual nodes, { $managers } of them to be managers. No lesson, no checks: try anything.
+
+    The `lab` command in any pane changes the world: `lab node off node2`, `lab node disconnect node3`, `lab crash web.1`, `lab image crash nginx:broken`, `lab speed 10x`, `lab skip`. Type `lab help` for the whole list.
+
+status-help = F1 help
+status-focus = Alt+1…9 node
+status-next = F2 next
+status-zoom = F3 zoom
+status-speed = F4 speed: { $speed }
+status-skip = F5 skip ahead
+status-quit = F10 quit
+speed-paused = paused
+
+cluster-title = Cluster
+cluster-empty = No swarm yet: run docker swarm init on a node.
+cluster-quorum = Managers reachable { $up }/{ $total } · quorum { $quorum } · leader { $leader }
+quorum-ok = held
+quorum-lost = LOST
+leader-none = none
+node-manager = manager
+node-worker = worker
+node-leader = leader
+node-off = powered off
+node-cut = disconnected
+node-outside = not in a swarm
+node-no-tasks = no tasks
+
+help-title = Keys
+help-focus = Alt+1…Alt+9, or a mouse click: focus that node's pane · Alt+0: the lesson
+help-next = F2 or Alt+n: next pane
+help-zoom = F3 or Alt+z: zoom the focused pane to the whole screen, and back
+help-speed = F4 or Alt+s: speed of virtual time: 1x, 10x, paused
+help-skip = F5 or Alt+f: skip ahead until the cluster is idle
+help-power = F6 or Alt+p: power the focused node off, or on again
+help-cut = F7 or Alt+d: disconnect the focused node from the network, or reconnect it
+help-scroll = Shift+PgUp/PgDn or the mouse wheel: scroll back in a pane
+help-lang = F9 or Alt+l: français / English
+help-quit = F10 or Alt+q: quit (the lab and its shells stop)
+help-lab = In a pane, `lab help` lists what the lab command can do.
+help-close = Any key closes this help.
+
+pane-exited = [the shell exited: press Enter to start a new one]
+notice-port = Port { $port } cannot be bound on { $addr }; it answers on { $alt } instead.
+notice-speed = Virtual time: { $speed }
+notice-skip = Skipped ahead { $seconds } s of virtual time.
+notice-power-off = { $node } is powered off.
+notice-power-on = { $node } is powered on again.
+notice-disconnect = { $node } is cut off from the network.
+notice-reconnect = { $node } is back on the network.

@@ -1,0 +1,66 @@
+# Texte d'écran de swarmlab, en français. La sortie de Docker n'est jamais traduite.
+
+welcome-title = Bienvenue dans swarmlab
+welcome-body =
+    Chaque panneau de droite est un shell sur un hôte Docker virtuel. Tapez-y de vraies commandes docker : elles s'exécutent sur un moteur swarm intégré qui répond exactement comme Docker.
+
+    Commencez par le premier nœud :
+
+        docker swarm init --advertise-addr $(hostname -i)
+
+    puis collez dans les autres nœuds la commande join qu'il affiche, et lancez
+
+        docker node ls
+
+    La vue du cluster, en bas, se remplit. F1 montre toutes les touches.
+play-title = Jeu libre
+play-body =
+    { $nodes } nœuds virtuels, dont { $managers } à promouvoir managers. Ni leçon ni vérification : essayez tout.
+
+    La commande `lab`, dans n'importe quel panneau, agit sur le monde : `lab node off node2`, `lab node disconnect node3`, `lab crash web.1`, `lab image crash nginx:broken`, `lab speed 10x`, `lab skip`. `lab help` donne la liste complète.
+
+status-help = F1 aide
+status-focus = Alt+1…9 nœud
+status-next = F2 suivant
+status-zoom = F3 zoom
+status-speed = F4 vitesse : { $speed }
+status-skip = F5 avance rapide
+status-quit = F10 quitter
+speed-paused = en pause
+
+cluster-title = Cluster
+cluster-empty = Pas encore de swarm : lancez docker swarm init sur un nœud.
+cluster-quorum = Managers joignables { $up }/{ $total } · quorum { $quorum } · leader { $leader }
+quorum-ok = tenu
+quorum-lost = PERDU
+leader-none = aucun
+node-manager = manager
+node-worker = worker
+node-leader = leader
+node-off = éteint
+node-cut = déconnecté
+node-outside = hors swarm
+node-no-tasks = aucune tâche
+
+help-title = Touches
+help-focus = Alt+1…Alt+9, ou un clic : le panneau de ce nœud · Alt+0 : la leçon
+help-next = F2 ou Alt+n : panneau suivant
+help-zoom = F3 ou Alt+z : agrandir le panneau actif à tout l'écran, et revenir
+help-speed = F4 ou Alt+s : vitesse du temps virtuel : 1x, 10x, en pause
+help-skip = F5 ou Alt+f : avancer jusqu'à ce que le cluster soit au repos
+help-power = F6 ou Alt+p : éteindre le nœud actif, ou le rallumer
+help-cut = F7 ou Alt+d : couper le nœud actif du réseau, ou le reconnecter
+help-scroll = Maj+PgPréc/PgSuiv ou la molette : remonter dans un panneau
+help-lang = F9 ou Alt+l : français / English
+help-quit = F10 ou Alt+q : quitter (le lab et ses shells s'arrêtent)
+help-lab = Dans un panneau, `lab help` liste ce que fait la commande lab.
+help-close = Une touche ferme cette aide.
+
+pane-exited = [le shell s'est terminé : Entrée en relance un]
+notice-port = Le port { $port } ne peut pas être ouvert sur { $addr } ; il répond sur { $alt } à la place.
+notice-speed = Temps virtuel : { $speed }
+notice-skip = Avance rapide de { $seconds } s de temps virtuel.
+notice-power-off = { $node } est éteint.
+notice-power-on = { $node } est rallumé.
+notice-disconnect = { $node } est coupé du réseau.
+notice-reconnect = { $node } est de retour sur le réseau.

@@ -1,0 +1,112 @@
+//! The lab's own screen text in French and English, from Fluent files compiled into
+//! the binary. Docker's output is never translated.
+
+use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
+
+const EN: &str = include_str!("../i18n/en.ftl");
+const FR: &str = include_str!("../i18n/fr.ftl");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Fr,
+}
+
+impl Lang {
+    /// `--lang`, else LC_ALL, LC_MESSAGES or LANG: French when it starts with `fr`.
+    pub fn detect(flag: Option<&str>) -> Lang {
+        let env =
+            ["LC_ALL", "LC_MESSAGES", "LANG"].iter().find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
+        match flag.map(str::to_string).or(env) {
+            Some(v) if v.to_ascii_lowercase().starts_with("fr") => Lang::Fr,
+            _ => Lang::En,
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::En => Lang::Fr,
+            Lang::Fr => Lang::En,
+        }
+    }
+
+    fn source(self) -> (&'static str, &'static str) {
+        match self {
+            Lang::En => ("en", EN),
+            Lang::Fr => ("fr", FR),
+        }
+    }
+}
+
+/// One language's messages.
+pub struct Texts {
+    pub lang: Lang,
+    bundle: FluentBundle<FluentResource>,
+}
+
+impl Texts {
+    pub fn new(lang: Lang) -> Texts {
+        let (id, source) = lang.source();
+        let locale = id.parse().unwrap_or_default();
+        let mut bundle = FluentBundle::new(vec![locale]);
+        // Unicode isolation marks around arguments would break terminal widths.
+        bundle.set_use_isolating(false);
+        let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(r, _)| r);
+        let _ = bundle.add_resource(resource);
+        Texts { lang, bundle }
+    }
+
+    /// The message `key`; the key itself if it is missing (a test keeps them in step).
+    pub fn get(&self, key: &str) -> String {
+        self.format(key, None)
+    }
+
+    /// The message `key` with `$name` arguments.
+    pub fn args(&self, key: &str, args: &[(&str, &str)]) -> String {
+        let mut fa = FluentArgs::new();
+        for (k, v) in args {
+            fa.set(*k, FluentValue::from(*v));
+        }
+        self.format(key, Some(&fa))
+    }
+
+    fn format(&self, key: &str, args: Option<&FluentArgs>) -> String {
+        let Some(pattern) = self.bundle.get_message(key).and_then(|m| m.value()) else { return key.to_string() };
+        let mut errors = Vec::new();
+        self.bundle.format_pattern(pattern, args, &mut errors).into_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(source: &str) -> Vec<String> {
+        let mut keys: Vec<String> = source
+            .lines()
+            .filter(|l| !l.starts_with([' ', '#']) && l.contains(" ="))
+            .filter_map(|l| l.split(" =").next().map(str::to_string))
+            .collect();
+        keys.sort();
+        keys
+    }
+
+    #[test]
+    fn french_and_english_have_the_same_keys() {
+        assert_eq!(keys(FR), keys(EN));
+        assert!(keys(EN).len() > 40);
+        for lang in [Lang::En, Lang::Fr] {
+            let (_, source) = lang.source();
+            assert!(FluentResource::try_new(source.to_string()).is_ok(), "{lang:?} parses");
+        }
+    }
+
+    #[test]
+    fn arguments_fill_in_without_isolation_marks() {
+        let fr = Texts::new(Lang::Fr);
+        assert_eq!(fr.args("notice-power-off", &[("node", "node2")]), "node2 est éteint.");
+        assert_eq!(Texts::new(Lang::En).get("status-help"), "F1 help");
+        assert_eq!(Lang::detect(Some("fr_FR.UTF-8")), Lang::Fr);
+        assert_eq!(Lang::detect(Some("de")), Lang::En);
+    }
+}
