@@ -1,15 +1,20 @@
-//! swarmlab, the terminal lab: headless runner today; the TUI, daemon sockets and
-//! lessons build on it.
+//! swarmlab, the terminal lab: the live lab (TUI, node sockets, routing mesh, shell
+//! panes), the headless runner, and the shims panes run.
 
+pub mod app;
 pub mod control;
 pub mod daemon;
 pub mod headless;
 pub mod i18n;
+pub mod mesh;
 pub mod runtime;
 pub mod script;
+pub mod setup;
 pub mod shell;
 pub mod shim;
 pub mod term;
+pub mod tui;
+pub mod ui;
 pub mod wire;
 pub mod world;
 

@@ -1,19 +1,52 @@
-use clap::{Parser, Subcommand};
-use std::io::Read;
+use clap::{Args, Parser, Subcommand};
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use swarmlab::headless;
+use swarmlab::i18n::Lang;
 use swarmlab_engine::sim::ClusterConfig;
 
 /// swarmlab: learn Docker Swarm in your terminal, offline.
+///
+/// Without a command, opens the lab: a lesson beside one shell per virtual node.
 #[derive(Parser)]
 #[command(name = "swarmlab", version, about)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    #[command(flatten)]
+    lab: LabArgs,
+}
+
+#[derive(Args, Clone)]
+struct LabArgs {
+    /// Number of virtual nodes.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=9))]
+    nodes: u16,
+    /// Seed for IDs, tokens and timing.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Language of the lab's own text: fr or en (default: from LANG).
+    #[arg(long)]
+    lang: Option<String>,
+    /// The shell the panes run (default: bash, else sh).
+    #[arg(long)]
+    shell: Option<PathBuf>,
+    /// Put the installed docker CLI first in the panes, instead of swarmlab's.
+    #[arg(long)]
+    real_docker: bool,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Open a free-play lab without a lesson.
+    Play {
+        #[command(flatten)]
+        lab: LabArgs,
+        /// Start with a swarm already formed, with this many managers.
+        #[arg(long)]
+        managers: Option<u16>,
+    },
     /// Play a transcript script (`nodeN$ command` lines) against a simulated swarm.
     Run {
         /// Number of virtual nodes.
@@ -47,14 +80,36 @@ fn main() -> ExitCode {
         _ => {}
     }
     let cli = Cli::parse();
-    let (nodes, seed, script) = match cli.command {
-        Some(Command::Run { nodes, seed, script }) => (nodes, seed, script),
-        Some(Command::Daemon { nodes, seed }) => {
-            let config = ClusterConfig { nodes: usize::from(nodes), seed, ..ClusterConfig::default() };
-            return swarmlab::daemon::run_headless(config);
+    match cli.command {
+        None => live(cli.lab, None),
+        Some(Command::Play { lab, managers }) => {
+            let managers = usize::from(managers.unwrap_or(1).clamp(1, lab.nodes));
+            live(lab, Some(managers))
         }
-        None => (3, 1, None),
-    };
+        Some(Command::Run { nodes, seed, script }) => run_script(nodes, seed, script),
+        Some(Command::Daemon { nodes, seed }) => swarmlab::daemon::run_headless(ClusterConfig {
+            nodes: usize::from(nodes),
+            seed,
+            ..ClusterConfig::default()
+        }),
+    }
+}
+
+fn live(args: LabArgs, managers: Option<usize>) -> ExitCode {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        eprintln!("swarmlab: the lab needs a terminal; `swarmlab run SCRIPT` plays a script without one");
+        return ExitCode::from(2);
+    }
+    swarmlab::tui::run(swarmlab::tui::Options {
+        config: ClusterConfig { nodes: usize::from(args.nodes), seed: args.seed, ..ClusterConfig::default() },
+        managers,
+        lang: Lang::detect(args.lang.as_deref()),
+        shell: args.shell,
+        real_docker: args.real_docker,
+    })
+}
+
+fn run_script(nodes: u16, seed: u64, script: Option<String>) -> ExitCode {
     let (source, name) = match script.as_deref() {
         None => (swarmlab::EXAMPLE_SCRIPT.to_string(), "examples/three-node-swarm.sh".to_string()),
         Some("-") => {

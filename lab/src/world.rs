@@ -118,6 +118,11 @@ impl World {
         Guard { state, world: self }
     }
 
+    /// Reads the cluster as it stands, without moving time or announcing a change.
+    pub fn read<R>(&self, f: impl FnOnce(&Cluster) -> R) -> R {
+        f(&self.lock().cluster)
+    }
+
     pub fn speed(&self) -> Speed {
         self.lock().clock.speed
     }

@@ -129,6 +129,7 @@ pub fn run_headless(config: swarmlab_engine::sim::ClusterConfig) -> std::process
         let world = World::new(config);
         tokio::spawn(world.clone().drive());
         let sockets = spawn_all(&world, dir.path());
+        let _mesh = crate::mesh::Mesh::start(world.clone());
         // Bound before announced: a client reading these lines can connect at once.
         for (_, path) in &sockets {
             while !path.exists() {

@@ -1,0 +1,441 @@
+//! The lab's screen state and how it changes: an Elm-style model, `update(msg)`
+//! returning effects (write to a pty, resize it, change the world…) that the event
+//! loop performs. No I/O here.
+
+pub mod layout;
+pub mod snapshot;
+
+use crate::i18n::{Lang, Texts};
+use crate::term::keys;
+use crate::world::Speed;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use layout::{Focus, Layout};
+use ratatui::layout::Rect;
+use snapshot::Snapshot;
+
+/// Lines of scrollback each pane keeps.
+pub const SCROLLBACK: usize = 5000;
+
+/// What the lesson pane shows until lessons arrive: a message key and its arguments.
+#[derive(Debug, Clone)]
+pub struct Intro {
+    pub title: &'static str,
+    pub body: &'static str,
+    pub args: Vec<(&'static str, String)>,
+}
+
+pub struct PaneState {
+    pub name: String,
+    pub parser: vt100::Parser,
+    pub exited: bool,
+}
+
+pub struct Model {
+    pub texts: Texts,
+    pub intro: Intro,
+    pub panes: Vec<PaneState>,
+    pub focus: Focus,
+    pub zoom: bool,
+    pub help: bool,
+    pub speed: Speed,
+    pub cluster: Snapshot,
+    pub notice: Option<Notice>,
+    pub lesson_scroll: u16,
+    pub size: (u16, u16),
+    pub quit: bool,
+}
+
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Paste(String),
+    Resize(u16, u16),
+    PtyOutput(usize, Vec<u8>),
+    PtyExited(usize),
+    Cluster(Snapshot),
+    Speed(Speed),
+    Notice(Notice),
+}
+
+/// A one-line message in the status bar, worded in the current language when drawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    Speed(Speed),
+    Skipped(u64),
+    Power(String, bool),
+    Network(String, bool),
+    Port { port: u16, addr: String, alt: u16 },
+}
+
+impl Notice {
+    pub fn text(&self, t: &Texts) -> String {
+        match self {
+            Notice::Speed(s) => {
+                let speed = match s {
+                    Speed::Paused => t.get("speed-paused"),
+                    Speed::Times(n) => format!("{n}x"),
+                };
+                t.args("notice-speed", &[("speed", &speed)])
+            }
+            Notice::Skipped(secs) => t.args("notice-skip", &[("seconds", &secs.to_string())]),
+            Notice::Power(node, on) => {
+                t.args(if *on { "notice-power-on" } else { "notice-power-off" }, &[("node", node)])
+            }
+            Notice::Network(node, on) => {
+                t.args(if *on { "notice-reconnect" } else { "notice-disconnect" }, &[("node", node)])
+            }
+            Notice::Port { port, addr, alt } => {
+                t.args("notice-port", &[("port", &port.to_string()), ("addr", addr), ("alt", &alt.to_string())])
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Write(usize, Vec<u8>),
+    /// Resize pty `usize` to (rows, cols).
+    Resize(usize, u16, u16),
+    /// Start a new shell in pane `usize`, (rows, cols).
+    Respawn(usize, u16, u16),
+    SetSpeed(Speed),
+    SkipAhead,
+    Power(usize, bool),
+    Connect(usize, bool),
+    Quit,
+}
+
+impl Model {
+    pub fn new(lang: Lang, intro: Intro, names: Vec<String>, size: (u16, u16)) -> Model {
+        let mut m = Model {
+            texts: Texts::new(lang),
+            intro,
+            panes: names
+                .into_iter()
+                .map(|name| PaneState { name, parser: vt100::Parser::new(24, 80, SCROLLBACK), exited: false })
+                .collect(),
+            focus: Focus::Node(0),
+            zoom: false,
+            help: false,
+            speed: Speed::Times(1),
+            cluster: Snapshot::default(),
+            notice: None,
+            lesson_scroll: 0,
+            size,
+            quit: false,
+        };
+        let (rows, cols) = m.layout().pty_size;
+        for p in &mut m.panes {
+            p.parser.screen_mut().set_size(rows, cols);
+        }
+        m
+    }
+
+    pub fn layout(&self) -> Layout {
+        let area = Rect { x: 0, y: 0, width: self.size.0, height: self.size.1 };
+        layout::layout(area, self.panes.len(), self.focus, self.zoom)
+    }
+
+    fn focused_pane(&self) -> Option<usize> {
+        match self.focus {
+            Focus::Node(i) if i < self.panes.len() => Some(i),
+            _ => None,
+        }
+    }
+
+    /// Sizes every parser to the layout, and asks for the ptys to follow.
+    fn fit(&mut self) -> Vec<Effect> {
+        let (rows, cols) = self.layout().pty_size;
+        let mut out = Vec::new();
+        for (i, p) in self.panes.iter_mut().enumerate() {
+            if p.parser.screen().size() != (rows, cols) {
+                p.parser.screen_mut().set_size(rows, cols);
+                out.push(Effect::Resize(i, rows, cols));
+            }
+        }
+        out
+    }
+
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        match msg {
+            Msg::Key(k) if k.kind != KeyEventKind::Release => self.key(k),
+            Msg::Key(_) => Vec::new(),
+            Msg::Mouse(m) => self.mouse(m),
+            Msg::Paste(text) => match self.focused_pane() {
+                Some(i) if !self.panes[i].exited => {
+                    let mut bytes = Vec::new();
+                    let bracketed = self.panes[i].parser.screen().bracketed_paste();
+                    if bracketed {
+                        bytes.extend_from_slice(b"\x1b[200~");
+                    }
+                    bytes.extend(text.replace("\r\n", "\r").replace('\n', "\r").bytes());
+                    if bracketed {
+                        bytes.extend_from_slice(b"\x1b[201~");
+                    }
+                    vec![Effect::Write(i, bytes)]
+                }
+                _ => Vec::new(),
+            },
+            Msg::Resize(w, h) => {
+                self.size = (w, h);
+                self.fit()
+            }
+            Msg::PtyOutput(i, bytes) => {
+                if let Some(p) = self.panes.get_mut(i) {
+                    p.parser.process(&bytes);
+                }
+                Vec::new()
+            }
+            Msg::PtyExited(i) => {
+                if let Some(p) = self.panes.get_mut(i) {
+                    p.exited = true;
+                }
+                Vec::new()
+            }
+            Msg::Cluster(s) => {
+                self.cluster = s;
+                Vec::new()
+            }
+            Msg::Speed(s) => {
+                self.speed = s;
+                self.notice = Some(Notice::Speed(s));
+                Vec::new()
+            }
+            Msg::Notice(n) => {
+                self.notice = Some(n);
+                Vec::new()
+            }
+        }
+    }
+
+    fn key(&mut self, k: KeyEvent) -> Vec<Effect> {
+        if self.help {
+            self.help = false;
+            return Vec::new();
+        }
+        let alt = k.modifiers.contains(KeyModifiers::ALT);
+        let shift = k.modifiers.contains(KeyModifiers::SHIFT);
+        let lab_key = match (k.code, alt) {
+            (KeyCode::F(n), _) => Some(n),
+            (KeyCode::Char(c), true) => match c {
+                'h' => Some(1),
+                'n' => Some(2),
+                'z' => Some(3),
+                's' => Some(4),
+                'f' => Some(5),
+                'p' => Some(6),
+                'd' => Some(7),
+                'l' => Some(9),
+                'q' => Some(10),
+                '0'..='9' => {
+                    let n = c as usize - '0' as usize;
+                    self.focus = if n == 0 { Focus::Lesson } else { Focus::Node((n - 1).min(self.panes.len() - 1)) };
+                    return self.fit();
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(n) = lab_key {
+            return self.lab_key(n);
+        }
+        if shift && matches!(k.code, KeyCode::PageUp | KeyCode::PageDown) {
+            if let Some(i) = self.focused_pane() {
+                let rows = usize::from(self.panes[i].parser.screen().size().0 / 2).max(1);
+                let screen = self.panes[i].parser.screen_mut();
+                let now = screen.scrollback();
+                screen.set_scrollback(if k.code == KeyCode::PageUp { now + rows } else { now.saturating_sub(rows) });
+            }
+            return Vec::new();
+        }
+        match self.focused_pane() {
+            Some(i) => {
+                let p = &mut self.panes[i];
+                if p.exited {
+                    return if k.code == KeyCode::Enter {
+                        p.exited = false;
+                        let (rows, cols) = p.parser.screen().size();
+                        vec![Effect::Respawn(i, rows, cols)]
+                    } else {
+                        Vec::new()
+                    };
+                }
+                p.parser.screen_mut().set_scrollback(0);
+                let bytes = keys::encode(&k, p.parser.screen().application_cursor());
+                if bytes.is_empty() { Vec::new() } else { vec![Effect::Write(i, bytes)] }
+            }
+            None => {
+                match k.code {
+                    KeyCode::Up => self.lesson_scroll = self.lesson_scroll.saturating_sub(1),
+                    KeyCode::Down => self.lesson_scroll = self.lesson_scroll.saturating_add(1),
+                    KeyCode::PageUp => self.lesson_scroll = self.lesson_scroll.saturating_sub(10),
+                    KeyCode::PageDown => self.lesson_scroll = self.lesson_scroll.saturating_add(10),
+                    KeyCode::Home => self.lesson_scroll = 0,
+                    _ => {}
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    /// F1…F10 and their Alt equivalents.
+    fn lab_key(&mut self, n: u8) -> Vec<Effect> {
+        let node = self.focused_pane();
+        match n {
+            1 => self.help = true,
+            2 => {
+                let count = self.panes.len();
+                self.focus = match self.focus {
+                    Focus::Lesson => Focus::Node(0),
+                    Focus::Node(i) if i + 1 < count => Focus::Node(i + 1),
+                    Focus::Node(_) => Focus::Lesson,
+                };
+                return self.fit();
+            }
+            3 => {
+                self.zoom = !self.zoom;
+                return self.fit();
+            }
+            4 => {
+                let next = match self.speed {
+                    Speed::Times(1) => Speed::Times(10),
+                    Speed::Times(_) => Speed::Paused,
+                    Speed::Paused => Speed::Times(1),
+                };
+                return vec![Effect::SetSpeed(next)];
+            }
+            5 => return vec![Effect::SkipAhead],
+            6 => {
+                if let Some(i) = node {
+                    let on = !self.cluster.nodes.get(i).is_some_and(|n| n.powered);
+                    return vec![Effect::Power(i, on)];
+                }
+            }
+            7 => {
+                if let Some(i) = node {
+                    let connect = !self.cluster.nodes.get(i).is_some_and(|n| n.connected);
+                    return vec![Effect::Connect(i, connect)];
+                }
+            }
+            9 => self.texts = Texts::new(self.texts.lang.other()),
+            10 => {
+                self.quit = true;
+                return vec![Effect::Quit];
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn mouse(&mut self, m: MouseEvent) -> Vec<Effect> {
+        let layout = self.layout();
+        match m.kind {
+            MouseEventKind::Down(MouseButton::Left) => {
+                if self.help {
+                    self.help = false;
+                    return Vec::new();
+                }
+                let labels: Vec<usize> = self.panes.iter().map(|p| p.name.len() + 2).collect();
+                if let Some(i) = layout.tab_at(m.column, m.row, &labels) {
+                    self.focus = Focus::Node(i);
+                } else if let Some(f) = layout.hit(m.column, m.row) {
+                    self.focus = f;
+                }
+                Vec::new()
+            }
+            MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
+                let up = m.kind == MouseEventKind::ScrollUp;
+                match layout.hit(m.column, m.row) {
+                    Some(Focus::Node(i)) => {
+                        let screen = self.panes[i].parser.screen_mut();
+                        let now = screen.scrollback();
+                        screen.set_scrollback(if up { now + 3 } else { now.saturating_sub(3) });
+                    }
+                    Some(Focus::Lesson) => {
+                        self.lesson_scroll = if up {
+                            self.lesson_scroll.saturating_sub(3)
+                        } else {
+                            self.lesson_scroll.saturating_add(3)
+                        };
+                    }
+                    None => {}
+                }
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model(w: u16, h: u16) -> Model {
+        let intro = Intro { title: "welcome-title", body: "welcome-body", args: Vec::new() };
+        Model::new(Lang::En, intro, vec!["node1".into(), "node2".into(), "node3".into()], (w, h))
+    }
+
+    fn key(code: KeyCode, m: KeyModifiers) -> Msg {
+        Msg::Key(KeyEvent::new(code, m))
+    }
+
+    #[test]
+    fn keys_go_to_the_focused_pane_and_lab_keys_do_not() {
+        let mut m = model(200, 50);
+        assert_eq!(m.update(key(KeyCode::Char('l'), KeyModifiers::NONE)), vec![Effect::Write(0, b"l".to_vec())]);
+        assert!(m.update(key(KeyCode::Char('2'), KeyModifiers::ALT)).is_empty());
+        assert_eq!(m.focus, Focus::Node(1));
+        assert_eq!(m.update(key(KeyCode::Enter, KeyModifiers::NONE)), vec![Effect::Write(1, b"\r".to_vec())]);
+        assert_eq!(m.update(key(KeyCode::F(4), KeyModifiers::NONE)), vec![Effect::SetSpeed(Speed::Times(10))]);
+        assert_eq!(m.update(key(KeyCode::F(5), KeyModifiers::NONE)), vec![Effect::SkipAhead]);
+        m.update(key(KeyCode::F(1), KeyModifiers::NONE));
+        assert!(m.help);
+        assert!(m.update(key(KeyCode::Char('x'), KeyModifiers::NONE)).is_empty(), "a key closes help, typed nowhere");
+        assert!(!m.help);
+        assert_eq!(m.update(key(KeyCode::F(10), KeyModifiers::NONE)), vec![Effect::Quit]);
+    }
+
+    #[test]
+    fn zoom_and_resize_resize_every_pty_with_its_parser() {
+        let mut m = model(80, 24);
+        let before = m.panes[0].parser.screen().size();
+        let fx = m.update(key(KeyCode::F(3), KeyModifiers::NONE));
+        assert_eq!(fx.len(), 3);
+        let Effect::Resize(_, rows, cols) = fx[0] else { panic!("{fx:?}") };
+        assert_eq!(m.panes[2].parser.screen().size(), (rows, cols));
+        assert_ne!((rows, cols), before);
+        assert!(m.update(Msg::Resize(80, 24)).is_empty(), "same size, nothing to do");
+        assert_eq!(m.update(Msg::Resize(100, 30)).len(), 3);
+    }
+
+    #[test]
+    fn paste_is_bracketed_when_the_shell_asks_for_it() {
+        let mut m = model(200, 50);
+        assert_eq!(m.update(Msg::Paste("a\nb".into())), vec![Effect::Write(0, b"a\rb".to_vec())]);
+        m.update(Msg::PtyOutput(0, b"\x1b[?2004h".to_vec()));
+        assert_eq!(m.update(Msg::Paste("x".into())), vec![Effect::Write(0, b"\x1b[200~x\x1b[201~".to_vec())]);
+    }
+
+    #[test]
+    fn an_exited_shell_restarts_on_enter_only() {
+        let mut m = model(200, 50);
+        m.update(Msg::PtyExited(0));
+        assert!(m.update(key(KeyCode::Char('a'), KeyModifiers::NONE)).is_empty());
+        let (rows, cols) = m.layout().pty_size;
+        assert_eq!(m.update(key(KeyCode::Enter, KeyModifiers::NONE)), vec![Effect::Respawn(0, rows, cols)]);
+        assert!(!m.panes[0].exited);
+    }
+
+    #[test]
+    fn scrollback_moves_with_shift_page_keys_and_typing_returns_to_the_bottom() {
+        let mut m = model(200, 50);
+        let lines: String = (0..200).map(|i| format!("line {i}\r\n")).collect();
+        m.update(Msg::PtyOutput(0, lines.into_bytes()));
+        m.update(key(KeyCode::PageUp, KeyModifiers::SHIFT));
+        assert!(m.panes[0].parser.screen().scrollback() > 0);
+        m.update(key(KeyCode::Char('a'), KeyModifiers::NONE));
+        assert_eq!(m.panes[0].parser.screen().scrollback(), 0);
+    }
+}

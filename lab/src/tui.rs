@@ -1,0 +1,245 @@
+//! The live lab: owns the terminal, runs the engine at wall-clock speed behind the
+//! node sockets, the routing mesh and one shell per node, and turns events into
+//! messages for the model and its effects into actions. Draws only when something
+//! changed.
+
+use crate::app::snapshot::snapshot;
+use crate::app::{Effect, Intro, Model, Msg, Notice};
+use crate::i18n::Lang;
+use crate::runtime::RuntimeDir;
+use crate::term::pty::{Pty, PtyEvent};
+use crate::term::shell::NodeShell;
+use crate::world::World;
+use crossterm::event::{self, Event, EventStream};
+use futures::StreamExt;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+use swarmlab_engine::sim::ClusterConfig;
+use tokio::sync::mpsc;
+
+/// Everything `swarmlab` and `swarmlab play` can choose.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub config: ClusterConfig,
+    /// Set up a ready swarm with this many managers (free play).
+    pub managers: Option<usize>,
+    pub lang: Lang,
+    pub shell: Option<PathBuf>,
+    /// Put the installed docker CLI first on the panes' PATH.
+    pub real_docker: bool,
+}
+
+/// Pending pty output is batched per wake-up; the channel bounds memory.
+const PTY_CHANNEL: usize = 64;
+
+pub fn run(opts: Options) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("swarmlab: cannot start: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let result = runtime.block_on(lab(opts));
+    runtime.shutdown_timeout(Duration::from_millis(200));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("swarmlab: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+struct Lab {
+    world: Arc<World>,
+    shells: Vec<NodeShell>,
+    ptys: Vec<Option<Pty>>,
+    pty_tx: mpsc::Sender<PtyEvent>,
+}
+
+async fn lab(opts: Options) -> std::io::Result<()> {
+    let dir = RuntimeDir::create()?;
+    let mut bins = Vec::new();
+    if opts.real_docker {
+        match crate::term::shell::find_on_path("docker") {
+            Some(real) => bins.push(dir.install_real_docker(&real)?),
+            None => return Err(std::io::Error::other("--real-docker: no docker CLI on PATH")),
+        }
+    }
+    bins.push(dir.install_shims()?);
+    let world = World::new(opts.config.clone());
+    if let Some(managers) = opts.managers {
+        crate::setup::ready_swarm(&world, managers).map_err(std::io::Error::other)?;
+    }
+    tokio::spawn(world.clone().drive());
+    let sockets = crate::daemon::spawn_all(&world, dir.path());
+    let mut mesh = crate::mesh::Mesh::start(world.clone());
+    let shell = crate::term::shell::choose(opts.shell.as_deref());
+    let addrs: Vec<String> = world.cluster().machines().iter().map(|m| m.addr.to_string()).collect();
+    let shells: Vec<NodeShell> = sockets
+        .iter()
+        .zip(addrs)
+        .map(|((name, socket), addr)| NodeShell {
+            hostname: name.clone(),
+            addr,
+            socket: socket.clone(),
+            runtime: dir.path().to_path_buf(),
+            bins: bins.clone(),
+            shell: shell.clone(),
+        })
+        .collect();
+    for (_, path) in &sockets {
+        while !path.exists() {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+    }
+
+    let intro = match opts.managers {
+        Some(m) => Intro {
+            title: "play-title",
+            body: "play-body",
+            args: vec![("nodes", shells.len().to_string()), ("managers", m.to_string())],
+        },
+        None => Intro { title: "welcome-title", body: "welcome-body", args: Vec::new() },
+    };
+    let mut terminal = ratatui::init();
+    let _ = crossterm::execute!(std::io::stdout(), event::EnableMouseCapture, event::EnableBracketedPaste);
+    let size = terminal.size().map(|s| (s.width, s.height)).unwrap_or((80, 24));
+    let mut model = Model::new(opts.lang, intro, shells.iter().map(|s| s.hostname.clone()).collect(), size);
+    let (pty_tx, mut pty_rx) = mpsc::channel(PTY_CHANNEL);
+    let mut lab = Lab { world: world.clone(), shells, ptys: Vec::new(), pty_tx };
+    let (rows, cols) = model.layout().pty_size;
+    for i in 0..lab.shells.len() {
+        let pty = lab.spawn(i, rows, cols);
+        lab.ptys.push(pty);
+    }
+    let mut events = EventStream::new();
+    let mut changes = world.subscribe();
+    let mut notices = mesh.notices();
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
+    model.update(Msg::Cluster(world.read(snapshot)));
+    let mut dirty = true;
+    while !model.quit {
+        if dirty {
+            terminal.draw(|f| crate::ui::draw(f, &model))?;
+            dirty = false;
+        }
+        let msgs: Vec<Msg> = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(Event::Key(k))) => vec![Msg::Key(k)],
+                Some(Ok(Event::Mouse(m))) => vec![Msg::Mouse(m)],
+                Some(Ok(Event::Paste(p))) => vec![Msg::Paste(p)],
+                Some(Ok(Event::Resize(w, h))) => vec![Msg::Resize(w, h)],
+                Some(Ok(_)) => Vec::new(),
+                Some(Err(_)) | None => break,
+            },
+            Some(first) = pty_rx.recv() => {
+                let mut batch = vec![first];
+                while let Ok(more) = pty_rx.try_recv() {
+                    batch.push(more);
+                }
+                batch.into_iter().map(|e| match e {
+                    PtyEvent::Output(i, b) => Msg::PtyOutput(i, b),
+                    PtyEvent::Exited(i) => Msg::PtyExited(i),
+                }).collect()
+            }
+            Ok(()) = changes.changed() => {
+                let mut out = Vec::new();
+                let s = world.read(snapshot);
+                if s != model.cluster {
+                    out.push(Msg::Cluster(s));
+                }
+                // `lab speed` in a pane changes it behind the keys' back.
+                let speed = world.speed();
+                if speed != model.speed {
+                    out.push(Msg::Speed(speed));
+                }
+                out
+            }
+            Some(n) = notices.recv() => vec![Msg::Notice(n)],
+            _ = term.recv() => break,
+            _ = hup.recv() => break,
+        };
+        for msg in msgs {
+            dirty = true;
+            let effects = model.update(msg);
+            for e in effects {
+                if let Some(m) = lab.perform(e) {
+                    model.update(m);
+                }
+            }
+        }
+    }
+    let _ = crossterm::execute!(std::io::stdout(), event::DisableMouseCapture, event::DisableBracketedPaste);
+    ratatui::restore();
+    drop(lab);
+    drop(mesh);
+    drop(dir);
+    Ok(())
+}
+
+impl Lab {
+    fn spawn(&self, i: usize, rows: u16, cols: u16) -> Option<Pty> {
+        let cmd = self.shells[i].command().ok()?;
+        Pty::spawn(i, cmd, rows, cols, self.pty_tx.clone()).ok()
+    }
+
+    /// Carries out one effect; some answer with a message for the model.
+    fn perform(&mut self, e: Effect) -> Option<Msg> {
+        let node_name = |i: usize| self.shells.get(i).map(|s| s.hostname.clone()).unwrap_or_default();
+        match e {
+            Effect::Write(i, bytes) => {
+                if let Some(Some(p)) = self.ptys.get_mut(i) {
+                    p.write(&bytes);
+                }
+                None
+            }
+            Effect::Resize(i, rows, cols) => {
+                if let Some(Some(p)) = self.ptys.get(i) {
+                    p.resize(rows, cols);
+                }
+                None
+            }
+            Effect::Respawn(i, rows, cols) => {
+                let pty = self.spawn(i, rows, cols);
+                if let Some(slot) = self.ptys.get_mut(i) {
+                    *slot = pty;
+                }
+                None
+            }
+            Effect::SetSpeed(s) => {
+                self.world.set_speed(s);
+                Some(Msg::Speed(s))
+            }
+            Effect::SkipAhead => {
+                let before = self.world.read(|c| c.now());
+                self.world.skip_ahead();
+                let secs = self.world.read(|c| c.now()).since(before).as_secs();
+                Some(Msg::Notice(Notice::Skipped(secs)))
+            }
+            Effect::Power(i, on) => {
+                let mut c = self.world.cluster();
+                if on {
+                    c.power_on(i)
+                } else {
+                    c.power_off(i)
+                }
+                Some(Msg::Notice(Notice::Power(node_name(i), on)))
+            }
+            Effect::Connect(i, connected) => {
+                let mut c = self.world.cluster();
+                if connected {
+                    c.reconnect(i)
+                } else {
+                    c.disconnect(i)
+                }
+                Some(Msg::Notice(Notice::Network(node_name(i), connected)))
+            }
+            Effect::Quit => None,
+        }
+    }
+}

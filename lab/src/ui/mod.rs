@@ -1,0 +1,118 @@
+//! Pure view functions: the model in, widgets drawn on the frame out.
+
+mod cluster;
+mod panes;
+
+use crate::app::Model;
+use crate::app::layout::Focus;
+use crate::world::Speed;
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+pub const ACCENT: Color = Color::Cyan;
+
+pub fn draw(frame: &mut Frame, model: &Model) {
+    let layout = model.layout();
+    if let Some(r) = layout.lesson {
+        lesson(frame, model, r);
+    }
+    panes::draw(frame, model, &layout);
+    if let Some(r) = layout.cluster {
+        cluster::draw(frame, model, r);
+    }
+    status(frame, model, layout.status);
+    if model.help {
+        help(frame, model);
+    }
+}
+
+fn border(focused: bool) -> Style {
+    if focused { Style::new().fg(ACCENT).add_modifier(Modifier::BOLD) } else { Style::new().fg(Color::DarkGray) }
+}
+
+fn lesson(frame: &mut Frame, model: &Model, area: Rect) {
+    let t = &model.texts;
+    let args: Vec<(&str, &str)> = model.intro.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let title = t.args(model.intro.title, &args);
+    let body = t.args(model.intro.body, &args);
+    let mut lines = Vec::new();
+    for l in body.lines() {
+        // Indented lines are commands to type: shown as code.
+        if let Some(code) = l.strip_prefix("    ") {
+            lines.push(Line::from(Span::styled(format!("  {code}"), Style::new().fg(Color::Yellow))));
+        } else {
+            lines.push(Line::from(l.to_string()));
+        }
+    }
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(border(model.focus == Focus::Lesson))
+        .title(Span::styled(format!(" {title} "), Style::new().add_modifier(Modifier::BOLD)));
+    let p = Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((model.lesson_scroll, 0));
+    frame.render_widget(p, area);
+}
+
+pub fn speed_text(model: &Model) -> String {
+    match model.speed {
+        Speed::Paused => model.texts.get("speed-paused"),
+        Speed::Times(n) => format!("{n}x"),
+    }
+}
+
+fn status(frame: &mut Frame, model: &Model, area: Rect) {
+    let t = &model.texts;
+    let keys = [
+        t.get("status-help"),
+        t.get("status-focus"),
+        t.get("status-next"),
+        t.get("status-zoom"),
+        t.args("status-speed", &[("speed", &speed_text(model))]),
+        t.get("status-skip"),
+        t.get("status-quit"),
+    ];
+    let key_style = Style::new().fg(Color::Black).bg(ACCENT);
+    let mut spans = Vec::new();
+    for k in keys {
+        let (key, label) = k.split_once(' ').unwrap_or((&k, ""));
+        spans.push(Span::styled(key.to_string(), key_style));
+        spans.push(Span::raw(format!(" {label}  ")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    if let Some(n) = model.notice.as_ref().map(|n| n.text(t)) {
+        let w = (n.chars().count() as u16 + 2).min(area.width / 2);
+        let r = Rect { x: area.right() - w, width: w, ..area };
+        frame.render_widget(Clear, r);
+        frame.render_widget(Paragraph::new(n).alignment(Alignment::Right).style(Style::new().fg(Color::Yellow)), r);
+    }
+}
+
+fn help(frame: &mut Frame, model: &Model) {
+    let t = &model.texts;
+    let keys = [
+        "help-focus",
+        "help-next",
+        "help-zoom",
+        "help-speed",
+        "help-skip",
+        "help-power",
+        "help-cut",
+        "help-scroll",
+        "help-lang",
+        "help-quit",
+        "",
+        "help-lab",
+        "help-close",
+    ];
+    let lines: Vec<Line> =
+        keys.iter().map(|k| if k.is_empty() { Line::from("") } else { Line::from(t.get(k)) }).collect();
+    let area = frame.area();
+    let w = area.width.saturating_sub(4).min(90);
+    let h = (lines.len() as u16 + 2).min(area.height);
+    let r = Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h };
+    frame.render_widget(Clear, r);
+    let block = Block::bordered().border_style(border(true)).title(format!(" {} ", t.get("help-title")));
+    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), r);
+}

@@ -1,0 +1,51 @@
+//! The node panes: each a terminal screen inside a border titled with the node, and a
+//! tab bar when they show one at a time.
+
+use super::{ACCENT, border};
+use crate::app::Model;
+use crate::app::layout::{Focus, Layout};
+use ratatui::Frame;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+use tui_term::widget::{Cursor, PseudoTerminal};
+
+pub fn draw(frame: &mut Frame, model: &Model, layout: &Layout) {
+    if let Some(tabs) = layout.tabs {
+        let spans: Vec<Span> = model
+            .panes
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let style = if model.focus == Focus::Node(i) {
+                    Style::new().fg(Color::Black).bg(ACCENT).add_modifier(Modifier::BOLD)
+                } else {
+                    Style::new().fg(Color::Gray)
+                };
+                Span::styled(format!(" {} ", p.name), style)
+            })
+            .flat_map(|s| [s, Span::raw(" ")])
+            .collect();
+        frame.render_widget(Paragraph::new(Line::from(spans)), tabs);
+    }
+    for (i, rect) in &layout.panes {
+        let Some(p) = model.panes.get(*i) else { continue };
+        let focused = model.focus == Focus::Node(*i);
+        let screen = p.parser.screen();
+        let mut title = format!(" {} ", p.name);
+        if screen.scrollback() > 0 {
+            title.push_str(&format!("[↑{}] ", screen.scrollback()));
+        }
+        let block = Block::bordered().border_style(border(focused)).title(title);
+        let mut cursor = Cursor::default();
+        if !focused || screen.scrollback() > 0 {
+            cursor.hide();
+        }
+        frame.render_widget(PseudoTerminal::new(screen).block(block).cursor(cursor), *rect);
+        if p.exited {
+            let inner = ratatui::layout::Rect { x: rect.x + 1, y: rect.bottom() - 2, width: rect.width - 2, height: 1 };
+            let text = Span::styled(model.texts.get("pane-exited"), Style::new().fg(Color::Yellow));
+            frame.render_widget(Paragraph::new(text), inner);
+        }
+    }
+}
