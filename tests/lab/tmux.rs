@@ -1,0 +1,133 @@
+//! The live lab end to end, driven in tmux as a learner would: swarm init on node1,
+//! the printed join command typed into node2 and node3, `docker node ls`, the cluster
+//! view; then a published service curled twice from a pane, answered by two different
+//! containers. Quitting leaves no runtime directory behind.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+    session: String,
+}
+
+impl Tmux {
+    fn start(width: u16, height: u16, cmd: &str) -> Tmux {
+        let t = Tmux { socket: format!("swarmlab-test-{}", std::process::id()), session: "lab".into() };
+        let ok = Command::new("tmux")
+            .args(["-L", &t.socket, "new-session", "-d", "-s", &t.session, "-x", &width.to_string()])
+            .args(["-y", &height.to_string(), cmd])
+            .env_remove("TMUX")
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "tmux new-session failed");
+        t
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let status =
+            Command::new("tmux").args(["-L", &self.socket, "send-keys", "-t", &self.session]).args(keys).status();
+        assert!(status.is_ok_and(|s| s.success()));
+    }
+
+    fn type_line(&self, text: &str) {
+        self.keys(&["-l", text]);
+        self.keys(&["Enter"]);
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux").args(["-L", &self.socket, "capture-pane", "-p", "-t", &self.session]).output();
+        out.map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default()
+    }
+
+    /// Waits until `pred` holds for the screen, or fails with the last screen.
+    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            assert!(start.elapsed() < Duration::from_secs(30), "timed out waiting for {what}; screen:\n{s}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).status();
+    }
+}
+
+fn have(program: &str) -> bool {
+    Command::new(program).arg("-V").output().is_ok() || Command::new(program).arg("--version").output().is_ok()
+}
+
+/// The text of a pane's rows, its border stripped: the screen between `│` marks.
+fn pane_text(screen: &str, column_from: usize) -> String {
+    screen
+        .lines()
+        .map(|l| {
+            let chars: Vec<char> = l.chars().skip(column_from).collect();
+            let line: String = chars.into_iter().collect();
+            line.trim_matches(|c| c == '│' || c == ' ').to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_learner_builds_a_swarm_and_load_balances_a_service_in_the_lab() {
+    if !have("tmux") {
+        eprintln!("\n\n!!! tmux is not installed: the lab's end-to-end test did NOT run !!!\n\n");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_swarmlab");
+    let runtime = std::env::temp_dir().join(format!("swarmlab-tmux-{}", std::process::id()));
+    std::fs::create_dir_all(&runtime).unwrap();
+    let cmd = format!("XDG_RUNTIME_DIR={} {bin} --lang en --shell /bin/bash", runtime.display());
+    let t = Tmux::start(220, 50, &cmd);
+    t.wait_for("node1's prompt", |s| s.contains("node1:") && s.contains("node3:"));
+
+    t.type_line("docker swarm init --advertise-addr $(hostname -i)");
+    let s = t.wait_for("swarm init", |s| s.contains("To add a manager to this swarm"));
+    let join = pane_text(&s, 0)
+        .lines()
+        .find_map(|l| l.find("docker swarm join --token").map(|i| l[i..].trim_end_matches(['│', ' ']).to_string()))
+        .expect("the join command is printed");
+    assert!(join.ends_with("127.10.0.11:2377"), "the whole join command fits on one line: {join}");
+    for node in ["2", "3"] {
+        t.keys(&[&format!("M-{node}")]);
+        t.type_line(&join);
+    }
+    t.wait_for("both joins", |s| s.matches("This node joined a swarm as a worker.").count() == 2);
+    t.keys(&["M-1"]);
+    t.type_line("clear; docker node ls");
+    let s = t.wait_for("node ls", |s| s.lines().filter(|l| l.contains(" Ready ") && l.contains("node")).count() >= 3);
+    assert!(s.contains("Leader"));
+    // The cluster view: three nodes, one leader, two workers, all Ready.
+    let view = t.wait_for("the cluster view", |s| s.contains("leader node1") && s.matches("worker").count() >= 2);
+    assert!(view.matches("Ready · Active").count() >= 3, "{view}");
+
+    t.type_line("clear; docker service create --name web --replicas 2 -p 18080:80 nginx");
+    t.wait_for("the service to converge", |s| s.contains("verify: Service ") && s.contains(" converged"));
+    t.wait_for("both tasks in the cluster view", |s| s.contains("web.1 running") && s.contains("web.2 running"));
+    t.type_line("clear; for i in 1 2; do curl -s 127.10.0.12:18080 | grep -o 'container <b>[0-9a-f]*'; done");
+    let s = t.wait_for("two answers", |s| s.matches("container <b>").count() >= 2);
+    let hosts: Vec<&str> = s
+        .lines()
+        .filter_map(|l| l.split("container <b>").nth(1))
+        .map(|h| h.split_whitespace().next().unwrap_or(""))
+        .collect();
+    assert_eq!(hosts.len(), 2, "{s}");
+    assert_ne!(hosts[0], hosts[1], "round-robin: two different containers answered");
+
+    t.keys(&["F10"]);
+    let start = Instant::now();
+    while std::fs::read_dir(&runtime).map(|d| d.count()).unwrap_or(0) > 0 {
+        assert!(start.elapsed() < Duration::from_secs(10), "the runtime directory is removed on quit");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = std::fs::remove_dir_all(&runtime);
+}
