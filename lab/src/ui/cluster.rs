@@ -79,21 +79,25 @@ fn column<'a>(model: &Model, node: &'a NodeView, services: &[&str], height: usiz
         Some(Role::Worker) => t.get("node-worker"),
         None => t.get("node-outside"),
     };
+    // One line for role and state, so that small screens keep room for tasks.
     let (state, state_style) = if !node.powered {
         (t.get("node-off"), Style::new().fg(Color::Red))
     } else if !node.connected {
         (t.get("node-cut"), Style::new().fg(Color::Red))
     } else if node.role.is_none() {
         (String::new(), Style::new())
-    } else {
+    } else if node.availability == "Active" {
         let style = if node.status == "Ready" { Style::new().fg(Color::Green) } else { Style::new().fg(Color::Red) };
-        (format!("{} · {}", node.status, node.availability), style)
+        (node.status.clone(), style)
+    } else {
+        (format!("{} · {}", node.status, node.availability), Style::new().fg(Color::Yellow))
     };
-    let mut lines = vec![
-        Line::from(name),
-        Line::from(Span::styled(role, Style::new().fg(Color::Gray))),
-        Line::from(Span::styled(state, state_style)),
-    ];
+    let mut status = vec![Span::styled(role, Style::new().fg(Color::Gray))];
+    if !state.is_empty() {
+        status.push(Span::styled(" · ", Style::new().fg(Color::Gray)));
+        status.push(Span::styled(state, state_style));
+    }
+    let mut lines = vec![Line::from(name), Line::from(status)];
     let room = height.saturating_sub(lines.len());
     if node.tasks.is_empty() && node.role.is_some() && room > 0 {
         lines.push(Line::from(Span::styled(t.get("node-no-tasks"), Style::new().fg(Color::DarkGray))));

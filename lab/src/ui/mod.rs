@@ -64,18 +64,25 @@ pub fn speed_text(model: &Model) -> String {
 
 fn status(frame: &mut Frame, model: &Model, area: Rect) {
     let t = &model.texts;
-    let keys = [
-        t.get("status-help"),
-        t.get("status-focus"),
-        t.get("status-next"),
-        t.get("status-zoom"),
-        t.args("status-speed", &[("speed", &speed_text(model))]),
-        t.get("status-skip"),
-        t.get("status-quit"),
+    // (priority, text): the least needed go first when the line is too narrow.
+    let mut keys = vec![
+        (0, t.get("status-help")),
+        (6, t.get("status-focus")),
+        (3, t.get("status-next")),
+        (4, t.get("status-zoom")),
+        (1, t.args("status-speed", &[("speed", &speed_text(model))])),
+        (5, t.get("status-skip")),
+        (2, t.get("status-quit")),
     ];
+    let width = |keys: &[(u8, String)]| keys.iter().map(|(_, k)| k.chars().count() + 2).sum::<usize>();
+    while width(&keys) > usize::from(area.width) && keys.len() > 1 {
+        if let Some(pos) = keys.iter().enumerate().max_by_key(|(_, (p, _))| *p).map(|(i, _)| i) {
+            keys.remove(pos);
+        }
+    }
     let key_style = Style::new().fg(Color::Black).bg(ACCENT);
     let mut spans = Vec::new();
-    for k in keys {
+    for (_, k) in keys {
         let (key, label) = k.split_once(' ').unwrap_or((&k, ""));
         spans.push(Span::styled(key.to_string(), key_style));
         spans.push(Span::raw(format!(" {label}  ")));

@@ -1,0 +1,90 @@
+//! The lab's main screens, drawn on ratatui's TestBackend and compared with reviewed
+//! snapshots: a three-node swarm running a service, and the help overlay, at 80x24
+//! (usable) and 160x48 (comfortable), in English and French.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use swarmlab::app::snapshot::snapshot;
+use swarmlab::app::{Intro, Model, Msg};
+use swarmlab::i18n::Lang;
+use swarmlab_engine::cli::{self, Env};
+use swarmlab_engine::sim::{Cluster, ClusterConfig};
+
+fn docker(c: &mut Cluster, idx: usize, args: &str) -> String {
+    let argv: Vec<String> = args.split(' ').map(String::from).collect();
+    let out = cli::run(&argv, &mut c.client(idx), Env::default());
+    out.stdout + &out.stderr
+}
+
+/// A lab where node1 built a swarm of three and runs `web` with 4 replicas; each pane
+/// shows what its shell printed.
+fn lab(lang: Lang, width: u16, height: u16) -> Model {
+    let mut c = Cluster::new(ClusterConfig::default());
+    let mut node1 = String::from("node1:~# docker swarm init --advertise-addr 127.10.0.11\r\n");
+    node1 += &docker(&mut c, 0, "swarm init --advertise-addr 127.10.0.11").replace('\n', "\r\n");
+    let token = docker(&mut c, 0, "swarm join-token -q worker");
+    let mut others = Vec::new();
+    for i in 1..3 {
+        let cmd = format!("swarm join --token {} 127.10.0.11:2377", token.trim());
+        let out = docker(&mut c, i, &cmd);
+        others.push(format!("node{}:~# docker {cmd}\r\n{}node{}:~# ", i + 1, out.replace('\n', "\r\n"), i + 1));
+    }
+    docker(&mut c, 0, "service create -d --name web --replicas 4 -p 8080:80 nginx");
+    c.run_until_idle();
+    node1 += "node1:~# docker service ls\r\n";
+    node1 += &docker(&mut c, 0, "service ls").replace('\n', "\r\n");
+    node1 += "node1:~# ";
+    let intro = Intro { title: "welcome-title", body: "welcome-body", args: Vec::new() };
+    let names = (1..=3).map(|i| format!("node{i}")).collect();
+    let mut m = Model::new(lang, intro, names, (width, height));
+    m.update(Msg::PtyOutput(0, node1.into_bytes()));
+    for (i, o) in others.into_iter().enumerate() {
+        m.update(Msg::PtyOutput(i + 1, o.into_bytes()));
+    }
+    m.update(Msg::Cluster(snapshot(&c)));
+    m
+}
+
+fn render(model: &Model) -> String {
+    let (w, h) = model.size;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+    terminal.draw(|f| swarmlab::ui::draw(f, model)).expect("draw");
+    let buf = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..h {
+        let line: String = (0..w).map(|x| buf[(x, y)].symbol()).collect();
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn main_screen() {
+    for (lang, tag) in [(Lang::En, "en"), (Lang::Fr, "fr")] {
+        for (w, h) in [(80, 24), (160, 48)] {
+            insta::assert_snapshot!(format!("main_{tag}_{w}x{h}"), render(&lab(lang, w, h)));
+        }
+    }
+}
+
+#[test]
+fn help_overlay() {
+    for (lang, tag) in [(Lang::En, "en"), (Lang::Fr, "fr")] {
+        let mut m = lab(lang, 80, 24);
+        m.help = true;
+        insta::assert_snapshot!(format!("help_{tag}_80x24"), render(&m));
+    }
+}
+
+#[test]
+fn zoomed_pane_fills_the_screen() {
+    let mut m = lab(Lang::En, 80, 24);
+    m.update(Msg::Key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::F(3),
+        crossterm::event::KeyModifiers::NONE,
+    )));
+    let screen = render(&m);
+    assert!(screen.starts_with("┌ node1"), "{screen}");
+    assert!(!screen.contains("Cluster"));
+}
