@@ -2,6 +2,7 @@
 //! panes), the headless runner, and the shims panes run.
 
 pub mod app;
+pub mod bench;
 pub mod control;
 pub mod daemon;
 pub mod headless;

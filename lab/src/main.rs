@@ -58,6 +58,9 @@ enum Command {
         /// Script file, or `-` for standard input; the bundled example when absent.
         script: Option<String>,
     },
+    /// Measure the live lab from the outside: launch to first frame, keystroke to
+    /// echo, idle CPU, memory.
+    Bench,
     /// Serve every node's Docker API on a unix socket, without a screen, until
     /// interrupted: point any docker client at it with DOCKER_HOST=unix://PATH.
     Daemon {
@@ -87,6 +90,16 @@ fn main() -> ExitCode {
             live(lab, Some(managers))
         }
         Some(Command::Run { nodes, seed, script }) => run_script(nodes, seed, script),
+        Some(Command::Bench) => match std::env::current_exe().and_then(|exe| swarmlab::bench::run(&exe)) {
+            Ok(report) => {
+                print!("{report}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("swarmlab bench: {e}");
+                ExitCode::from(1)
+            }
+        },
         Some(Command::Daemon { nodes, seed }) => swarmlab::daemon::run_headless(ClusterConfig {
             nodes: usize::from(nodes),
             seed,

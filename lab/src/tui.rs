@@ -165,8 +165,11 @@ async fn lab(opts: Options) -> std::io::Result<()> {
             _ = hup.recv() => break,
         };
         for msg in msgs {
-            dirty = true;
+            let typed = matches!(msg, Msg::Key(_));
             let effects = model.update(msg);
+            // A key that only goes to a shell changes nothing on screen until the echo
+            // comes back; drawing now would only delay drawing the echo.
+            dirty |= !typed || !effects.iter().all(|e| matches!(e, Effect::Write(..)));
             for e in effects {
                 if let Some(m) = lab.perform(e) {
                     model.update(m);

@@ -88,18 +88,19 @@ impl Cluster {
     /// prefix, or task name `web.1`): it exits with 137 and the restart policy decides.
     pub fn crash(&mut self, idx: usize, reference: &str) -> Result<String, String> {
         let m = self.machines.get(idx).ok_or_else(|| "no such node".to_string())?;
-        let found: Vec<(String, String)> = m
-            .agent
-            .containers
-            .iter()
-            .filter(|(_, c)| c.running())
-            .filter(|(_, c)| {
-                c.id.starts_with(reference)
-                    || c.name.starts_with(reference)
-                    || c.name.split('.').take(2).collect::<Vec<_>>().join(".") == reference
-            })
+        let running = || m.agent.containers.iter().filter(|(_, c)| c.running());
+        // `web.1` names a task exactly (not web.10); otherwise an ID or name prefix.
+        let task_name = |name: &str| name.split('.').take(2).collect::<Vec<_>>().join(".");
+        let mut found: Vec<(String, String)> = running()
+            .filter(|(_, c)| task_name(&c.name) == reference || c.name == reference || c.id == reference)
             .map(|(task, c)| (task.clone(), c.name.clone()))
             .collect();
+        if found.is_empty() {
+            found = running()
+                .filter(|(_, c)| c.id.starts_with(reference) || c.name.starts_with(reference))
+                .map(|(task, c)| (task.clone(), c.name.clone()))
+                .collect();
+        }
         let (task, name) = match found.as_slice() {
             [one] => one.clone(),
             [] => return Err(format!("no running container {reference} on {}", m.hostname)),
