@@ -64,3 +64,10 @@ notice-power-off = { $node } is powered off.
 notice-power-on = { $node } is powered on again.
 notice-disconnect = { $node } is cut off from the network.
 notice-reconnect = { $node } is back on the network.
+
+notice-crashed = Container { $container } was killed (exit 137).
+notice-nothing-to-crash = No running container on { $node }.
+notice-confirm-reset = Press F12 again to throw this cluster away and start afresh.
+notice-reset = A fresh cluster: every node is out of any swarm again.
+help-crash = F8 or Alt+c: kill a running container on the focused node
+help-reset = F12 or Alt+r, twice: reset the lab to a fresh cluster

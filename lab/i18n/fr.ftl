@@ -64,3 +64,10 @@ notice-power-off = { $node } est éteint.
 notice-power-on = { $node } est rallumé.
 notice-disconnect = { $node } est coupé du réseau.
 notice-reconnect = { $node } est de retour sur le réseau.
+
+notice-crashed = Le conteneur { $container } a été tué (code 137).
+notice-nothing-to-crash = Aucun conteneur en marche sur { $node }.
+notice-confirm-reset = F12 encore une fois pour jeter ce cluster et repartir de zéro.
+notice-reset = Un cluster tout neuf : aucun nœud n'est plus dans un swarm.
+help-crash = F8 ou Alt+c : tuer un conteneur en marche sur le nœud actif
+help-reset = F12 ou Alt+r, deux fois : remettre le lab à neuf

@@ -148,3 +148,57 @@ async fn answer(world: Arc<World>, mut stream: TcpStream, b: Binding) {
     let _ = stream.write_all(a.body.as_bytes()).await;
     let _ = stream.shutdown().await;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::world::Speed;
+    use swarmlab_engine::cli::{self, Env};
+    use swarmlab_engine::sim::ClusterConfig;
+
+    async fn get(addr: &str) -> String {
+        let mut s = TcpStream::connect(addr).await.expect("connect");
+        s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").await.expect("send");
+        let mut out = String::new();
+        s.read_to_string(&mut out).await.expect("read");
+        out
+    }
+
+    fn container(page: &str) -> String {
+        page.split("container <b>").nth(1).and_then(|r| r.split('<').next()).unwrap_or_default().to_string()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn published_ports_answer_round_robin_and_move_off_taken_ports() {
+        // Taken before the lab starts: the mesh must move to a nearby port and say so.
+        let taken = std::net::TcpListener::bind("127.10.0.12:28090").expect("bind a port to take");
+        let world = World::at(ClusterConfig::default(), Speed::Paused);
+        crate::setup::ready_swarm(&world, 1).expect("swarm");
+        {
+            let mut c = world.cluster();
+            let argv: Vec<String> =
+                "service create -d --name web --replicas 2 -p 28090:80 nginx".split(' ').map(String::from).collect();
+            cli::run(&argv, &mut c.client(0), Env::default());
+        }
+        world.skip_ahead();
+        let mut mesh = Mesh::start(world.clone());
+        let mut notices = mesh.notices();
+        let notice = tokio::time::timeout(Duration::from_secs(5), notices.recv()).await.ok().flatten();
+        assert_eq!(notice, Some(Notice::Port { port: 28090, addr: "127.10.0.12".into(), alt: 28091 }));
+        let a = container(&get("127.10.0.11:28090").await);
+        let b = container(&get("127.10.0.11:28090").await);
+        assert!(!a.is_empty() && !b.is_empty() && a != b, "{a} {b}");
+        assert_eq!(container(&get("127.10.0.12:28091").await).len(), 12);
+        // The service goes: so do its listeners.
+        {
+            let mut c = world.cluster();
+            cli::run(&["service".into(), "rm".into(), "web".into()], &mut c.client(0), Env::default());
+        }
+        let start = std::time::Instant::now();
+        while TcpStream::connect("127.10.0.11:28090").await.is_ok() {
+            assert!(start.elapsed() < Duration::from_secs(5), "the listener closes");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        drop(taken);
+    }
+}

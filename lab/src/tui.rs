@@ -169,7 +169,8 @@ async fn lab(opts: Options) -> std::io::Result<()> {
             let effects = model.update(msg);
             // A key that only goes to a shell changes nothing on screen until the echo
             // comes back; drawing now would only delay drawing the echo.
-            dirty |= !typed || !effects.iter().all(|e| matches!(e, Effect::Write(..)));
+            let only_writes = !effects.is_empty() && effects.iter().all(|e| matches!(e, Effect::Write(..)));
+            dirty |= !(typed && only_writes);
             for e in effects {
                 if let Some(m) = lab.perform(e) {
                     model.update(m);
@@ -241,6 +242,24 @@ impl Lab {
                     c.disconnect(i)
                 }
                 Some(Msg::Notice(Notice::Network(node_name(i), connected)))
+            }
+            Effect::Crash(i) => {
+                let mut c = self.world.cluster();
+                let victim = c.machines().get(i).and_then(|m| {
+                    let mut names: Vec<&String> =
+                        m.agent.containers.values().filter(|c| c.running()).map(|c| &c.name).collect();
+                    names.sort();
+                    names.first().map(|n| n.to_string())
+                });
+                let crashed = victim.and_then(|v| c.crash(i, &v).ok());
+                Some(Msg::Notice(match crashed {
+                    Some(name) => Notice::Crashed(name),
+                    None => Notice::NothingToCrash(node_name(i)),
+                }))
+            }
+            Effect::Reset => {
+                self.world.reset();
+                None
             }
             Effect::Quit => None,
         }

@@ -66,6 +66,10 @@ pub enum Notice {
     Power(String, bool),
     Network(String, bool),
     Port { port: u16, addr: String, alt: u16 },
+    Crashed(String),
+    NothingToCrash(String),
+    ConfirmReset,
+    Reset,
 }
 
 impl Notice {
@@ -85,6 +89,10 @@ impl Notice {
             Notice::Network(node, on) => {
                 t.args(if *on { "notice-reconnect" } else { "notice-disconnect" }, &[("node", node)])
             }
+            Notice::Crashed(name) => t.args("notice-crashed", &[("container", name)]),
+            Notice::NothingToCrash(node) => t.args("notice-nothing-to-crash", &[("node", node)]),
+            Notice::ConfirmReset => t.get("notice-confirm-reset"),
+            Notice::Reset => t.get("notice-reset"),
             Notice::Port { port, addr, alt } => {
                 t.args("notice-port", &[("port", &port.to_string()), ("addr", addr), ("alt", &alt.to_string())])
             }
@@ -103,6 +111,9 @@ pub enum Effect {
     SkipAhead,
     Power(usize, bool),
     Connect(usize, bool),
+    /// Kill a running container on that node.
+    Crash(usize),
+    Reset,
     Quit,
 }
 
@@ -210,6 +221,15 @@ impl Model {
     }
 
     fn key(&mut self, k: KeyEvent) -> Vec<Effect> {
+        let confirming = self.notice == Some(Notice::ConfirmReset);
+        let effects = self.key_inner(k);
+        if confirming && self.notice == Some(Notice::ConfirmReset) && !effects.is_empty() {
+            self.notice = None;
+        }
+        effects
+    }
+
+    fn key_inner(&mut self, k: KeyEvent) -> Vec<Effect> {
         if self.help {
             self.help = false;
             return Vec::new();
@@ -226,7 +246,9 @@ impl Model {
                 'f' => Some(5),
                 'p' => Some(6),
                 'd' => Some(7),
+                'c' => Some(8),
                 'l' => Some(9),
+                'r' => Some(12),
                 'q' => Some(10),
                 '0'..='9' => {
                     let n = c as usize - '0' as usize;
@@ -318,7 +340,20 @@ impl Model {
                     return vec![Effect::Connect(i, connect)];
                 }
             }
+            8 => {
+                if let Some(i) = node {
+                    return vec![Effect::Crash(i)];
+                }
+            }
             9 => self.texts = Texts::new(self.texts.lang.other()),
+            12 => {
+                // Resetting throws the cluster away: the key must be pressed twice.
+                if self.notice == Some(Notice::ConfirmReset) {
+                    self.notice = Some(Notice::Reset);
+                    return vec![Effect::Reset];
+                }
+                self.notice = Some(Notice::ConfirmReset);
+            }
             10 => {
                 self.quit = true;
                 return vec![Effect::Quit];
@@ -395,6 +430,16 @@ mod tests {
         assert!(m.update(key(KeyCode::Char('x'), KeyModifiers::NONE)).is_empty(), "a key closes help, typed nowhere");
         assert!(!m.help);
         assert_eq!(m.update(key(KeyCode::F(10), KeyModifiers::NONE)), vec![Effect::Quit]);
+    }
+
+    #[test]
+    fn reset_needs_two_presses_and_crash_targets_the_focused_node() {
+        let mut m = model(200, 50);
+        assert!(m.update(key(KeyCode::F(12), KeyModifiers::NONE)).is_empty());
+        assert_eq!(m.notice, Some(Notice::ConfirmReset));
+        assert_eq!(m.update(key(KeyCode::F(12), KeyModifiers::NONE)), vec![Effect::Reset]);
+        m.update(key(KeyCode::Char('3'), KeyModifiers::ALT));
+        assert_eq!(m.update(key(KeyCode::F(8), KeyModifiers::NONE)), vec![Effect::Crash(2)]);
     }
 
     #[test]
