@@ -12,8 +12,8 @@ struct Tmux {
 }
 
 impl Tmux {
-    fn start(width: u16, height: u16, cmd: &str) -> Tmux {
-        let t = Tmux { socket: format!("swarmlab-test-{}", std::process::id()), session: "lab".into() };
+    fn start(tag: &str, width: u16, height: u16, cmd: &str) -> Tmux {
+        let t = Tmux { socket: format!("swarmlab-test-{tag}-{}", std::process::id()), session: "lab".into() };
         let ok = Command::new("tmux")
             .args(["-L", &t.socket, "new-session", "-d", "-s", &t.session, "-x", &width.to_string()])
             .args(["-y", &height.to_string(), cmd])
@@ -87,7 +87,7 @@ fn a_learner_builds_a_swarm_and_load_balances_a_service_in_the_lab() {
     let runtime = std::env::temp_dir().join(format!("swarmlab-tmux-{}", std::process::id()));
     std::fs::create_dir_all(&runtime).unwrap();
     let cmd = format!("XDG_RUNTIME_DIR={} {bin} --lang en --shell /bin/bash", runtime.display());
-    let t = Tmux::start(220, 50, &cmd);
+    let t = Tmux::start("swarm", 220, 50, &cmd);
     t.wait_for("node1's prompt", |s| s.contains("node1:") && s.contains("node3:"));
 
     t.type_line("docker swarm init --advertise-addr $(hostname -i)");
@@ -128,6 +128,50 @@ fn a_learner_builds_a_swarm_and_load_balances_a_service_in_the_lab() {
     let start = Instant::now();
     while std::fs::read_dir(&runtime).map(|d| d.count()).unwrap_or(0) > 0 {
         assert!(start.elapsed() < Duration::from_secs(10), "the runtime directory is removed on quit");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = std::fs::remove_dir_all(&runtime);
+}
+
+#[test]
+fn sigterm_restores_the_terminal_and_leaves_no_shell_or_socket_behind() {
+    if !have("tmux") {
+        eprintln!("\n\n!!! tmux is not installed: the lab's SIGTERM test did NOT run !!!\n\n");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_swarmlab");
+    let runtime = std::env::temp_dir().join(format!("swarmlab-tmux-term-{}", std::process::id()));
+    std::fs::create_dir_all(&runtime).unwrap();
+    let cmd =
+        format!("XDG_RUNTIME_DIR={} {bin} --lang fr --shell /bin/sh; echo LAB-ENDED; sleep 30", runtime.display());
+    let t = Tmux::start("term", 120, 40, &cmd);
+    t.wait_for("the panes' prompts", |s| s.contains("node3 $"));
+    t.wait_for("French text", |s| s.contains("F10 quitter"));
+    let dir = std::fs::read_dir(&runtime).unwrap().flatten().map(|e| e.path()).next().expect("the lab's runtime dir");
+    let pid: u32 = std::fs::read_to_string(dir.join("pid")).unwrap().trim().parse().unwrap();
+    assert!(dir.join("node1.sock").exists());
+    assert!(Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap().success());
+    let s = t.wait_for("the lab to end", |s| s.contains("LAB-ENDED"));
+    assert!(!s.contains("node1 $"), "the terminal is back to the shell, without the lab's screen:\n{s}");
+    assert!(!dir.exists(), "the runtime directory and its sockets are removed");
+    // No shell of the lab survives it (they ran with the runtime dir in their env).
+    let marker = format!("SWARMLAB_RUNTIME={}", dir.display());
+    let start = Instant::now();
+    loop {
+        let left: Vec<String> = std::fs::read_dir("/proc")
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_str().is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit())))
+            .filter(|e| {
+                std::fs::read(e.path().join("environ"))
+                    .is_ok_and(|env| env.split(|b| *b == 0).any(|v| v == marker.as_bytes()))
+            })
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        if left.is_empty() {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(5), "orphan processes of the lab: {left:?}");
         std::thread::sleep(Duration::from_millis(100));
     }
     let _ = std::fs::remove_dir_all(&runtime);
