@@ -112,10 +112,7 @@ impl Registry {
         if reference.contains('@') {
             return Some(reference.to_string());
         }
-        let digest = self.digest(reference)?;
-        let (_, tag) = split_ref(reference);
-        let name = reference.strip_suffix(&format!(":{tag}")).unwrap_or(reference);
-        Some(format!("{name}:{tag}@{digest}"))
+        Some(pinned(reference, &self.digest(reference)?))
     }
 
     /// How long a node takes to pull an image it does not have.
@@ -124,6 +121,20 @@ impl Registry {
         let mb = lookup(&repo).map_or(20, |i| i.size_mb);
         Duration::from_millis(800 + u64::from(mb) * 40)
     }
+}
+
+/// `nginx` + digest -> `nginx:latest@sha256:…`, as moby's client pins service images.
+pub fn pinned(reference: &str, digest: &str) -> String {
+    let (_, tag) = split_ref(reference);
+    let name = reference.strip_suffix(&format!(":{tag}")).unwrap_or(reference);
+    format!("{name}:{tag}@{digest}")
+}
+
+/// moby's client warning when the registry cannot give an image's digest.
+pub fn digest_warning(image: &str) -> String {
+    format!(
+        "image {image} could not be accessed on a registry to record\nits digest. Each node will access {image} independently,\npossibly leading to different nodes running different\nversions of the image.\n"
+    )
 }
 
 pub fn lookup(repository: &str) -> Option<&'static ImageInfo> {

@@ -40,48 +40,7 @@ impl Cluster {
         }
         m.cut = false;
         m.up = true;
-        let addr = m.addr.to_string();
-        let Membership::Active { cluster, node_id } = m.membership.clone() else { return };
-        let Some(store) = self.swarm(&cluster).map(|s| &s.store) else { return };
-        let mut changes = Vec::new();
-        if store.nodes.get(&node_id).is_some_and(|n| n.status.state != NodeState::Ready) {
-            changes.push(Change::SetNodeStatus {
-                id: node_id.clone(),
-                status: NodeStatus { state: NodeState::Ready, message: String::new(), addr },
-            });
-        }
-        let agent = &self.machines[idx].agent;
-        let mut stopped = Vec::new();
-        for t in store.node_tasks(&node_id).filter(|t| t.status.state <= TaskState::Running) {
-            let running = agent.containers.get(&t.id).is_some_and(|c| c.running());
-            let status = if t.desired_state > TaskState::Running {
-                stopped.push(t.id.clone());
-                TaskStatus {
-                    timestamp: self.now(),
-                    state: TaskState::Shutdown,
-                    message: "shutdown".into(),
-                    ..TaskStatus::default()
-                }
-            } else if t.status.state == TaskState::Running && running {
-                continue;
-            } else {
-                // Its next step was lost on the way: the task failed.
-                TaskStatus {
-                    timestamp: self.now(),
-                    state: TaskState::Failed,
-                    message: "started".into(),
-                    err: "task: non-zero exit (137)".into(),
-                    ..TaskStatus::default()
-                }
-            };
-            changes.push(Change::SetTaskStatus { id: t.id.clone(), status });
-        }
-        for id in stopped {
-            self.machines[idx].agent.forget(&id);
-        }
-        let _ = self.commit(&cluster, changes);
-        self.elect(&cluster);
-        self.settle(&cluster);
+        self.rejoin(idx);
     }
 
     /// Kills a running container on machine `idx` (its task, by container name or ID
@@ -135,6 +94,15 @@ impl Cluster {
             return;
         }
         m.up = true;
+        self.rejoin(idx);
+    }
+
+    /// Machine `idx` answers its swarm again: Ready, and a report on each task it was
+    /// given. Tasks moved away meanwhile are shut down; a task whose container still
+    /// runs carries on; any other failed (its container died, or its next step was
+    /// lost while nobody listened).
+    fn rejoin(&mut self, idx: usize) {
+        let m = &self.machines[idx];
         let addr = m.addr.to_string();
         let Membership::Active { cluster, node_id } = m.membership.clone() else { return };
         let Some(store) = self.swarm(&cluster).map(|s| &s.store) else { return };
@@ -145,20 +113,27 @@ impl Cluster {
                 status: NodeStatus { state: NodeState::Ready, message: String::new(), addr },
             });
         }
+        let agent = &self.machines[idx].agent;
+        let now = self.now();
+        let mut stopped = Vec::new();
         for t in store
             .node_tasks(&node_id)
             .filter(|t| t.status.state <= TaskState::Running && t.status.state >= TaskState::Assigned)
         {
+            let alive = agent.containers.get(&t.id).is_some_and(|c| c.running());
             let status = if t.desired_state > TaskState::Running && t.desired_state != TaskState::Complete {
+                stopped.push(t.id.clone());
                 TaskStatus {
-                    timestamp: self.now(),
+                    timestamp: now,
                     state: TaskState::Shutdown,
                     message: "shutdown".into(),
                     ..TaskStatus::default()
                 }
+            } else if t.status.state == TaskState::Running && alive {
+                continue;
             } else {
                 TaskStatus {
-                    timestamp: self.now(),
+                    timestamp: now,
                     state: TaskState::Failed,
                     message: "started".into(),
                     err: "task: non-zero exit (137)".into(),
@@ -166,6 +141,9 @@ impl Cluster {
                 }
             };
             changes.push(Change::SetTaskStatus { id: t.id.clone(), status });
+        }
+        for id in stopped {
+            self.machines[idx].agent.forget(&id);
         }
         let _ = self.commit(&cluster, changes);
         self.elect(&cluster);

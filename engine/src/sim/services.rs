@@ -166,10 +166,7 @@ impl NodeClient<'_> {
                     vec![crate::types::PlatformSpec { architecture: "amd64".into(), os: "linux".into() }];
                 Vec::new()
             }
-            None => vec![format!(
-                "image {0} could not be accessed on a registry to record\nits digest. Each node will access {0} independently,\npossibly leading to different nodes running different\nversions of the image.\n",
-                c.image
-            )],
+            None => vec![crate::agent::images::digest_warning(&c.image)],
         }
     }
 

@@ -7,6 +7,7 @@ use crate::wire::{self, Reply, Req};
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
 use std::time::Duration;
+use swarmlab_engine::agent::images;
 use swarmlab_engine::api::{Api, ApiError, ApiResult, Filters};
 use swarmlab_engine::time::Timestamp;
 use swarmlab_engine::types::*;
@@ -56,7 +57,7 @@ impl<T: Transport> RemoteApi<T> {
         match self.get::<serde_json::Value>(Req::new("GET", &format!("/distribution/{image}/json"))) {
             Ok(v) => {
                 let digest = v.pointer("/Descriptor/digest").and_then(|d| d.as_str()).unwrap_or_default();
-                c.image = pinned(&image, digest);
+                c.image = images::pinned(&image, digest);
                 let platforms: Vec<PlatformSpec> = v["Platforms"]
                     .as_array()
                     .into_iter()
@@ -71,9 +72,7 @@ impl<T: Transport> RemoteApi<T> {
                 }
                 Vec::new()
             }
-            Err(_) => vec![format!(
-                "image {image} could not be accessed on a registry to record\nits digest. Each node will access {image} independently,\npossibly leading to different nodes running different\nversions of the image.\n"
-            )],
+            Err(_) => vec![images::digest_warning(&image)],
         }
     }
 
@@ -123,12 +122,6 @@ impl<T: Transport> RemoteApi<T> {
         let slot = if task.slot > 0 { task.slot.to_string() } else { task.node_id.clone() };
         format!("{service}.{slot}.{}@{host}", task.id)
     }
-}
-
-/// `nginx` + digest -> `nginx:latest@sha256:…`, as moby's client pins service images.
-fn pinned(image: &str, digest: &str) -> String {
-    let last = image.rsplit('/').next().unwrap_or(image);
-    if last.contains(':') { format!("{image}@{digest}") } else { format!("{image}:latest@{digest}") }
 }
 
 fn parse_attrs(s: &str) -> Vec<(String, String)> {
