@@ -20,20 +20,37 @@ pub struct Transcript {
 }
 
 /// What one shell command printed and returned.
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
 }
 
 pub struct Session {
     pub cluster: Cluster,
     vars: BTreeMap<String, String>,
+    /// Every command run, with the node it ran on, for checks like "ran on node2".
+    pub history: Vec<(String, String)>,
 }
 
 impl Session {
     pub fn new(config: ClusterConfig) -> Self {
-        Session { cluster: Cluster::new(config), vars: BTreeMap::new() }
+        Self::on(Cluster::new(config))
+    }
+
+    /// A session over an existing cluster (the lab's, when it fast-forwards).
+    pub fn on(cluster: Cluster) -> Self {
+        Session { cluster, vars: BTreeMap::new(), history: Vec::new() }
+    }
+
+    /// Runs one command line on node `idx`, as a pane's shell would, and records it.
+    pub fn run(&mut self, idx: usize, line: &str) -> Run {
+        let node = self.cluster.machines().get(idx).map(|m| m.hostname.clone()).unwrap_or_default();
+        self.history.push((node, line.to_string()));
+        let run = self.exec(idx, line);
+        self.cluster.advance(Duration::ZERO);
+        run
     }
 
     /// Runs one script line's command on node `idx`.
@@ -170,8 +187,7 @@ impl Session {
                 failures.push(msg);
                 continue;
             };
-            let run = self.exec(idx, &step.command);
-            self.cluster.advance(Duration::ZERO);
+            let run = self.run(idx, &step.command);
             text.push_str(&run.stdout);
             text.push_str(&run.stderr);
             let failed = run.code != 0;

@@ -7,6 +7,7 @@ pub mod control;
 pub mod daemon;
 pub mod headless;
 pub mod i18n;
+pub mod lesson;
 pub mod mesh;
 pub mod runtime;
 pub mod script;

@@ -58,6 +58,38 @@ enum Command {
         /// Script file, or `-` for standard input; the bundled example when absent.
         script: Option<String>,
     },
+    /// Replay every lesson's solutions headless: each check must fail before its
+    /// solution and pass after; French and English must teach the same steps.
+    Verify {
+        /// Lesson files, course directories (with SUMMARY.md) or `lessons/`.
+        #[arg(default_value = "lessons")]
+        paths: Vec<PathBuf>,
+        /// Only this language's course (en or fr).
+        #[arg(long)]
+        lang: Option<String>,
+        /// Also write a JUnit XML report here.
+        #[arg(long)]
+        junit: Option<PathBuf>,
+    },
+    /// Grade a learner's own commands (a transcript script) against a lesson's checks.
+    Check {
+        /// The lesson file.
+        lesson: PathBuf,
+        /// The learner's commands, as a transcript script.
+        #[arg(long)]
+        answers: PathBuf,
+        /// Also write a JUnit XML report here.
+        #[arg(long)]
+        junit: Option<PathBuf>,
+    },
+    /// Show the learner's progress; --export prints the JSON an instructor collects.
+    Progress {
+        #[arg(long)]
+        export: bool,
+    },
+    /// mdBook preprocessor for the lessons (used by book.toml).
+    #[command(hide = true)]
+    Mdbook { args: Vec<String> },
     /// Measure the live lab from the outside: launch to first frame, keystroke to
     /// echo, idle CPU, memory.
     Bench,
@@ -90,6 +122,14 @@ fn main() -> ExitCode {
             live(lab, Some(managers))
         }
         Some(Command::Run { nodes, seed, script }) => run_script(nodes, seed, script),
+        Some(Command::Verify { paths, lang, junit }) => {
+            swarmlab::lesson::cli::verify_cmd(&paths, lang.as_deref(), junit.as_deref())
+        }
+        Some(Command::Check { lesson, answers, junit }) => {
+            swarmlab::lesson::cli::check_cmd(&lesson, &answers, junit.as_deref())
+        }
+        Some(Command::Progress { export }) => swarmlab::lesson::cli::progress_cmd(export, Lang::detect(None)),
+        Some(Command::Mdbook { args }) => swarmlab::lesson::cli::mdbook_cmd(&args),
         Some(Command::Bench) => match std::env::current_exe().and_then(|exe| swarmlab::bench::run(&exe)) {
             Ok(report) => {
                 print!("{report}");

@@ -1,0 +1,168 @@
+//! The lessons as a book: an mdBook preprocessor (`swarmlab mdbook`) that turns a
+//! lesson file into readable markdown: the front matter becomes the title, runnable
+//! blocks say which node they run on, hints and the solution fold away, checks are
+//! shown as what the lab verifies.
+
+use serde_json::Value;
+
+struct Labels {
+    on: &'static str,
+    hint: &'static str,
+    solution: &'static str,
+    check: &'static str,
+}
+
+const EN: Labels = Labels { on: "On", hint: "Hint", solution: "Solution", check: "The lab checks" };
+const FR: Labels = Labels { on: "Sur", hint: "Indice", solution: "Solution", check: "Le lab vérifie" };
+
+/// One lesson file's markdown as the book shows it.
+pub fn render(markdown: &str, french: bool) -> String {
+    let labels = if french { &FR } else { &EN };
+    let mut lines = markdown.lines().peekable();
+    let mut out = String::new();
+    if lines.peek().map(|l| l.trim_end()) == Some("---") {
+        lines.next();
+        let mut title = None;
+        for l in lines.by_ref() {
+            if l.trim_end() == "---" {
+                break;
+            }
+            if let Some(t) = l.strip_prefix("title:") {
+                title = Some(t.trim().trim_matches(['"', '\'']).to_string());
+            }
+        }
+        if let Some(t) = title {
+            out.push_str(&format!("# {t}\n"));
+        }
+    }
+    let mut fence: Option<(String, String)> = None;
+    for line in lines {
+        match &fence {
+            None => {
+                let t = line.trim_start();
+                let n = t.chars().take_while(|c| *c == '`' || *c == '~').count();
+                if n >= 3 {
+                    let info = t[n..].trim().to_string();
+                    let open = t[..n].to_string();
+                    let word = info.split_whitespace().next().unwrap_or("").to_string();
+                    let node = word.strip_prefix(".term").map(|n| format!("node{n}")).or_else(|| {
+                        (word.starts_with("node") && word[4..].parse::<u32>().is_ok()).then(|| word.clone())
+                    });
+                    let head = match (word.as_str(), &node) {
+                        (_, Some(node)) => Some(format!(
+                            "<div class=\"swarmlab swarmlab-run\"><div class=\"swarmlab-label\">{} {node}</div>\n\n{open}console",
+                            labels.on
+                        )),
+                        ("hint", _) => Some(format!(
+                            "<details class=\"swarmlab swarmlab-hint\"><summary>{}</summary>\n\n{open}text",
+                            labels.hint
+                        )),
+                        ("solution", _) => Some(format!(
+                            "<details class=\"swarmlab swarmlab-solution\"><summary>{}</summary>\n\n{open}console",
+                            labels.solution
+                        )),
+                        ("check", _) => Some(format!(
+                            "<div class=\"swarmlab swarmlab-check\"><div class=\"swarmlab-label\">{}</div>\n\n{open}text",
+                            labels.check
+                        )),
+                        _ => None,
+                    };
+                    match head {
+                        Some(h) => {
+                            out.push_str(&h);
+                            out.push('\n');
+                            let close = if word == "hint" || word == "solution" { "</details>" } else { "</div>" };
+                            fence = Some((open, close.to_string()));
+                        }
+                        None => {
+                            out.push_str(line);
+                            out.push('\n');
+                            fence = Some((t[..n].to_string(), String::new()));
+                        }
+                    }
+                    continue;
+                }
+                out.push_str(line);
+                out.push('\n');
+            }
+            Some((open, close)) => {
+                let t = line.trim();
+                let ch = open.chars().next().unwrap_or('`');
+                out.push_str(line);
+                out.push('\n');
+                if t.len() >= open.len() && t.chars().all(|c| c == ch) {
+                    if !close.is_empty() {
+                        out.push_str(&format!("\n{close}\n"));
+                    }
+                    fence = None;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// mdBook's preprocessor protocol: `[context, book]` JSON in, the book JSON out, every
+/// chapter's `content` rendered.
+pub fn preprocess(input: &str) -> Result<String, String> {
+    let v: Value = serde_json::from_str(input).map_err(|e| format!("not mdBook's JSON: {e}"))?;
+    let (context, mut book) = match v {
+        Value::Array(mut a) if a.len() == 2 => {
+            let book = a.pop().unwrap_or_default();
+            (a.pop().unwrap_or_default(), book)
+        }
+        _ => return Err("expected [context, book]".into()),
+    };
+    let src = context.pointer("/config/book/src").and_then(|s| s.as_str()).unwrap_or("");
+    let french = src.trim_end_matches('/').ends_with("fr");
+    walk(&mut book, french);
+    serde_json::to_string(&book).map_err(|e| e.to_string())
+}
+
+fn walk(v: &mut Value, french: bool) {
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::String(content)) = map.get_mut("content") {
+                *content = render(content, french);
+            }
+            for (k, child) in map.iter_mut() {
+                if k != "content" {
+                    walk(child, french);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| walk(i, french)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lessons_read_as_a_book() {
+        let md = "---\nid: x\ntitle: \"First\"\nnodes: 3\n---\n\nIntro.\n\n## Step\n\n```node1\ndocker swarm init\n```\n\n```hint\nLook.\n```\n\n```check\n$ docker info\nequals: x\n```\n\n```yaml\na: b\n```\n";
+        let out = render(md, true);
+        assert!(out.starts_with("# First\n"), "{out}");
+        assert!(!out.contains("id: x"));
+        assert!(
+            out.contains(
+                "<div class=\"swarmlab-label\">Sur node1</div>\n\n```console\ndocker swarm init\n```\n\n</div>"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("<summary>Indice</summary>"));
+        assert!(out.contains("Le lab vérifie"));
+        assert!(out.contains("```yaml\na: b\n```\n"), "other blocks stay as they are: {out}");
+    }
+
+    #[test]
+    fn the_preprocessor_rewrites_every_chapter() {
+        let input = r#"[{"config":{"book":{"src":"lessons/en"}}},{"items":[{"Chapter":{"name":"a","content":"---\ntitle: T\n---\n```hint\nh\n```\n","sub_items":[]}}]}]"#;
+        let out: Value = serde_json::from_str(&preprocess(input).unwrap()).unwrap();
+        let content = out.pointer("/items/0/Chapter/content").and_then(|c| c.as_str()).unwrap();
+        assert!(content.starts_with("# T\n") && content.contains("<summary>Hint</summary>"), "{content}");
+        assert!(preprocess("{}").is_err());
+    }
+}

@@ -1,0 +1,148 @@
+//! Lessons: markdown files with a front matter and `##` steps, each step holding prose,
+//! runnable blocks, hints, a solution and a check (see lessons/README.md). Parsed
+//! once into plain data; checked, verified and played from there.
+
+pub mod book;
+pub mod check;
+pub mod cli;
+mod parse;
+pub mod progress;
+pub mod verify;
+
+pub use parse::{parse, parse_check};
+
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lesson {
+    pub id: String,
+    pub title: String,
+    /// Markdown before the first step.
+    pub intro: String,
+    /// Node hostnames, in order: node1, node2 …
+    pub nodes: Vec<String>,
+    pub managers: usize,
+    pub setup: Setup,
+    pub steps: Vec<Step>,
+    /// Where it was read from, for messages.
+    pub path: PathBuf,
+}
+
+/// What the cluster looks like when the lesson starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setup {
+    /// A swarm already formed: node1 leads, `managers` managers, the rest workers.
+    pub swarm: bool,
+    /// Then these commands, as in a transcript script.
+    pub commands: Vec<crate::script::Step>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub title: String,
+    /// 1-based line of the `##` heading.
+    pub line: usize,
+    /// What the learner reads, in order.
+    pub parts: Vec<Part>,
+    pub hints: Vec<String>,
+    pub solution: Vec<crate::script::Step>,
+    pub check: Option<check::Check>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    /// Markdown text.
+    Prose(String),
+    /// Commands to type on a node, one per line.
+    Runnable { node: String, commands: Vec<String> },
+}
+
+impl Step {
+    /// The runnable blocks, in order.
+    pub fn runnables(&self) -> impl Iterator<Item = (&str, &[String])> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Runnable { node, commands } => Some((node.as_str(), commands.as_slice())),
+            Part::Prose(_) => None,
+        })
+    }
+}
+
+/// An authoring error: where, and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LessonError {
+    pub path: PathBuf,
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for LessonError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.path.display(), self.line, self.message)
+    }
+}
+
+/// One language's course: its SUMMARY.md order and the lessons it lists.
+#[derive(Debug, Clone)]
+pub struct Course {
+    pub dir: PathBuf,
+    pub lessons: Vec<Lesson>,
+}
+
+/// The lesson files SUMMARY.md lists, in order: `- [Title](file.md)` lines.
+pub fn summary(dir: &Path) -> Result<Vec<(PathBuf, usize)>, LessonError> {
+    let path = dir.join("SUMMARY.md");
+    let text = std::fs::read_to_string(&path).map_err(|e| LessonError {
+        path: path.clone(),
+        line: 0,
+        message: format!("cannot read: {e}"),
+    })?;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if let Some(target) = line.split("](").nth(1).and_then(|r| r.split(')').next())
+            && target.ends_with(".md")
+        {
+            out.push((dir.join(target), i + 1));
+        }
+    }
+    Ok(out)
+}
+
+/// Loads every lesson SUMMARY.md lists; all authoring errors, not just the first.
+pub fn load_course(dir: &Path) -> Result<Course, Vec<LessonError>> {
+    let entries = summary(dir).map_err(|e| vec![e])?;
+    let (mut lessons, mut errors) = (Vec::new(), Vec::new());
+    for (path, line) in entries {
+        match std::fs::read_to_string(&path) {
+            Ok(text) => match parse(&text, &path) {
+                Ok(l) => lessons.push(l),
+                Err(e) => errors.extend(e),
+            },
+            Err(e) => errors.push(LessonError {
+                path: dir.join("SUMMARY.md"),
+                line,
+                message: format!("{} cannot be read: {e}", path.display()),
+            }),
+        }
+    }
+    if errors.is_empty() { Ok(Course { dir: dir.to_path_buf(), lessons }) } else { Err(errors) }
+}
+
+/// The lessons bundled with swarmlab, for the lab when no course directory is given.
+pub fn bundled(lang: crate::i18n::Lang) -> Vec<Lesson> {
+    let files: &[(&str, &str)] = match lang {
+        crate::i18n::Lang::En => &BUNDLED_EN,
+        crate::i18n::Lang::Fr => &BUNDLED_FR,
+    };
+    files.iter().filter_map(|(name, text)| parse(text, Path::new(name)).ok()).collect()
+}
+
+const BUNDLED_EN: [(&str, &str); 3] = [
+    ("lessons/en/01-first-swarm.md", include_str!("../../../lessons/en/01-first-swarm.md")),
+    ("lessons/en/02-joining.md", include_str!("../../../lessons/en/02-joining.md")),
+    ("lessons/en/03-inspecting-nodes.md", include_str!("../../../lessons/en/03-inspecting-nodes.md")),
+];
+const BUNDLED_FR: [(&str, &str); 3] = [
+    ("lessons/fr/01-first-swarm.md", include_str!("../../../lessons/fr/01-first-swarm.md")),
+    ("lessons/fr/02-joining.md", include_str!("../../../lessons/fr/02-joining.md")),
+    ("lessons/fr/03-inspecting-nodes.md", include_str!("../../../lessons/fr/03-inspecting-nodes.md")),
+];

@@ -1,0 +1,396 @@
+//! Reading a lesson file: the front matter, then `##` steps whose fenced blocks are
+//! runnable commands (```` ```node1 ````, or Play-with-Docker's ```` ```.term1 ````),
+//! hints, a solution and a check. Every authoring error names its file and line.
+
+use super::check::{Check, Expect, Item};
+use super::{Lesson, LessonError, Part, Setup, Step};
+use serde::Deserialize;
+use std::path::Path;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrontMatter {
+    id: String,
+    title: String,
+    #[serde(default = "three")]
+    nodes: usize,
+    #[serde(default = "one")]
+    managers: usize,
+    #[serde(default)]
+    setup: Option<SetupSpec>,
+}
+
+fn three() -> usize {
+    3
+}
+fn one() -> usize {
+    1
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum SetupSpec {
+    /// `setup: swarm` or `setup: fresh`.
+    Word(String),
+    Full {
+        #[serde(default)]
+        swarm: bool,
+        #[serde(default)]
+        commands: Vec<String>,
+    },
+}
+
+struct Errors<'a> {
+    path: &'a Path,
+    list: Vec<LessonError>,
+}
+
+impl Errors<'_> {
+    fn at(&mut self, line: usize, message: impl Into<String>) {
+        self.list.push(LessonError { path: self.path.to_path_buf(), line, message: message.into() });
+    }
+}
+
+/// A fenced block: its first content line and text.
+struct Block {
+    line: usize,
+    text: String,
+}
+
+pub fn parse(text: &str, path: &Path) -> Result<Lesson, Vec<LessonError>> {
+    let mut errors = Errors { path, list: Vec::new() };
+    let lines: Vec<&str> = text.lines().collect();
+    let (front, body_start) = match front_matter(&lines) {
+        Some(x) => x,
+        None => {
+            errors.at(1, "a lesson starts with a front matter between `---` lines (id, title, nodes)");
+            return Err(errors.list);
+        }
+    };
+    let fm: FrontMatter = match serde_saphyr::from_str(&front) {
+        Ok(fm) => fm,
+        Err(e) => {
+            errors.at(2, format!("front matter: {e}"));
+            return Err(errors.list);
+        }
+    };
+    if fm.nodes == 0 || fm.nodes > 9 {
+        errors.at(2, format!("nodes: {} is not between 1 and 9", fm.nodes));
+    }
+    if fm.managers == 0 || fm.managers > fm.nodes {
+        errors.at(2, format!("managers: {} is not between 1 and nodes ({})", fm.managers, fm.nodes));
+    }
+    let nodes: Vec<String> = (1..=fm.nodes).map(|n| format!("node{n}")).collect();
+    let setup = match fm.setup {
+        None => Setup { swarm: false, commands: Vec::new() },
+        Some(SetupSpec::Word(w)) => match w.as_str() {
+            "swarm" => Setup { swarm: true, commands: Vec::new() },
+            "fresh" => Setup { swarm: false, commands: Vec::new() },
+            other => {
+                errors.at(2, format!("setup: {other:?} is neither `swarm` nor `fresh`"));
+                Setup { swarm: false, commands: Vec::new() }
+            }
+        },
+        Some(SetupSpec::Full { swarm, commands }) => {
+            let script = commands.join("\n");
+            let commands = match crate::script::parse(&script, &path.display().to_string()) {
+                Ok(c) => c,
+                Err(e) => {
+                    errors.at(2, format!("setup commands: {e}"));
+                    Vec::new()
+                }
+            };
+            for c in &commands {
+                check_node(&mut errors, &nodes, &c.node, 2);
+            }
+            Setup { swarm, commands }
+        }
+    };
+
+    let mut steps: Vec<Step> = Vec::new();
+    let mut intro = String::new();
+    let mut prose = String::new();
+    let mut i = body_start;
+    while i < lines.len() {
+        let line = lines[i];
+        let lineno = i + 1;
+        if let Some(title) = line.strip_prefix("## ") {
+            flush(&mut prose, steps.last_mut(), &mut intro);
+            steps.push(Step {
+                title: title.trim().to_string(),
+                line: lineno,
+                parts: Vec::new(),
+                hints: Vec::new(),
+                solution: Vec::new(),
+                check: None,
+            });
+            i += 1;
+            continue;
+        }
+        let Some((fence, info)) = opening_fence(line) else {
+            prose.push_str(line);
+            prose.push('\n');
+            i += 1;
+            continue;
+        };
+        let start = i;
+        let mut text = String::new();
+        i += 1;
+        let mut closed = false;
+        while i < lines.len() {
+            if is_closing(lines[i], &fence) {
+                closed = true;
+                break;
+            }
+            text.push_str(lines[i]);
+            text.push('\n');
+            i += 1;
+        }
+        if !closed {
+            errors.at(start + 1, format!("unterminated {fence} block: it is never closed"));
+            break;
+        }
+        i += 1;
+        let block = Block { line: start + 2, text };
+        let kind = block_kind(&info);
+        if kind == Kind::Prose {
+            prose.push_str(&lines[start..i].join("\n"));
+            prose.push('\n');
+            continue;
+        }
+        let Some(step) = steps.last_mut() else {
+            errors.at(start + 1, format!("a `{info}` block before the first `##` step"));
+            continue;
+        };
+        match kind {
+            Kind::Prose => {}
+            Kind::Runnable(node) => {
+                check_node(&mut errors, &nodes, &node, start + 1);
+                flush(&mut prose, Some(step), &mut intro);
+                let commands = block.text.lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect();
+                step.parts.push(Part::Runnable { node, commands });
+            }
+            Kind::Hint => step.hints.push(block.text.trim_end().to_string()),
+            Kind::Solution => {
+                let padded = format!("{}{}", "\n".repeat(block.line - 1), block.text);
+                match crate::script::parse(&padded, &path.display().to_string()) {
+                    Ok(s) => {
+                        for c in &s {
+                            check_node(&mut errors, &nodes, &c.node, c.line);
+                        }
+                        step.solution.extend(s);
+                    }
+                    Err(e) => errors.list.push(script_error(path, &e)),
+                }
+            }
+            Kind::Check => {
+                if step.check.is_some() {
+                    errors.at(start + 1, "a step has one check block; put every query in it");
+                }
+                match parse_check(&block.text, block.line, &nodes) {
+                    Ok(c) => step.check = Some(c),
+                    Err(list) => list.into_iter().for_each(|(l, m)| errors.at(l, m)),
+                }
+            }
+        }
+    }
+    flush(&mut prose, steps.last_mut(), &mut intro);
+    if steps.is_empty() {
+        errors.at(body_start + 1, "no steps: each step starts with a `## ` heading");
+    }
+    for s in &steps {
+        if s.check.is_none() {
+            errors.at(s.line, format!("step \"{}\" has no ```check block", s.title));
+        }
+        if s.solution.is_empty() {
+            errors.at(s.line, format!("step \"{}\" has no ```solution block", s.title));
+        }
+    }
+    if !errors.list.is_empty() {
+        return Err(errors.list);
+    }
+    Ok(Lesson {
+        id: fm.id,
+        title: fm.title,
+        intro: intro.trim().to_string(),
+        nodes,
+        managers: fm.managers,
+        setup,
+        steps,
+        path: path.to_path_buf(),
+    })
+}
+
+/// The front matter's text and the index of the first body line.
+fn front_matter(lines: &[&str]) -> Option<(String, usize)> {
+    if lines.first().map(|l| l.trim_end()) != Some("---") {
+        return None;
+    }
+    let end = lines.iter().skip(1).position(|l| l.trim_end() == "---")? + 1;
+    Some((lines[1..end].join("\n"), end + 1))
+}
+
+fn opening_fence(line: &str) -> Option<(String, String)> {
+    let t = line.trim_start();
+    let ch = t.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let n = t.chars().take_while(|c| *c == ch).count();
+    (n >= 3).then(|| (ch.to_string().repeat(n), t[n..].trim().to_string()))
+}
+
+fn is_closing(line: &str, fence: &str) -> bool {
+    let t = line.trim();
+    let ch = fence.chars().next().unwrap_or('`');
+    t.len() >= fence.len() && t.chars().all(|c| c == ch)
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Kind {
+    Prose,
+    Runnable(String),
+    Hint,
+    Solution,
+    Check,
+}
+
+fn block_kind(info: &str) -> Kind {
+    let word = info.split_whitespace().next().unwrap_or("");
+    match word {
+        "hint" => Kind::Hint,
+        "solution" => Kind::Solution,
+        "check" => Kind::Check,
+        // Play-with-Docker's blocks: ```.term1 runs in the first terminal.
+        w if w.starts_with(".term") && w[5..].parse::<u32>().is_ok() => Kind::Runnable(format!("node{}", &w[5..])),
+        w if w.starts_with("node") && w[4..].parse::<u32>().is_ok() => Kind::Runnable(w.to_string()),
+        _ => Kind::Prose,
+    }
+}
+
+fn flush(prose: &mut String, step: Option<&mut Step>, intro: &mut String) {
+    if prose.trim().is_empty() {
+        prose.clear();
+        return;
+    }
+    match step {
+        Some(s) => s.parts.push(Part::Prose(prose.trim_matches('\n').to_string())),
+        None => intro.push_str(prose),
+    }
+    prose.clear();
+}
+
+fn check_node(errors: &mut Errors, nodes: &[String], node: &str, line: usize) {
+    if !nodes.iter().any(|n| n == node) {
+        errors.at(line, format!("unknown node {node:?}: this lesson has {}", nodes.join(", ")));
+    }
+}
+
+/// `path:LINE: message` from the script parser, back into a LessonError.
+fn script_error(path: &Path, e: &str) -> LessonError {
+    let rest = e.strip_prefix(&format!("{}:", path.display())).unwrap_or(e);
+    let (line, message) = rest.split_once(": ").unwrap_or(("0", rest));
+    LessonError { path: path.to_path_buf(), line: line.parse().unwrap_or(0), message: message.to_string() }
+}
+
+/// Parses a check block whose first line is `first`; errors are (line, message).
+pub fn parse_check(text: &str, first: usize, nodes: &[String]) -> Result<Check, Vec<(usize, String)>> {
+    let mut items: Vec<Item> = Vec::new();
+    let mut errors = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = first + i;
+        let t = raw.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        if let Some(rest) = t.strip_prefix("ran:") {
+            let mut words = rest.split_whitespace();
+            let node = words.next().unwrap_or("").to_string();
+            let prefix = words.collect::<Vec<_>>().join(" ");
+            if !nodes.contains(&node) {
+                errors.push((line, format!("ran: unknown node {node:?}: this lesson has {}", nodes.join(", "))));
+            }
+            if prefix.is_empty() {
+                errors.push((line, "ran: needs a node and the command's beginning".to_string()));
+            }
+            items.push(Item::Ran { line, node, prefix });
+            continue;
+        }
+        if let Some((who, command)) = t.split_once('$')
+            && (who.is_empty() || who.starts_with("node"))
+            && !who.contains(' ')
+        {
+            let node = (!who.is_empty()).then(|| who.to_string());
+            if let Some(n) = &node
+                && !nodes.contains(n)
+            {
+                errors.push((line, format!("unknown node {n:?}: this lesson has {}", nodes.join(", "))));
+            }
+            let command = command.trim().to_string();
+            if !command.starts_with("docker ") {
+                errors.push((line, format!("a check query is a docker command, not {command:?}")));
+            }
+            items.push(Item::Query { line, node, command, expects: Vec::new() });
+            continue;
+        }
+        let Some((key, value)) = t.split_once(':') else {
+            errors.push((line, format!("expected `$ docker …`, `ran: NODE COMMAND` or an expectation, got {t:?}")));
+            continue;
+        };
+        let value = value.trim();
+        let expect = match key.trim() {
+            "equals" => Expect::Equals(unquote(value)),
+            "contains" => Expect::Contains(unquote(value)),
+            "matches" => match regex::Regex::new(&unquote(value)) {
+                Ok(_) => Expect::Matches(unquote(value)),
+                Err(e) => {
+                    errors.push((line, format!("matches: not a regular expression: {e}")));
+                    continue;
+                }
+            },
+            "lines" => match value.parse() {
+                Ok(n) => Expect::Lines(n),
+                Err(_) => {
+                    errors.push((line, format!("lines: expects a number, got {value:?}")));
+                    continue;
+                }
+            },
+            "exit" => match value.parse() {
+                Ok(n) => Expect::Exit(n),
+                Err(_) => {
+                    errors.push((line, format!("exit: expects a number, got {value:?}")));
+                    continue;
+                }
+            },
+            other => {
+                errors.push((line, format!("unknown expectation {other:?}: equals, contains, matches, lines or exit")));
+                continue;
+            }
+        };
+        match items.last_mut() {
+            Some(Item::Query { expects, .. }) => expects.push(expect),
+            _ => errors.push((line, "an expectation must follow a `$ docker …` query".to_string())),
+        }
+    }
+    for item in &items {
+        if let Item::Query { line, command, expects, .. } = item
+            && expects.is_empty()
+        {
+            errors.push((
+                *line,
+                format!("the query `{command}` has no expectation (equals, contains, matches, lines, exit)"),
+            ));
+        }
+    }
+    if items.is_empty() {
+        errors.push((first, "an empty check: list docker queries and their expected answers".to_string()));
+    }
+    if errors.is_empty() { Ok(Check { line: first.saturating_sub(1), items }) } else { Err(errors) }
+}
+
+/// `"two words"` or `'x'` -> the inside; anything else as written.
+fn unquote(v: &str) -> String {
+    for q in ['"', '\''] {
+        if v.len() >= 2 && v.starts_with(q) && v.ends_with(q) {
+            return v[1..v.len() - 1].to_string();
+        }
+    }
+    v.to_string()
+}

@@ -1,0 +1,160 @@
+//! Lessons: the bundled course verifies in both languages, every authoring error names
+//! its file and line, verification catches checks that cannot tell, and grading says
+//! which steps a learner's commands pass.
+
+use std::path::{Path, PathBuf};
+use swarmlab::lesson::{self, verify};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+fn errors(text: &str) -> Vec<String> {
+    match lesson::parse(text, Path::new("l.md")) {
+        Ok(_) => Vec::new(),
+        Err(e) => e.iter().map(|e| e.to_string()).collect(),
+    }
+}
+
+const GOOD: &str = "---\nid: t\ntitle: T\nnodes: 2\n---\n\nIntro.\n\n## Init\n\nText.\n\n```node1\ndocker swarm init\n```\n\n```hint\nJust do it.\n```\n\n```solution\nnode1$ docker swarm init\n```\n\n```check\n$ docker info --format '{{.Swarm.LocalNodeState}}'\nequals: active\n```\n";
+
+#[test]
+fn the_bundled_course_verifies_in_both_languages() {
+    for lang in ["en", "fr"] {
+        let course = lesson::load_course(&root().join("lessons").join(lang)).expect("the course parses");
+        assert_eq!(course.lessons.len(), 3);
+        for l in &course.lessons {
+            let r = verify::verify(l);
+            assert!(r.passed(), "{}: {:?}", l.path.display(), r.steps);
+            assert_eq!(r.steps.len(), l.steps.len());
+        }
+    }
+    let en = lesson::load_course(&root().join("lessons/en")).unwrap().lessons;
+    let fr = lesson::load_course(&root().join("lessons/fr")).unwrap().lessons;
+    assert_eq!(verify::parity(&en, &fr), Vec::<String>::new());
+}
+
+#[test]
+fn every_lesson_in_summary_exists_in_both_languages() {
+    let names = |lang: &str| -> Vec<String> {
+        lesson::summary(&root().join("lessons").join(lang))
+            .unwrap()
+            .into_iter()
+            .map(|(p, _)| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect()
+    };
+    assert_eq!(names("en"), names("fr"));
+    for lang in ["en", "fr"] {
+        for n in names(lang) {
+            for other in ["en", "fr"] {
+                assert!(root().join("lessons").join(other).join(&n).is_file(), "{other}/{n} is missing");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_good_lesson_parses_into_steps() {
+    let l = lesson::parse(GOOD, Path::new("l.md")).unwrap();
+    assert_eq!((l.id.as_str(), l.nodes.len(), l.steps.len()), ("t", 2, 1));
+    assert_eq!(l.intro, "Intro.");
+    let s = &l.steps[0];
+    assert_eq!(s.line, 9);
+    assert_eq!(s.hints, vec!["Just do it.".to_string()]);
+    assert_eq!(s.runnables().next(), Some(("node1", &["docker swarm init".to_string()][..])));
+    assert!(verify::verify(&l).passed());
+}
+
+#[test]
+fn play_with_docker_blocks_run_on_the_matching_node() {
+    let l = lesson::parse(&GOOD.replace("```node1", "```.term2"), Path::new("l.md")).unwrap();
+    assert_eq!(l.steps[0].runnables().next().map(|(n, _)| n), Some("node2"));
+}
+
+#[test]
+fn authoring_errors_name_file_and_line() {
+    let cases: &[(&str, &str)] = &[
+        (&GOOD.replace("```node1", "```node7"), "l.md:13: unknown node \"node7\""),
+        (&GOOD.replace("node1$ docker swarm init", "node5$ docker swarm init"), "l.md:22: unknown node \"node5\""),
+        (
+            &GOOD.replace("equals: active\n", ""),
+            "l.md:26: the query `docker info --format '{{.Swarm.LocalNodeState}}'` has no expectation",
+        ),
+        (&GOOD.replace("equals: active", "frob: 3"), "l.md:27: unknown expectation \"frob\""),
+        (&GOOD.replace("equals: active", "matches: ([a"), "l.md:27: matches: not a regular expression"),
+        (&GOOD.replace("$ docker info", "$ ls /"), "l.md:26: a check query is a docker command"),
+        (&GOOD.replace("```check\n$ docker", "```check\nran: node9 docker"), "l.md:26: ran: unknown node \"node9\""),
+        (&format!("{GOOD}\n```node1\ndocker node ls\n"), "l.md:30: unterminated ``` block"),
+        (&GOOD.replace("---\nid: t", "id: t"), "l.md:1: a lesson starts with a front matter"),
+        (&GOOD.replace("nodes: 2", "nodes: two"), "l.md:2: front matter:"),
+        (&GOOD.replace("nodes: 2", "nodes: 2\ncolour: red"), "l.md:2: front matter:"),
+        (
+            &GOOD.replace("```check\n$ docker info --format '{{.Swarm.LocalNodeState}}'\nequals: active\n```\n", ""),
+            "l.md:9: step \"Init\" has no ```check block",
+        ),
+        (&GOOD.replace("## Init", "Init"), "no steps"),
+        (&GOOD.replace("Intro.", "```hint\nearly\n```"), "l.md:7: a `hint` block before the first `##` step"),
+    ];
+    for (text, want) in cases {
+        let errs = errors(text);
+        assert!(errs.iter().any(|e| e.starts_with(want) || e.contains(want)), "want {want:?}, got {errs:?}");
+    }
+}
+
+#[test]
+fn french_english_drift_is_reported_with_file_and_line() {
+    let en = lesson::parse(GOOD, Path::new("en/l.md")).unwrap();
+    let fr_text = GOOD.replace("equals: active", "equals: inactive");
+    let fr = lesson::parse(&fr_text, Path::new("fr/l.md")).unwrap();
+    let drift = verify::parity(std::slice::from_ref(&en), std::slice::from_ref(&fr));
+    assert_eq!(drift, vec!["fr/l.md:9: this step's check differs from en/l.md:9".to_string()]);
+    let fewer = lesson::parse(&GOOD.replace("id: t", "id: u"), Path::new("fr/l.md")).unwrap();
+    assert!(verify::parity(&[en.clone()], &[fewer])[0].contains("lesson \"u\" stands where"));
+    assert!(verify::parity(&[en], &[])[0].contains("1 lessons in English and 0 in French"));
+}
+
+#[test]
+fn a_summary_naming_a_missing_file_is_an_error_with_its_line() {
+    let dir = std::env::temp_dir().join(format!("swarmlab-summary-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("SUMMARY.md"), "# Summary\n\n- [Gone](gone.md)\n").unwrap();
+    let errs = lesson::load_course(&dir).unwrap_err();
+    assert!(errs[0].to_string().contains("SUMMARY.md:3: "), "{errs:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn verification_catches_checks_that_cannot_tell_and_broken_solutions() {
+    // `inactive` and `active` both contain "active": this check cannot tell.
+    let always =
+        GOOD.replace("```check\n$ docker", "```check\nnode1$ docker").replace("equals: active", "contains: active");
+    let r = verify::verify(&lesson::parse(&always, Path::new("l.md")).unwrap());
+    assert!(!r.passed());
+    assert!(r.steps[0].message.as_deref().unwrap_or("").contains("already holds before the solution"));
+
+    let broken = GOOD.replace("node1$ docker swarm init", "node1$ docker swarm join --token x 1.2.3.4");
+    let r = verify::verify(&lesson::parse(&broken, Path::new("l.md")).unwrap());
+    assert!(r.steps[0].message.as_deref().unwrap_or("").contains("the solution failed"), "{r:?}");
+
+    let wrong = GOOD.replace("node1$ docker swarm init", "node1$ docker info");
+    let r = verify::verify(&lesson::parse(&wrong, Path::new("l.md")).unwrap());
+    assert!(r.steps[0].message.as_deref().unwrap_or("").contains("does not hold after the solution"), "{r:?}");
+    let xml = verify::junit("swarmlab verify", &[r]);
+    assert!(xml.contains("<failure") && xml.contains("1. Init"), "{xml}");
+}
+
+#[test]
+fn grading_says_which_steps_a_learners_commands_pass() {
+    let path = root().join("lessons/en/01-first-swarm.md");
+    let l = lesson::parse(&std::fs::read_to_string(&path).unwrap(), &path).unwrap();
+    let answers = swarmlab::script::parse(
+        "node1$ docker info\nnode1$ docker swarm init --advertise-addr 127.10.0.11\nnode1$ docker service create -d --name hello --replicas 2 nginx\n",
+        "answers",
+    )
+    .unwrap();
+    let r = verify::grade(&l, &answers).unwrap();
+    let passed: Vec<bool> = r.steps.iter().map(|s| s.passed).collect();
+    assert_eq!(passed, vec![true, true, false, false]);
+    assert!(r.steps[2].message.as_deref().unwrap_or("").contains("hello 2/2"), "{:?}", r.steps[2]);
+    assert_eq!(r.steps[3].message.as_deref(), Some("not reached"));
+}
