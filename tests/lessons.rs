@@ -109,7 +109,7 @@ fn french_english_drift_is_reported_with_file_and_line() {
     let drift = verify::parity(std::slice::from_ref(&en), std::slice::from_ref(&fr));
     assert_eq!(drift, vec!["fr/l.md:9: this step's check differs from en/l.md:9".to_string()]);
     let fewer = lesson::parse(&GOOD.replace("id: t", "id: u"), Path::new("fr/l.md")).unwrap();
-    assert!(verify::parity(&[en.clone()], &[fewer])[0].contains("lesson \"u\" stands where"));
+    assert!(verify::parity(std::slice::from_ref(&en), &[fewer])[0].contains("lesson \"u\" stands where"));
     assert!(verify::parity(&[en], &[])[0].contains("1 lessons in English and 0 in French"));
 }
 
