@@ -15,7 +15,12 @@ welcome-body =
     Watch the cluster view below fill up. Press F1 for every key.
 play-title = Free play
 play-body =
-    { $nodes } virtual nodes, { $managers } of them to be managers. No lesson, no checks: try anything.
+    { $nodes } virtual nodes in a swarm already formed, { $managers } of them managers, node1 leading. No lesson, no checks: try anything.
+
+    The `lab` command in any pane changes the world: `lab node off node2`, `lab node disconnect node3`, `lab crash web.1`, `lab image crash nginx:broken`, `lab speed 10x`, `lab skip`. Type `lab help` for the whole list.
+
+play-body-blank =
+    { $nodes } virtual nodes, no swarm yet: start with docker swarm init --advertise-addr $(hostname -i) on node1. No lesson, no checks: try anything.
 
     The `lab` command in any pane changes the world: `lab node off node2`, `lab node disconnect node3`, `lab crash web.1`, `lab image crash nginx:broken`, `lab speed 10x`, `lab skip`. Type `lab help` for the whole list.
 
@@ -71,3 +76,18 @@ notice-confirm-reset = Press F12 again to throw this cluster away and start afre
 notice-reset = A fresh cluster: every node is out of any swarm again.
 help-crash = F8 or Alt+c: kill a running container on the focused node
 help-reset = F12 or Alt+r, twice: reset the lab to a fresh cluster
+
+notice-step-done = ✓ Step done: the next one is open.
+notice-lesson-done = ✓ Lesson complete! Press l in the lesson pane (or Alt+g) for the next one.
+notice-progress-corrupt = Your progress file was damaged; it was set aside as { $path } and you start afresh.
+notice-progress-unsaved = Progress could not be saved: { $error }
+lesson-step = Step { $n }/{ $total }
+lesson-done = ✓ done
+lesson-hint = Hint { $n }
+lesson-solution = Solution
+lesson-keys = t type the next block · h hint · s solution · n/p step · r redo step · l lessons
+lesson-keys-short = Alt+t type · Alt+i hint · Alt+o solution · Alt+←/→ step · Alt+g lessons
+lesson-picker = Lessons: ↑/↓ choose, Enter jump (earlier steps are replayed), Esc close
+lesson-complete = ✓ Lesson complete.
+help-lesson = In the lesson: Alt+t types the next command block into its pane, Alt+i shows a hint, Alt+o the solution, Alt+←/→ change step, Alt+g picks a lesson
+notice-lesson-error = The lesson could not be set up: { $error }

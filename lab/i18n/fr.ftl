@@ -15,7 +15,12 @@ welcome-body =
     La vue du cluster, en bas, se remplit. F1 montre toutes les touches.
 play-title = Jeu libre
 play-body =
-    { $nodes } nœuds virtuels, dont { $managers } à promouvoir managers. Ni leçon ni vérification : essayez tout.
+    { $nodes } nœuds virtuels dans un swarm déjà formé, dont { $managers } managers, node1 en tête. Ni leçon ni vérification : essayez tout.
+
+    La commande `lab`, dans n'importe quel panneau, agit sur le monde : `lab node off node2`, `lab node disconnect node3`, `lab crash web.1`, `lab image crash nginx:broken`, `lab speed 10x`, `lab skip`. `lab help` donne la liste complète.
+
+play-body-blank =
+    { $nodes } nœuds virtuels, pas encore de swarm : commencez par docker swarm init --advertise-addr $(hostname -i) sur node1. Ni leçon ni vérification : essayez tout.
 
     La commande `lab`, dans n'importe quel panneau, agit sur le monde : `lab node off node2`, `lab node disconnect node3`, `lab crash web.1`, `lab image crash nginx:broken`, `lab speed 10x`, `lab skip`. `lab help` donne la liste complète.
 
@@ -71,3 +76,18 @@ notice-confirm-reset = F12 encore une fois pour jeter ce cluster et repartir de 
 notice-reset = Un cluster tout neuf : aucun nœud n'est plus dans un swarm.
 help-crash = F8 ou Alt+c : tuer un conteneur en marche sur le nœud actif
 help-reset = F12 ou Alt+r, deux fois : remettre le lab à neuf
+
+notice-step-done = ✓ Étape réussie : la suivante est ouverte.
+notice-lesson-done = ✓ Leçon terminée ! l dans le panneau de la leçon (ou Alt+g) pour la suivante.
+notice-progress-corrupt = Votre fichier de progression était abîmé ; il a été mis de côté ({ $path }) et vous repartez de zéro.
+notice-progress-unsaved = La progression n'a pas pu être enregistrée : { $error }
+lesson-step = Étape { $n }/{ $total }
+lesson-done = ✓ réussie
+lesson-hint = Indice { $n }
+lesson-solution = Solution
+lesson-keys = t taper le bloc suivant · h indice · s solution · n/p étape · r refaire · l leçons
+lesson-keys-short = Alt+t taper · Alt+i indice · Alt+o solution · Alt+←/→ étape · Alt+g leçons
+lesson-picker = Leçons : ↑/↓ choisir, Entrée y aller (les étapes d'avant sont rejouées), Échap fermer
+lesson-complete = ✓ Leçon terminée.
+help-lesson = Dans la leçon : Alt+t tape le bloc de commandes suivant dans son panneau, Alt+i montre un indice, Alt+o la solution, Alt+←/→ changent d'étape, Alt+g choisit une leçon
+notice-lesson-error = La leçon n'a pas pu être préparée : { $error }

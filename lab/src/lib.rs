@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod bench;
+pub mod coach;
 pub mod control;
 pub mod daemon;
 pub mod headless;

@@ -16,6 +16,12 @@ struct Cli {
     command: Option<Command>,
     #[command(flatten)]
     lab: LabArgs,
+    /// Open this lesson (its id, e.g. first-swarm) instead of resuming.
+    #[arg(long)]
+    lesson: Option<String>,
+    /// With --lesson: the step to open (1-based); earlier steps are replayed.
+    #[arg(long, requires = "lesson")]
+    step: Option<usize>,
 }
 
 #[derive(Args, Clone)]
@@ -116,10 +122,10 @@ fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     match cli.command {
-        None => live(cli.lab, None),
+        None => live(cli.lab, None, Some((cli.lesson, cli.step))),
         Some(Command::Play { lab, managers }) => {
-            let managers = usize::from(managers.unwrap_or(1).clamp(1, lab.nodes));
-            live(lab, Some(managers))
+            let managers = managers.map(|m| usize::from(m.clamp(1, lab.nodes)));
+            live(lab, managers, None)
         }
         Some(Command::Run { nodes, seed, script }) => run_script(nodes, seed, script),
         Some(Command::Verify { paths, lang, junit }) => {
@@ -148,7 +154,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn live(args: LabArgs, managers: Option<usize>) -> ExitCode {
+fn live(args: LabArgs, managers: Option<usize>, lessons: Option<(Option<String>, Option<usize>)>) -> ExitCode {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         eprintln!("swarmlab: the lab needs a terminal; `swarmlab run SCRIPT` plays a script without one");
         return ExitCode::from(2);
@@ -159,6 +165,7 @@ fn live(args: LabArgs, managers: Option<usize>) -> ExitCode {
         lang: Lang::detect(args.lang.as_deref()),
         shell: args.shell,
         real_docker: args.real_docker,
+        lessons,
     })
 }
 

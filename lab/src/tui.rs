@@ -29,6 +29,9 @@ pub struct Options {
     pub shell: Option<PathBuf>,
     /// Put the installed docker CLI first on the panes' PATH.
     pub real_docker: bool,
+    /// Teach the bundled lessons (None: free play); optionally open this lesson id and
+    /// step (1-based) instead of resuming.
+    pub lessons: Option<(Option<String>, Option<usize>)>,
 }
 
 /// Pending pty output is batched per wake-up; the channel bounds memory.
@@ -58,6 +61,12 @@ struct Lab {
     shells: Vec<NodeShell>,
     ptys: Vec<Option<Pty>>,
     pty_tx: mpsc::Sender<PtyEvent>,
+    typing_tx: mpsc::Sender<(usize, Vec<u8>)>,
+    progress_path: Option<PathBuf>,
+    /// Where the current step's command history starts.
+    since: usize,
+    /// The course generation `since` belongs to.
+    generation: u64,
 }
 
 async fn lab(opts: Options) -> std::io::Result<()> {
@@ -70,7 +79,13 @@ async fn lab(opts: Options) -> std::io::Result<()> {
         }
     }
     bins.push(dir.install_shims()?);
-    let world = World::new(opts.config.clone());
+    let mut config = opts.config.clone();
+    let course = opts.lessons.as_ref().map(|_| crate::lesson::bundled(opts.lang));
+    if let Some(lessons) = &course {
+        // Every lesson of the course fits: the lab has as many nodes as the biggest needs.
+        config.nodes = config.nodes.max(lessons.iter().map(|l| l.nodes.len()).max().unwrap_or(0));
+    }
+    let world = World::new(config);
     if let Some(managers) = opts.managers {
         crate::setup::ready_swarm(&world, managers).map_err(std::io::Error::other)?;
     }
@@ -97,20 +112,56 @@ async fn lab(opts: Options) -> std::io::Result<()> {
         }
     }
 
-    let intro = match opts.managers {
-        Some(m) => Intro {
+    let intro = match (&opts.lessons, opts.managers) {
+        (Some(_), _) => Intro { title: "welcome-title", body: "welcome-body", args: Vec::new() },
+        (None, Some(m)) => Intro {
             title: "play-title",
             body: "play-body",
             args: vec![("nodes", shells.len().to_string()), ("managers", m.to_string())],
         },
-        None => Intro { title: "welcome-title", body: "welcome-body", args: Vec::new() },
+        (None, None) => {
+            Intro { title: "play-title", body: "play-body-blank", args: vec![("nodes", shells.len().to_string())] }
+        }
     };
     let mut terminal = ratatui::init();
     let _ = crossterm::execute!(std::io::stdout(), event::EnableMouseCapture, event::EnableBracketedPaste);
     let size = terminal.size().map(|s| (s.width, s.height)).unwrap_or((80, 24));
     let mut model = Model::new(opts.lang, intro, shells.iter().map(|s| s.hostname.clone()).collect(), size);
+    let progress_path = crate::lesson::progress::default_path();
+    let mut first_effects = Vec::new();
+    if let (Some(lessons), Some((lesson_id, step))) = (course, &opts.lessons) {
+        let (progress, loaded) = progress_path
+            .as_deref()
+            .map(crate::lesson::progress::Progress::load)
+            .unwrap_or((Default::default(), crate::lesson::progress::Loaded::Fresh));
+        if let crate::lesson::progress::Loaded::Corrupt(aside) = loaded {
+            model.notice = Some(Notice::ProgressCorrupt(aside.display().to_string()));
+        }
+        let resume = progress.current.clone();
+        let mut c = crate::app::course::Course::new(lessons, progress);
+        let find = |id: &str| c.lessons.iter().position(|l| l.id == id);
+        let (l, s) = match (lesson_id, resume) {
+            (Some(id), _) => (find(id).unwrap_or(0), step.map_or(0, |s| s.saturating_sub(1))),
+            (None, Some(pos)) => (find(&pos.lesson).unwrap_or(0), pos.step),
+            (None, None) => (0, 0),
+        };
+        c.open(l, s);
+        model.course = Some(c);
+        model.focus = crate::app::layout::Focus::Node(0);
+        first_effects = vec![Effect::Open(l, s), Effect::SaveProgress];
+    }
     let (pty_tx, mut pty_rx) = mpsc::channel(PTY_CHANNEL);
-    let mut lab = Lab { world: world.clone(), shells, ptys: Vec::new(), pty_tx };
+    let (typing_tx, mut typing_rx) = mpsc::channel::<(usize, Vec<u8>)>(16);
+    let mut lab = Lab {
+        world: world.clone(),
+        shells,
+        ptys: Vec::new(),
+        pty_tx,
+        typing_tx,
+        progress_path,
+        since: 0,
+        generation: u64::MAX,
+    };
     let (rows, cols) = model.layout().pty_size;
     for i in 0..lab.shells.len() {
         let pty = lab.spawn(i, rows, cols);
@@ -122,6 +173,11 @@ async fn lab(opts: Options) -> std::io::Result<()> {
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
     model.update(Msg::Cluster(world.read(snapshot)));
+    for e in first_effects {
+        if let Some(m) = lab.perform(e, &model) {
+            model.update(m);
+        }
+    }
     let mut dirty = true;
     while !model.quit {
         if dirty {
@@ -158,23 +214,34 @@ async fn lab(opts: Options) -> std::io::Result<()> {
                 if speed != model.speed {
                     out.push(Msg::Speed(speed));
                 }
+                out.extend(lab.check(&model));
                 out
             }
             Some(n) = notices.recv() => vec![Msg::Notice(n)],
+            Some((pane, bytes)) = typing_rx.recv() => {
+                if let Some(Some(p)) = lab.ptys.get_mut(pane) {
+                    p.write(&bytes);
+                }
+                Vec::new()
+            }
             _ = term.recv() => break,
             _ = hup.recv() => break,
         };
         for msg in msgs {
             let typed = matches!(msg, Msg::Key(_));
-            let effects = model.update(msg);
+            let mut effects = model.update(msg);
             // A key that only goes to a shell changes nothing on screen until the echo
             // comes back; drawing now would only delay drawing the echo.
             let only_writes = !effects.is_empty() && effects.iter().all(|e| matches!(e, Effect::Write(..)));
             dirty |= !(typed && only_writes);
-            for e in effects {
-                if let Some(m) = lab.perform(e) {
-                    model.update(m);
+            while !effects.is_empty() {
+                let mut more = Vec::new();
+                for e in std::mem::take(&mut effects) {
+                    if let Some(m) = lab.perform(e, &model) {
+                        more.extend(model.update(m));
+                    }
                 }
+                effects = more;
             }
         }
     }
@@ -192,8 +259,18 @@ impl Lab {
         Pty::spawn(i, cmd, rows, cols, self.pty_tx.clone()).ok()
     }
 
+    /// Evaluates the current step's check, counting commands since the step opened.
+    fn check(&mut self, model: &Model) -> Option<Msg> {
+        let generation = model.course.as_ref()?.generation;
+        if generation != self.generation {
+            self.generation = generation;
+            self.since = self.world.history_since(usize::MAX).1;
+        }
+        crate::coach::check(&self.world, model, self.since)
+    }
+
     /// Carries out one effect; some answer with a message for the model.
-    fn perform(&mut self, e: Effect) -> Option<Msg> {
+    fn perform(&mut self, e: Effect, model: &Model) -> Option<Msg> {
         let node_name = |i: usize| self.shells.get(i).map(|s| s.hostname.clone()).unwrap_or_default();
         match e {
             Effect::Write(i, bytes) => {
@@ -260,6 +337,25 @@ impl Lab {
             Effect::Reset => {
                 self.world.reset();
                 None
+            }
+            Effect::Type(pane, lines) => {
+                crate::coach::type_lines(self.typing_tx.clone(), pane, lines);
+                None
+            }
+            Effect::Open(l, s) => {
+                let lesson = model.course.as_ref()?.lessons.get(l)?;
+                let result = crate::coach::fast_forward(&self.world, lesson, s);
+                // The step starts now: commands typed before it do not count.
+                self.generation = u64::MAX;
+                match result {
+                    Ok(()) => self.check(model),
+                    Err(e) => Some(Msg::Notice(Notice::LessonError(e))),
+                }
+            }
+            Effect::Recheck => self.check(model),
+            Effect::SaveProgress => {
+                let (path, course) = (self.progress_path.as_ref()?, model.course.as_ref()?);
+                course.progress.save(path).err().map(|e| Msg::Notice(Notice::ProgressUnsaved(e.to_string())))
             }
             Effect::Quit => None,
         }

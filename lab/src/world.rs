@@ -53,6 +53,8 @@ struct State {
 /// The running engine. Cheap to share: wrap it in an `Arc`.
 pub struct World {
     state: Mutex<State>,
+    /// Every docker command run from a pane, with its node, for checks like "ran".
+    history: Mutex<Vec<(String, String)>>,
     /// Wakes the driver when a request may have scheduled new events.
     wake: Notify,
     /// Bumped whenever cluster state may have changed, for redraws and checks.
@@ -101,6 +103,7 @@ impl World {
         let clock = Clock { speed, wall: Instant::now(), virt: cluster.now() };
         Arc::new(World {
             state: Mutex::new(State { cluster, clock, config }),
+            history: Mutex::new(Vec::new()),
             wake: Notify::new(),
             changed: watch::channel(0).0,
         })
@@ -121,6 +124,45 @@ impl World {
     /// Reads the cluster as it stands, without moving time or announcing a change.
     pub fn read<R>(&self, f: impl FnOnce(&Cluster) -> R) -> R {
         f(&self.lock().cluster)
+    }
+
+    /// Runs `f` on the cluster without announcing a change: for reads that need the
+    /// docker command line (a lesson's check), which would otherwise wake themselves.
+    pub fn quiet<R>(&self, f: impl FnOnce(&mut Cluster) -> R) -> R {
+        let mut state = self.lock();
+        catch_up(&mut state);
+        f(&mut state.cluster)
+    }
+
+    /// Replaces the cluster by what `f` makes of it (fast-forwarding a lesson).
+    pub fn replace(&self, f: impl FnOnce(Cluster) -> Cluster) {
+        let mut g = self.cluster();
+        let config = g.state.config.clone();
+        let old = std::mem::replace(&mut g.state.cluster, Cluster::new(ClusterConfig { nodes: 0, ..config }));
+        g.state.cluster = f(old);
+        let virt = g.state.cluster.now();
+        g.state.clock.virt = virt;
+        g.state.clock.wall = Instant::now();
+    }
+
+    /// A fresh cluster like the first one, its clock going on from now.
+    pub fn fresh_cluster(&self) -> Cluster {
+        let state = self.lock();
+        let mut config = state.config.clone();
+        config.epoch = state.cluster.now();
+        Cluster::new(config)
+    }
+
+    /// Records a command a pane ran, and announces it.
+    pub fn record(&self, node: &str, command: &str) {
+        self.history.lock().unwrap_or_else(|p| p.into_inner()).push((node.to_string(), command.to_string()));
+        self.changed.send_modify(|n| *n += 1);
+    }
+
+    /// The commands run since position `since`, and the current length.
+    pub fn history_since(&self, since: usize) -> (Vec<(String, String)>, usize) {
+        let h = self.history.lock().unwrap_or_else(|p| p.into_inner());
+        (h[since.min(h.len())..].to_vec(), h.len())
     }
 
     pub fn speed(&self) -> Speed {

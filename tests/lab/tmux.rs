@@ -86,7 +86,10 @@ fn a_learner_builds_a_swarm_and_load_balances_a_service_in_the_lab() {
     let bin = env!("CARGO_BIN_EXE_swarmlab");
     let runtime = std::env::temp_dir().join(format!("swarmlab-tmux-{}", std::process::id()));
     std::fs::create_dir_all(&runtime).unwrap();
-    let cmd = format!("XDG_RUNTIME_DIR={} {bin} --lang en --shell /bin/bash", runtime.display());
+    let cmd = format!(
+        "XDG_RUNTIME_DIR={0} XDG_DATA_HOME={0}-data {bin} play --nodes 3 --lang en --shell /bin/bash",
+        runtime.display()
+    );
     let t = Tmux::start("swarm", 220, 50, &cmd);
     t.wait_for("node1's prompt", |s| s.contains("node1:") && s.contains("node3:"));
 
@@ -142,10 +145,12 @@ fn sigterm_restores_the_terminal_and_leaves_no_shell_or_socket_behind() {
     let bin = env!("CARGO_BIN_EXE_swarmlab");
     let runtime = std::env::temp_dir().join(format!("swarmlab-tmux-term-{}", std::process::id()));
     std::fs::create_dir_all(&runtime).unwrap();
-    let cmd =
-        format!("XDG_RUNTIME_DIR={} {bin} --lang fr --shell /bin/sh; echo LAB-ENDED; sleep 30", runtime.display());
+    let cmd = format!(
+        "XDG_RUNTIME_DIR={0} XDG_DATA_HOME={0}-data {bin} --lang fr --shell /bin/sh; echo LAB-ENDED; sleep 30",
+        runtime.display()
+    );
     let t = Tmux::start("term", 120, 40, &cmd);
-    t.wait_for("the panes' prompts", |s| s.contains("node3 $"));
+    t.wait_for("node1's prompt", |s| s.contains("node1 $"));
     t.wait_for("French text", |s| s.contains("F10 quitter"));
     let dir = std::fs::read_dir(&runtime).unwrap().flatten().map(|e| e.path()).next().expect("the lab's runtime dir");
     let pid: u32 = std::fs::read_to_string(dir.join("pid")).unwrap().trim().parse().unwrap();
@@ -175,4 +180,43 @@ fn sigterm_restores_the_terminal_and_leaves_no_shell_or_socket_behind() {
         std::thread::sleep(Duration::from_millis(100));
     }
     let _ = std::fs::remove_dir_all(&runtime);
+}
+
+#[test]
+fn a_french_lesson_checks_itself_and_resumes_where_the_learner_left() {
+    if !have("tmux") {
+        eprintln!("\n\n!!! tmux is not installed: the lesson's end-to-end test did NOT run !!!\n\n");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_swarmlab");
+    let runtime = std::env::temp_dir().join(format!("swarmlab-tmux-lesson-{}", std::process::id()));
+    let data = std::env::temp_dir().join(format!("swarmlab-tmux-lesson-data-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    std::fs::create_dir_all(&runtime).unwrap();
+    let cmd = format!(
+        "XDG_RUNTIME_DIR={} XDG_DATA_HOME={} {bin} --lang fr --shell /bin/bash; echo LAB-ENDED; sleep 30",
+        runtime.display(),
+        data.display()
+    );
+    let t = Tmux::start("lesson", 200, 50, &cmd);
+    t.wait_for("lesson 1, step 1", |s| s.contains("Étape 1/4 · Un hôte hors de tout swarm"));
+    t.wait_for("node1's prompt", |s| s.contains("node1:"));
+    t.type_line("docker info --format '{{.Swarm.LocalNodeState}}'");
+    t.wait_for("step 2 to open", |s| s.contains("Étape 2/4 · Créer le swarm") && s.contains("Étape réussie"));
+    // Alt+t types the step's block into its pane, as an instructor would on a projector.
+    t.keys(&["M-t"]);
+    t.wait_for("step 3 to open", |s| s.contains("Étape 3/4 · Votre premier service"));
+    t.keys(&["F10"]);
+    t.wait_for("the lab to end", |s| s.contains("LAB-ENDED"));
+    let progress = std::fs::read_to_string(data.join("swarmlab/progress.json")).expect("progress saved");
+    assert!(progress.contains("\"step\": 2"), "{progress}");
+
+    drop(t);
+    let t = Tmux::start("lesson-again", 200, 50, &cmd);
+    t.wait_for("the lab to resume at step 3", |s| s.contains("Étape 3/4 · Votre premier service"));
+    let s = t.wait_for("the swarm rebuilt by fast-forward", |s| s.contains("leader node1"));
+    assert!(s.contains("Ce qu'est un swarm · 1/3"));
+    t.keys(&["F10"]);
+    let _ = std::fs::remove_dir_all(&runtime);
+    let _ = std::fs::remove_dir_all(&data);
 }

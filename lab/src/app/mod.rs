@@ -2,6 +2,7 @@
 //! returning effects (write to a pty, resize it, change the world…) that the event
 //! loop performs. No I/O here.
 
+pub mod course;
 pub mod layout;
 pub mod snapshot;
 
@@ -33,6 +34,8 @@ pub struct PaneState {
 pub struct Model {
     pub texts: Texts,
     pub intro: Intro,
+    /// The lessons, when the lab teaches (None in free play).
+    pub course: Option<course::Course>,
     pub panes: Vec<PaneState>,
     pub focus: Focus,
     pub zoom: bool,
@@ -56,6 +59,11 @@ pub enum Msg {
     Cluster(Snapshot),
     Speed(Speed),
     Notice(Notice),
+    /// The loop evaluated the check of the step with this generation.
+    Checked {
+        generation: u64,
+        passed: bool,
+    },
 }
 
 /// A one-line message in the status bar, worded in the current language when drawn.
@@ -68,6 +76,11 @@ pub enum Notice {
     Port { port: u16, addr: String, alt: u16 },
     Crashed(String),
     NothingToCrash(String),
+    StepDone,
+    LessonDone,
+    ProgressCorrupt(String),
+    ProgressUnsaved(String),
+    LessonError(String),
     ConfirmReset,
     Reset,
 }
@@ -92,6 +105,11 @@ impl Notice {
             Notice::Crashed(name) => t.args("notice-crashed", &[("container", name)]),
             Notice::NothingToCrash(node) => t.args("notice-nothing-to-crash", &[("node", node)]),
             Notice::ConfirmReset => t.get("notice-confirm-reset"),
+            Notice::StepDone => t.get("notice-step-done"),
+            Notice::LessonDone => t.get("notice-lesson-done"),
+            Notice::ProgressCorrupt(path) => t.args("notice-progress-corrupt", &[("path", path)]),
+            Notice::ProgressUnsaved(e) => t.args("notice-progress-unsaved", &[("error", e)]),
+            Notice::LessonError(e) => t.args("notice-lesson-error", &[("error", e)]),
             Notice::Reset => t.get("notice-reset"),
             Notice::Port { port, addr, alt } => {
                 t.args("notice-port", &[("port", &port.to_string()), ("addr", addr), ("alt", &alt.to_string())])
@@ -114,6 +132,13 @@ pub enum Effect {
     /// Kill a running container on that node.
     Crash(usize),
     Reset,
+    /// Type these lines into pane `usize` at a readable pace.
+    Type(usize, Vec<String>),
+    /// Rebuild the cluster for lesson `.0` at step `.1`: setup, then earlier solutions.
+    Open(usize, usize),
+    /// Evaluate the current step's check now.
+    Recheck,
+    SaveProgress,
     Quit,
 }
 
@@ -122,6 +147,7 @@ impl Model {
         let mut m = Model {
             texts: Texts::new(lang),
             intro,
+            course: None,
             panes: names
                 .into_iter()
                 .map(|name| PaneState { name, parser: vt100::Parser::new(24, 80, SCROLLBACK), exited: false })
@@ -217,6 +243,15 @@ impl Model {
                 self.notice = Some(n);
                 Vec::new()
             }
+            Msg::Checked { generation, passed } => {
+                let Some(c) = self.course.as_mut() else { return Vec::new() };
+                if generation != c.generation || !passed || !c.passed() {
+                    return Vec::new();
+                }
+                self.notice = Some(if c.lesson_complete() { Notice::LessonDone } else { Notice::StepDone });
+                // The next step may already hold (a learner ahead of the lesson).
+                vec![Effect::SaveProgress, Effect::Recheck]
+            }
         }
     }
 
@@ -233,6 +268,9 @@ impl Model {
         if self.help {
             self.help = false;
             return Vec::new();
+        }
+        if let Some(effects) = self.course_key(&k) {
+            return effects;
         }
         let alt = k.modifiers.contains(KeyModifiers::ALT);
         let shift = k.modifiers.contains(KeyModifiers::SHIFT);
@@ -345,7 +383,12 @@ impl Model {
                     return vec![Effect::Crash(i)];
                 }
             }
-            9 => self.texts = Texts::new(self.texts.lang.other()),
+            9 => {
+                self.texts = Texts::new(self.texts.lang.other());
+                if let Some(c) = self.course.as_mut() {
+                    c.relocalise(crate::lesson::bundled(self.texts.lang));
+                }
+            }
             12 => {
                 // Resetting throws the cluster away: the key must be pressed twice.
                 if self.notice == Some(Notice::ConfirmReset) {
@@ -361,6 +404,80 @@ impl Model {
             _ => {}
         }
         Vec::new()
+    }
+
+    /// Lesson keys: Alt+t/i/o/g/←/→ anywhere; t, h, s, n, p, r, R, l in the lesson
+    /// pane; arrows, Enter and Esc in the picker. None when the key is not one of them.
+    fn course_key(&mut self, k: &KeyEvent) -> Option<Vec<Effect>> {
+        let names: Vec<String> = self.panes.iter().map(|p| p.name.clone()).collect();
+        let lesson_focus = self.focus == Focus::Lesson;
+        let c = self.course.as_mut()?;
+        if c.picker.is_some() {
+            match k.code {
+                KeyCode::Up => c.picker_move(-1),
+                KeyCode::Down => c.picker_move(1),
+                KeyCode::PageUp => c.picker_move(-5),
+                KeyCode::PageDown => c.picker_move(5),
+                KeyCode::Enter => {
+                    let (l, s) = c.picker.take()?;
+                    c.open(l, s);
+                    return Some(vec![Effect::Open(l, s), Effect::SaveProgress]);
+                }
+                KeyCode::Esc => c.picker = None,
+                _ => {}
+            }
+            return Some(Vec::new());
+        }
+        let alt = k.modifiers.contains(KeyModifiers::ALT);
+        let action = match (k.code, alt) {
+            (KeyCode::Char('t'), true) | (KeyCode::Char('t'), false) if alt || lesson_focus => 't',
+            (KeyCode::Char('i'), true) | (KeyCode::Char('h'), false) if alt || lesson_focus => 'h',
+            (KeyCode::Char('o'), true) | (KeyCode::Char('s'), false) if alt || lesson_focus => 's',
+            (KeyCode::Right, true) | (KeyCode::Char('n'), false) if alt || lesson_focus => 'n',
+            (KeyCode::Left, true) | (KeyCode::Char('p'), false) if alt || lesson_focus => 'p',
+            (KeyCode::Char('g'), true) | (KeyCode::Char('l'), false) if alt || lesson_focus => 'l',
+            (KeyCode::Char('r'), false) if lesson_focus => 'r',
+            (KeyCode::Char('R'), false) if lesson_focus => 'R',
+            _ => return None,
+        };
+        let effects = match action {
+            't' => match c.take_block() {
+                Some((node, lines)) => match names.iter().position(|n| *n == node) {
+                    Some(i) => {
+                        self.focus = Focus::Node(i);
+                        vec![Effect::Type(i, lines)]
+                    }
+                    None => Vec::new(),
+                },
+                None => Vec::new(),
+            },
+            'h' => {
+                c.next_hint();
+                Vec::new()
+            }
+            's' => {
+                c.solution = true;
+                Vec::new()
+            }
+            'n' => {
+                c.go(c.step + 1);
+                vec![Effect::SaveProgress, Effect::Recheck]
+            }
+            'p' => {
+                c.go(c.step.saturating_sub(1));
+                vec![Effect::SaveProgress, Effect::Recheck]
+            }
+            'l' => {
+                c.picker = Some((c.lesson, c.step));
+                Vec::new()
+            }
+            'r' => vec![Effect::Open(c.lesson, c.step)],
+            _ => {
+                c.open(c.lesson, 0);
+                vec![Effect::Open(c.lesson, 0), Effect::SaveProgress]
+            }
+        };
+        Some(effects)
     }
 
     fn mouse(&mut self, m: MouseEvent) -> Vec<Effect> {

@@ -60,6 +60,14 @@ async fn handle(State(node): State<Node>, request: Request) -> Response<Body> {
     if req.path == "/swarmlab/lab" {
         return lab(&node.world, &req.body);
     }
+    if req.path == "/swarmlab/history" {
+        // `["docker node ls …"]`: a command the pane's docker shim is about to run.
+        let name = node.world.read(|c| c.machines().get(node.idx).map(|m| m.hostname.clone()).unwrap_or_default());
+        if let Ok([command]) = serde_json::from_slice::<[String; 1]>(&req.body) {
+            node.world.record(&name, &command);
+        }
+        return plain(StatusCode::NO_CONTENT, "");
+    }
     let (reply, swarm) = {
         let mut cluster = node.world.cluster();
         let mut api = cluster.client(node.idx);

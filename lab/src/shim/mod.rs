@@ -29,6 +29,12 @@ pub fn docker(args: &[String]) -> ExitCode {
     if transport.connect().is_err() && !is_local_only(&argv) {
         return print(cli::cannot_connect(&host));
     }
+    if std::env::var_os(ENV_HOSTNAME).is_some() {
+        // Tell the lab what the learner ran, for lesson checks ("ran docker node ls").
+        let command = std::iter::once("docker").chain(args.iter().map(String::as_str)).collect::<Vec<_>>().join(" ");
+        let mut t = UnixTransport { path: transport.path.clone() };
+        let _ = remote::Transport::send(&mut t, crate::wire::Req::new("POST", "/swarmlab/history").json(&[command]));
+    }
     let width =
         std::io::stdout().is_terminal().then(|| crossterm::terminal::size().map(|(w, _)| usize::from(w)).unwrap_or(80));
     let env = Env { width, progress_limit: None };

@@ -1,6 +1,7 @@
 //! Pure view functions: the model in, widgets drawn on the frame out.
 
 mod cluster;
+mod lesson;
 mod panes;
 
 use crate::app::Model;
@@ -17,13 +18,19 @@ pub const ACCENT: Color = Color::Cyan;
 pub fn draw(frame: &mut Frame, model: &Model) {
     let layout = model.layout();
     if let Some(r) = layout.lesson {
-        lesson(frame, model, r);
+        match &model.course {
+            Some(course) => lesson::draw(frame, model, course, r),
+            None => intro(frame, model, r),
+        }
     }
     panes::draw(frame, model, &layout);
     if let Some(r) = layout.cluster {
         cluster::draw(frame, model, r);
     }
     status(frame, model, layout.status);
+    if let Some(course) = model.course.as_ref().filter(|c| c.picker.is_some()) {
+        lesson::picker(frame, model, course);
+    }
     if model.help {
         help(frame, model);
     }
@@ -33,7 +40,7 @@ fn border(focused: bool) -> Style {
     if focused { Style::new().fg(ACCENT).add_modifier(Modifier::BOLD) } else { Style::new().fg(Color::DarkGray) }
 }
 
-fn lesson(frame: &mut Frame, model: &Model, area: Rect) {
+fn intro(frame: &mut Frame, model: &Model, area: Rect) {
     let t = &model.texts;
     let args: Vec<(&str, &str)> = model.intro.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let title = t.args(model.intro.title, &args);
@@ -111,6 +118,7 @@ fn help(frame: &mut Frame, model: &Model) {
         "help-lang",
         "help-quit",
         "help-reset",
+        "help-lesson",
         "",
         "help-lab",
         "help-close",

@@ -1,0 +1,85 @@
+//! The lesson side of the live lab: rebuilding the cluster for a step (setup, then the
+//! earlier steps' solutions), evaluating the current step's check against the running
+//! cluster, typing a runnable block into its pane at a readable pace, saving progress.
+
+use crate::app::{Model, Msg};
+use crate::headless::Session;
+use crate::lesson::{Lesson, verify};
+use crate::world::World;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// How fast a block is typed: readable on a projector.
+const KEY_DELAY: Duration = Duration::from_millis(25);
+/// A pause after each line, so the previous command can answer first.
+const LINE_DELAY: Duration = Duration::from_millis(400);
+
+/// Replaces the cluster by `lesson`'s starting point with steps before `step` solved.
+pub fn fast_forward(world: &World, lesson: &Lesson, step: usize) -> Result<(), String> {
+    let fresh = world.fresh_cluster();
+    let mut failure = None;
+    world.replace(|_| {
+        let mut session = Session::on(fresh);
+        let mut script = verify::setup_script(lesson);
+        for s in lesson.steps.iter().take(step) {
+            script.extend(s.solution.iter().cloned());
+        }
+        let t = session.play(&script);
+        session.cluster.run_until_idle();
+        failure = t.failures.first().cloned();
+        session.cluster
+    });
+    match failure {
+        Some(f) => Err(format!("{}: {f}", lesson.path.display())),
+        None => Ok(()),
+    }
+}
+
+/// Evaluates the current step's check; `since` is where the step's history starts.
+pub fn check(world: &World, model: &Model, since: usize) -> Option<Msg> {
+    let course = model.course.as_ref()?;
+    let check = course.current_step()?.check.as_ref()?;
+    let (history, _) = world.history_since(since);
+    let outcome = world.quiet(|c| check.evaluate(c, &history));
+    Some(Msg::Checked { generation: course.generation, passed: outcome.passed })
+}
+
+/// Types `lines` into pane `pane`, key by key, through `tx`.
+pub fn type_lines(tx: mpsc::Sender<(usize, Vec<u8>)>, pane: usize, lines: Vec<String>) {
+    tokio::spawn(async move {
+        for line in lines {
+            for ch in line.chars() {
+                if tx.send((pane, ch.to_string().into_bytes())).await.is_err() {
+                    return;
+                }
+                tokio::time::sleep(KEY_DELAY).await;
+            }
+            let _ = tx.send((pane, b"\r".to_vec())).await;
+            tokio::time::sleep(LINE_DELAY).await;
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+    use crate::world::Speed;
+    use swarmlab_engine::sim::ClusterConfig;
+
+    #[test]
+    fn fast_forward_replays_setup_and_earlier_solutions() {
+        let lessons = crate::lesson::bundled(Lang::En);
+        let joining = &lessons[1];
+        let world = World::at(ClusterConfig::default(), Speed::Paused);
+        fast_forward(&world, joining, 2).unwrap();
+        let ls = world.quiet(|c| crate::lesson::check::query(c, 0, "docker node ls --format '{{.Hostname}}'")).0;
+        assert_eq!(ls.lines().count(), 2, "node1 and the worker of step 2: {ls}");
+        // Step 3's check does not hold yet; after its solution it does.
+        let step = &joining.steps[2];
+        let check = step.check.as_ref().unwrap();
+        assert!(!world.quiet(|c| check.evaluate(c, &[])).passed);
+        fast_forward(&world, joining, 3).unwrap();
+        assert!(world.quiet(|c| check.evaluate(c, &[])).passed);
+    }
+}

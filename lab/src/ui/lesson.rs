@@ -1,0 +1,173 @@
+//! The lesson pane: the lesson and step, the step's prose and command blocks (the next
+//! one to type marked), the hints asked for, the solution when asked, and the keys;
+//! and the lesson picker over it.
+
+use super::{ACCENT, border};
+use crate::app::Model;
+use crate::app::course::Course;
+use crate::app::layout::Focus;
+use crate::lesson::Part;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+pub fn draw(frame: &mut Frame, model: &Model, course: &Course, area: Rect) {
+    let t = &model.texts;
+    let Some(lesson) = course.current() else { return };
+    let Some(step) = course.current_step() else { return };
+    let mut lines: Vec<Line> = Vec::new();
+    let bold = Style::new().add_modifier(Modifier::BOLD);
+    let n = (course.step + 1).to_string();
+    let total = lesson.steps.len().to_string();
+    let mut head = vec![
+        Span::styled(t.args("lesson-step", &[("n", &n), ("total", &total)]), Style::new().fg(ACCENT)),
+        Span::raw(" · "),
+        Span::styled(step.title.clone(), bold),
+    ];
+    if course.done.get(course.step).copied().unwrap_or(false) {
+        head.push(Span::styled(format!("  {}", t.get("lesson-done")), Style::new().fg(Color::Green)));
+    }
+    lines.push(Line::from(head));
+    lines.push(Line::from(""));
+    if course.step == 0 && !lesson.intro.is_empty() {
+        prose(&lesson.intro, &mut lines);
+        lines.push(Line::from(""));
+    }
+    let mut block = 0;
+    for part in &step.parts {
+        match part {
+            Part::Prose(text) => prose(text, &mut lines),
+            Part::Runnable { node, commands } => {
+                let next = block == course.next_block;
+                let marker = if next { "▶ " } else { "  " };
+                let tag = Style::new().fg(Color::Black).bg(if next { ACCENT } else { Color::DarkGray });
+                lines.push(Line::from(vec![Span::raw(marker), Span::styled(format!(" {node} "), tag)]));
+                for c in commands {
+                    lines.push(Line::from(Span::styled(format!("    {c}"), Style::new().fg(Color::Yellow))));
+                }
+                block += 1;
+            }
+        }
+        lines.push(Line::from(""));
+    }
+    for (i, hint) in step.hints.iter().take(course.hints).enumerate() {
+        let label = t.args("lesson-hint", &[("n", &(i + 1).to_string())]);
+        lines.push(Line::from(Span::styled(
+            format!("💡 {label}"),
+            Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+        )));
+        prose(hint, &mut lines);
+        lines.push(Line::from(""));
+    }
+    if course.solution {
+        lines.push(Line::from(Span::styled(t.get("lesson-solution"), bold)));
+        for s in &step.solution {
+            lines.push(Line::from(Span::styled(format!("  {}$ {}", s.node, s.command), Style::new().fg(Color::Cyan))));
+        }
+        lines.push(Line::from(""));
+    }
+    if course.lesson_complete() {
+        lines.push(Line::from(Span::styled(
+            t.get("lesson-complete"),
+            Style::new().fg(Color::Green).add_modifier(Modifier::BOLD),
+        )));
+    }
+    let focused = model.focus == Focus::Lesson;
+    let keys = if focused { t.get("lesson-keys") } else { t.get("lesson-keys-short") };
+    let title = format!(" {} · {} ", lesson.title, lessons_position(course));
+    let block = Block::bordered()
+        .border_style(border(focused))
+        .title(Span::styled(title, bold))
+        .title_bottom(Span::styled(format!(" {keys} "), Style::new().fg(Color::DarkGray)));
+    let p = Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((model.lesson_scroll, 0));
+    frame.render_widget(p, area);
+}
+
+fn lessons_position(course: &Course) -> String {
+    format!("{}/{}", course.lesson + 1, course.lessons.len())
+}
+
+/// Markdown prose as plain styled lines: paragraphs joined (the pane wraps them),
+/// headings bold, `code` yellow, ** dropped.
+fn prose(text: &str, lines: &mut Vec<Line>) {
+    let mut in_code = false;
+    let mut joined: Vec<String> = Vec::new();
+    for raw in text.lines() {
+        let t = raw.trim_start();
+        let starts_block = t.is_empty() || t.starts_with(['#', '-', '*', '>', '|']) || t.starts_with("```") || in_code;
+        if t.starts_with("```") {
+            in_code = !in_code;
+        }
+        match joined.last_mut() {
+            Some(last)
+                if !starts_block
+                    && !last.trim().is_empty()
+                    && !last.trim_start().starts_with("```")
+                    && !last.starts_with("    ") =>
+            {
+                last.push(' ');
+                last.push_str(t);
+            }
+            _ => joined.push(raw.to_string()),
+        }
+    }
+    in_code = false;
+    for raw in &joined {
+        if raw.trim_start().starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code {
+            lines.push(Line::from(Span::styled(format!("    {raw}"), Style::new().fg(Color::Yellow))));
+            continue;
+        }
+        if let Some(h) = raw.strip_prefix('#').map(|h| h.trim_start_matches('#').trim()) {
+            lines.push(Line::from(Span::styled(h.to_string(), Style::new().add_modifier(Modifier::BOLD))));
+            continue;
+        }
+        let mut spans = Vec::new();
+        for (i, piece) in raw.replace("**", "").split('`').enumerate() {
+            if i % 2 == 1 {
+                spans.push(Span::styled(piece.to_string(), Style::new().fg(Color::Yellow)));
+            } else {
+                spans.push(Span::raw(piece.to_string()));
+            }
+        }
+        lines.push(Line::from(spans));
+    }
+}
+
+/// The lesson picker, over everything.
+pub fn picker(frame: &mut Frame, model: &Model, course: &Course) {
+    let area = frame.area();
+    let w = area.width.saturating_sub(8).min(76);
+    let entries = course.picker_entries();
+    let h = (entries.len() + course.lessons.len() + 3).min(area.height.saturating_sub(2) as usize) as u16;
+    let r =
+        Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height.saturating_sub(h)) / 2, width: w, height: h };
+    let mut lines = Vec::new();
+    let mut selected_line = 0;
+    for (i, l) in course.lessons.iter().enumerate() {
+        lines.push(Line::from(Span::styled(
+            format!("{}. {}", i + 1, l.title),
+            Style::new().add_modifier(Modifier::BOLD),
+        )));
+        for (j, s) in l.steps.iter().enumerate() {
+            let here = course.picker == Some((i, j));
+            if here {
+                selected_line = lines.len();
+            }
+            let done = course.progress.lessons.get(&l.id).is_some_and(|p| p.passed.contains_key(&j));
+            let mark = if done { "✓" } else { " " };
+            let style = if here { Style::new().fg(Color::Black).bg(ACCENT) } else { Style::new() };
+            lines.push(Line::from(Span::styled(format!("  {mark} {}.{} {}", i + 1, j + 1, s.title), style)));
+        }
+    }
+    let inner_h = h.saturating_sub(2) as usize;
+    let scroll = selected_line.saturating_sub(inner_h.saturating_sub(2)) as u16;
+    frame.render_widget(Clear, r);
+    let block = Block::bordered().border_style(border(true)).title(format!(" {} ", model.texts.get("lesson-picker")));
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), r);
+}
