@@ -88,3 +88,18 @@ fn zoomed_pane_fills_the_screen() {
     assert!(screen.starts_with("┌ node1"), "{screen}");
     assert!(!screen.contains("Cluster"));
 }
+
+#[test]
+fn lesson_screen() {
+    for (lang, tag) in [(Lang::En, "en"), (Lang::Fr, "fr")] {
+        for (w, h) in [(80, 24), (160, 48)] {
+            let mut m = lab(lang, w, h);
+            let mut course = swarmlab::app::course::Course::new(swarmlab::lesson::bundled(lang), Default::default());
+            course.open(0, 1);
+            course.done[0] = true;
+            course.next_hint();
+            m.course = Some(course);
+            insta::assert_snapshot!(format!("lesson_{tag}_{w}x{h}"), render(&m));
+        }
+    }
+}

@@ -55,7 +55,7 @@ pub fn draw(frame: &mut Frame, model: &Model, course: &Course, area: Rect) {
     for (i, hint) in step.hints.iter().take(course.hints).enumerate() {
         let label = t.args("lesson-hint", &[("n", &(i + 1).to_string())]);
         lines.push(Line::from(Span::styled(
-            format!("💡 {label}"),
+            format!("» {label}"),
             Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
         )));
         prose(hint, &mut lines);
