@@ -36,6 +36,8 @@ pub struct Options {
 
 /// Pending pty output is batched per wake-up; the channel bounds memory.
 const PTY_CHANNEL: usize = 64;
+/// How long a lesson's check waits for the cluster to settle after a change.
+const CHECK_DEBOUNCE: Duration = Duration::from_millis(150);
 
 pub fn run(opts: Options) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
@@ -179,6 +181,7 @@ async fn lab(opts: Options) -> std::io::Result<()> {
         }
     }
     let mut dirty = true;
+    let mut check_due: Option<tokio::time::Instant> = None;
     while !model.quit {
         if dirty {
             terminal.draw(|f| crate::ui::draw(f, &model))?;
@@ -214,10 +217,17 @@ async fn lab(opts: Options) -> std::io::Result<()> {
                 if speed != model.speed {
                     out.push(Msg::Speed(speed));
                 }
-                out.extend(lab.check(&model));
+                // Debounced: a burst of changes (a rolling update) costs one check.
+                if model.course.is_some() && check_due.is_none() {
+                    check_due = Some(tokio::time::Instant::now() + CHECK_DEBOUNCE);
+                }
                 out
             }
             Some(n) = notices.recv() => vec![Msg::Notice(n)],
+            _ = tokio::time::sleep_until(check_due.unwrap_or_else(tokio::time::Instant::now)), if check_due.is_some() => {
+                check_due = None;
+                lab.check(&model).into_iter().collect()
+            }
             Some((pane, bytes)) = typing_rx.recv() => {
                 if let Some(Some(p)) = lab.ptys.get_mut(pane) {
                     p.write(&bytes);

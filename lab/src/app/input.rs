@@ -1,0 +1,274 @@
+//! Keys and the mouse: what each does to the model, and the effects it asks for.
+
+use super::layout::Focus;
+use super::{Effect, Model, Notice};
+use crate::i18n::Texts;
+use crate::term::keys;
+use crate::world::Speed;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+
+impl Model {
+    pub(super) fn key(&mut self, k: KeyEvent) -> Vec<Effect> {
+        let confirming = self.notice == Some(Notice::ConfirmReset);
+        let effects = self.key_inner(k);
+        if confirming && self.notice == Some(Notice::ConfirmReset) && !effects.is_empty() {
+            self.notice = None;
+        }
+        effects
+    }
+
+    fn key_inner(&mut self, k: KeyEvent) -> Vec<Effect> {
+        if self.help {
+            self.help = false;
+            return Vec::new();
+        }
+        if let Some(effects) = self.course_key(&k) {
+            return effects;
+        }
+        let alt = k.modifiers.contains(KeyModifiers::ALT);
+        let shift = k.modifiers.contains(KeyModifiers::SHIFT);
+        let lab_key = match (k.code, alt) {
+            (KeyCode::F(n), _) => Some(n),
+            (KeyCode::Char(c), true) => match c {
+                'h' => Some(1),
+                'n' => Some(2),
+                'z' => Some(3),
+                's' => Some(4),
+                'f' => Some(5),
+                'p' => Some(6),
+                'd' => Some(7),
+                'c' => Some(8),
+                'l' => Some(9),
+                'r' => Some(12),
+                'q' => Some(10),
+                '0'..='9' => {
+                    let n = c as usize - '0' as usize;
+                    self.focus = if n == 0 { Focus::Lesson } else { Focus::Node((n - 1).min(self.panes.len() - 1)) };
+                    return self.fit();
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(n) = lab_key {
+            return self.lab_key(n);
+        }
+        if shift && matches!(k.code, KeyCode::PageUp | KeyCode::PageDown) {
+            if let Some(i) = self.focused_pane() {
+                let rows = usize::from(self.panes[i].parser.screen().size().0 / 2).max(1);
+                let screen = self.panes[i].parser.screen_mut();
+                let now = screen.scrollback();
+                screen.set_scrollback(if k.code == KeyCode::PageUp { now + rows } else { now.saturating_sub(rows) });
+            }
+            return Vec::new();
+        }
+        match self.focused_pane() {
+            Some(i) => {
+                let p = &mut self.panes[i];
+                if p.exited {
+                    return if k.code == KeyCode::Enter {
+                        p.exited = false;
+                        let (rows, cols) = p.parser.screen().size();
+                        vec![Effect::Respawn(i, rows, cols)]
+                    } else {
+                        Vec::new()
+                    };
+                }
+                p.parser.screen_mut().set_scrollback(0);
+                let bytes = keys::encode(&k, p.parser.screen().application_cursor());
+                if bytes.is_empty() { Vec::new() } else { vec![Effect::Write(i, bytes)] }
+            }
+            None => {
+                match k.code {
+                    KeyCode::Up => self.lesson_scroll = self.lesson_scroll.saturating_sub(1),
+                    KeyCode::Down => self.lesson_scroll = self.lesson_scroll.saturating_add(1),
+                    KeyCode::PageUp => self.lesson_scroll = self.lesson_scroll.saturating_sub(10),
+                    KeyCode::PageDown => self.lesson_scroll = self.lesson_scroll.saturating_add(10),
+                    KeyCode::Home => self.lesson_scroll = 0,
+                    _ => {}
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    /// F1…F10 and their Alt equivalents.
+    fn lab_key(&mut self, n: u8) -> Vec<Effect> {
+        let node = self.focused_pane();
+        match n {
+            1 => self.help = true,
+            2 => {
+                let count = self.panes.len();
+                self.focus = match self.focus {
+                    Focus::Lesson => Focus::Node(0),
+                    Focus::Node(i) if i + 1 < count => Focus::Node(i + 1),
+                    Focus::Node(_) => Focus::Lesson,
+                };
+                return self.fit();
+            }
+            3 => {
+                self.zoom = !self.zoom;
+                return self.fit();
+            }
+            4 => {
+                let next = match self.speed {
+                    Speed::Times(1) => Speed::Times(10),
+                    Speed::Times(_) => Speed::Paused,
+                    Speed::Paused => Speed::Times(1),
+                };
+                return vec![Effect::SetSpeed(next)];
+            }
+            5 => return vec![Effect::SkipAhead],
+            6 => {
+                if let Some(i) = node {
+                    let on = !self.cluster.nodes.get(i).is_some_and(|n| n.powered);
+                    return vec![Effect::Power(i, on)];
+                }
+            }
+            7 => {
+                if let Some(i) = node {
+                    let connect = !self.cluster.nodes.get(i).is_some_and(|n| n.connected);
+                    return vec![Effect::Connect(i, connect)];
+                }
+            }
+            8 => {
+                if let Some(i) = node {
+                    return vec![Effect::Crash(i)];
+                }
+            }
+            9 => {
+                self.texts = Texts::new(self.texts.lang.other());
+                if let Some(c) = self.course.as_mut() {
+                    c.relocalise(crate::lesson::bundled(self.texts.lang));
+                }
+            }
+            12 => {
+                // Resetting throws the cluster away: the key must be pressed twice.
+                if self.notice == Some(Notice::ConfirmReset) {
+                    self.notice = Some(Notice::Reset);
+                    return vec![Effect::Reset];
+                }
+                self.notice = Some(Notice::ConfirmReset);
+            }
+            10 => {
+                self.quit = true;
+                return vec![Effect::Quit];
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// Lesson keys: Alt+t/i/o/g/←/→ anywhere; t, h, s, n, p, r, R, l in the lesson
+    /// pane; arrows, Enter and Esc in the picker. None when the key is not one of them.
+    fn course_key(&mut self, k: &KeyEvent) -> Option<Vec<Effect>> {
+        let names: Vec<String> = self.panes.iter().map(|p| p.name.clone()).collect();
+        let lesson_focus = self.focus == Focus::Lesson;
+        let c = self.course.as_mut()?;
+        if c.picker.is_some() {
+            match k.code {
+                KeyCode::Up => c.picker_move(-1),
+                KeyCode::Down => c.picker_move(1),
+                KeyCode::PageUp => c.picker_move(-5),
+                KeyCode::PageDown => c.picker_move(5),
+                KeyCode::Enter => {
+                    let (l, s) = c.picker.take()?;
+                    c.open(l, s);
+                    return Some(vec![Effect::Open(l, s), Effect::SaveProgress]);
+                }
+                KeyCode::Esc => c.picker = None,
+                _ => {}
+            }
+            return Some(Vec::new());
+        }
+        let alt = k.modifiers.contains(KeyModifiers::ALT);
+        let action = match (k.code, alt) {
+            (KeyCode::Char('t'), true) | (KeyCode::Char('t'), false) if alt || lesson_focus => 't',
+            (KeyCode::Char('i'), true) | (KeyCode::Char('h'), false) if alt || lesson_focus => 'h',
+            (KeyCode::Char('o'), true) | (KeyCode::Char('s'), false) if alt || lesson_focus => 's',
+            (KeyCode::Right, true) | (KeyCode::Char('n'), false) if alt || lesson_focus => 'n',
+            (KeyCode::Left, true) | (KeyCode::Char('p'), false) if alt || lesson_focus => 'p',
+            (KeyCode::Char('g'), true) | (KeyCode::Char('l'), false) if alt || lesson_focus => 'l',
+            (KeyCode::Char('r'), false) if lesson_focus => 'r',
+            (KeyCode::Char('R'), false) if lesson_focus => 'R',
+            _ => return None,
+        };
+        let effects = match action {
+            't' => match c.take_block() {
+                Some((node, lines)) => match names.iter().position(|n| *n == node) {
+                    Some(i) => {
+                        self.focus = Focus::Node(i);
+                        vec![Effect::Type(i, lines)]
+                    }
+                    None => Vec::new(),
+                },
+                None => Vec::new(),
+            },
+            'h' => {
+                c.next_hint();
+                Vec::new()
+            }
+            's' => {
+                c.solution = true;
+                Vec::new()
+            }
+            'n' => {
+                c.go(c.step + 1);
+                vec![Effect::SaveProgress, Effect::Recheck]
+            }
+            'p' => {
+                c.go(c.step.saturating_sub(1));
+                vec![Effect::SaveProgress, Effect::Recheck]
+            }
+            'l' => {
+                c.picker = Some((c.lesson, c.step));
+                Vec::new()
+            }
+            'r' => vec![Effect::Open(c.lesson, c.step)],
+            _ => {
+                c.open(c.lesson, 0);
+                vec![Effect::Open(c.lesson, 0), Effect::SaveProgress]
+            }
+        };
+        Some(effects)
+    }
+
+    pub(super) fn mouse(&mut self, m: MouseEvent) -> Vec<Effect> {
+        let layout = self.layout();
+        match m.kind {
+            MouseEventKind::Down(MouseButton::Left) => {
+                if self.help {
+                    self.help = false;
+                    return Vec::new();
+                }
+                let labels: Vec<usize> = self.panes.iter().map(|p| p.name.len() + 2).collect();
+                if let Some(i) = layout.tab_at(m.column, m.row, &labels) {
+                    self.focus = Focus::Node(i);
+                } else if let Some(f) = layout.hit(m.column, m.row) {
+                    self.focus = f;
+                }
+                Vec::new()
+            }
+            MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
+                let up = m.kind == MouseEventKind::ScrollUp;
+                match layout.hit(m.column, m.row) {
+                    Some(Focus::Node(i)) => {
+                        let screen = self.panes[i].parser.screen_mut();
+                        let now = screen.scrollback();
+                        screen.set_scrollback(if up { now + 3 } else { now.saturating_sub(3) });
+                    }
+                    Some(Focus::Lesson) => {
+                        self.lesson_scroll = if up {
+                            self.lesson_scroll.saturating_sub(3)
+                        } else {
+                            self.lesson_scroll.saturating_add(3)
+                        };
+                    }
+                    None => {}
+                }
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+}
