@@ -158,6 +158,26 @@ mod tests {
     }
 
     #[test]
+    fn the_export_counts_steps_per_lesson() {
+        let lessons = crate::lesson::bundled(crate::i18n::Lang::En);
+        let mut p = Progress::default();
+        p.open("joining", 0);
+        p.pass("joining", 0);
+        p.skip("joining", 1);
+        p.pass("joining", 2);
+        let v = p.export("ada", &lessons);
+        assert_eq!(v["user"], "ada");
+        assert_eq!(v["current"]["lesson"], "joining");
+        let joining = v["lessons"].as_array().unwrap().iter().find(|l| l["id"] == "joining").unwrap();
+        assert_eq!(
+            (joining["passed"].as_u64(), joining["skipped"].as_u64(), joining["steps"].as_u64()),
+            (Some(2), Some(1), Some(4))
+        );
+        let first = v["lessons"].as_array().unwrap().iter().find(|l| l["id"] == "first-swarm").unwrap();
+        assert_eq!(first["passed"], 0);
+    }
+
+    #[test]
     fn a_corrupt_or_missing_file_starts_afresh_and_keeps_the_bad_one_aside() {
         let path = tmp("corrupt");
         assert_eq!(Progress::load(&path), (Progress::default(), Loaded::Fresh));
