@@ -103,3 +103,46 @@ fn lesson_screen() {
         }
     }
 }
+
+#[test]
+fn any_terminal_size_draws_without_panicking() {
+    for (w, h) in [(0, 0), (1, 1), (5, 3), (10, 4), (20, 6), (39, 12), (80, 24), (300, 90)] {
+        for overlay in 0..4 {
+            let mut m = lab(Lang::Fr, w, h);
+            m.update(Msg::PtyExited(0));
+            let mut course =
+                swarmlab::app::course::Course::new(swarmlab::lesson::bundled(Lang::Fr), Default::default());
+            course.open(1, 2);
+            course.solution = true;
+            course.hints = 1;
+            match overlay {
+                1 => m.help = true,
+                2 => course.picker = Some((2, 3)),
+                3 => m.zoom = true,
+                _ => {}
+            }
+            m.course = Some(course);
+            m.notice = Some(swarmlab::app::Notice::StepDone);
+            render(&m);
+        }
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Whatever a program in a pane prints, and however the terminal is resized, the lab
+    /// keeps drawing.
+    #[test]
+    fn any_output_and_any_resize_keep_the_lab_drawing(
+        chunks in proptest::collection::vec(proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200), 1..8),
+        sizes in proptest::collection::vec((0u16..250, 0u16..80), 1..4),
+    ) {
+        let mut m = lab(Lang::En, 80, 24);
+        for (i, chunk) in chunks.into_iter().enumerate() {
+            m.update(Msg::PtyOutput(i % 3, chunk));
+            let (w, h) = sizes[i % sizes.len()];
+            m.update(Msg::Resize(w, h));
+            render(&m);
+        }
+    }
+}

@@ -103,9 +103,10 @@ fn cell(area: Rect, cols: u16, rows: u16, c: u16, r: u16) -> Rect {
     Rect { x, y, width, height }
 }
 
-/// Inside a one-cell border: (rows, cols).
+/// Inside a one-cell border: (rows, cols). Never below 2x10: a terminal narrower than a
+/// wide character cannot hold one (the screen clips what does not fit).
 fn inner(r: Rect) -> (u16, u16) {
-    (r.height.saturating_sub(2).max(1), r.width.saturating_sub(2).max(1))
+    (r.height.saturating_sub(2).max(2), r.width.saturating_sub(2).max(10))
 }
 
 impl Layout {

@@ -146,6 +146,16 @@ impl Model {
     }
 
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        let place = self.course.as_ref().map(|c| (c.lesson, c.step));
+        let effects = self.apply(msg);
+        if self.course.as_ref().map(|c| (c.lesson, c.step)) != place {
+            // A new step is read from its top.
+            self.lesson_scroll = 0;
+        }
+        effects
+    }
+
+    fn apply(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
             Msg::Key(k) if k.kind != KeyEventKind::Release => self.key(k),
             Msg::Key(_) => Vec::new(),

@@ -42,7 +42,7 @@ pub fn draw(frame: &mut Frame, model: &Model, layout: &Layout) {
             cursor.hide();
         }
         frame.render_widget(PseudoTerminal::new(screen).block(block).cursor(cursor), *rect);
-        if p.exited {
+        if p.exited && rect.height > 2 && rect.width > 2 {
             let inner = ratatui::layout::Rect { x: rect.x + 1, y: rect.bottom() - 2, width: rect.width - 2, height: 1 };
             let text = Span::styled(model.texts.get("pane-exited"), Style::new().fg(Color::Yellow));
             frame.render_widget(Paragraph::new(text), inner);
