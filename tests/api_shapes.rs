@@ -105,3 +105,34 @@ fn a_misnamed_key_is_caught() {
 fn a_value_of_the_wrong_type_is_caught() {
     conforms::<bollard_stubs::models::Node>("bad node", br#"{"ID":"x","Version":{"Index":"ten"}}"#);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+    /// Any request, however malformed, gets an HTTP answer and leaves the cluster usable.
+    #[test]
+    fn any_request_gets_an_answer(
+        method in proptest::prop_oneof![
+            proptest::prelude::Just("GET"), proptest::prelude::Just("POST"), proptest::prelude::Just("DELETE"),
+        ],
+        path in proptest::prop_oneof![
+            proptest::prelude::Just("/swarm/init".to_string()), proptest::prelude::Just("/swarm/join".to_string()),
+            proptest::prelude::Just("/services/create".to_string()), proptest::prelude::Just("/nodes/node1/update".to_string()),
+            proptest::prelude::Just("/services/web/update".to_string()), proptest::prelude::Just("/swarm/update".to_string()),
+            proptest::prelude::Just("/distribution/x/json".to_string()), "/[a-z/]{0,20}",
+        ],
+        query in proptest::collection::vec(("[a-zA-Z]{1,8}", "[ -~]{0,10}"), 0..3),
+        body in proptest::prelude::any::<Vec<u8>>(),
+        json in proptest::option::of("\\{\"[A-Za-z]{1,10}\": ?(\"[a-z]{0,5}\"|[0-9]{1,4}|\\{\\}|\\[\\]|null)\\}"),
+    ) {
+        let mut c = cluster();
+        let mut req = Req::new(method, &path);
+        for (k, v) in &query {
+            req = req.param(k, v.clone());
+        }
+        req.body = json.map(String::into_bytes).unwrap_or(body);
+        let reply = route(&mut c.client(0), &req);
+        proptest::prop_assert!((200..600).contains(&reply.status));
+        let after = route(&mut c.client(0), &Req::new("GET", "/nodes"));
+        proptest::prop_assert_eq!(after.status, 200);
+    }
+}

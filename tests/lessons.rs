@@ -158,3 +158,34 @@ fn grading_says_which_steps_a_learners_commands_pass() {
     assert!(r.steps[2].message.as_deref().unwrap_or("").contains("hello 2/2"), "{:?}", r.steps[2]);
     assert_eq!(r.steps[3].message.as_deref(), Some("not reached"));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+    /// Whatever an author writes, parsing answers with a lesson or with errors.
+    #[test]
+    fn any_text_parses_or_errs_without_panicking(
+        lines in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::prelude::Just("---".to_string()),
+                proptest::prelude::Just("```".to_string()),
+                proptest::prelude::Just("```check".to_string()),
+                proptest::prelude::Just("```solution".to_string()),
+                proptest::prelude::Just("```node1".to_string()),
+                proptest::prelude::Just("## Step".to_string()),
+                proptest::prelude::Just("id: x".to_string()),
+                proptest::prelude::Just("title: y".to_string()),
+                proptest::prelude::Just("$ docker info".to_string()),
+                proptest::prelude::Just("node1$ docker swarm init".to_string()),
+                proptest::prelude::Just("equals: x".to_string()),
+                proptest::prelude::Just("ran: node1 docker".to_string()),
+                "[ -~]{0,30}",
+            ],
+            0..40,
+        )
+    ) {
+        let text = lines.join("\n");
+        if let Ok(l) = lesson::parse(&text, Path::new("fuzz.md")) {
+            verify::verify(&l);
+        }
+    }
+}
