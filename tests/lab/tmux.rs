@@ -77,19 +77,57 @@ fn pane_text(screen: &str, column_from: usize) -> String {
         .join("\n")
 }
 
+/// Private runtime and data directories for one test's lab, removed afterwards.
+struct Dirs {
+    runtime: std::path::PathBuf,
+    data: std::path::PathBuf,
+}
+
+impl Dirs {
+    fn new(tag: &str) -> Dirs {
+        let base = std::env::temp_dir().join(format!("swarmlab-tmux-{tag}-{}", std::process::id()));
+        let d = Dirs { runtime: base.join("run"), data: base.join("data") };
+        let _ = std::fs::remove_dir_all(&base);
+        std::fs::create_dir_all(&d.runtime).unwrap();
+        d
+    }
+
+    /// The shell command that starts the lab with `args` in these directories.
+    fn lab(&self, args: &str) -> String {
+        format!(
+            "XDG_RUNTIME_DIR={} XDG_DATA_HOME={} {} {args}",
+            self.runtime.display(),
+            self.data.display(),
+            env!("CARGO_BIN_EXE_swarmlab")
+        )
+    }
+}
+
+impl Drop for Dirs {
+    fn drop(&mut self) {
+        if let Some(base) = self.runtime.parent() {
+            let _ = std::fs::remove_dir_all(base);
+        }
+    }
+}
+
+/// Whether tmux is here; says loudly that `what` did not run when it is not.
+fn tmux_or_skip(what: &str) -> bool {
+    let here = have("tmux");
+    if !here {
+        eprintln!("\n\n!!! tmux is not installed: {what} did NOT run !!!\n\n");
+    }
+    here
+}
+
 #[test]
 fn a_learner_builds_a_swarm_and_load_balances_a_service_in_the_lab() {
-    if !have("tmux") {
-        eprintln!("\n\n!!! tmux is not installed: the lab's end-to-end test did NOT run !!!\n\n");
+    if !tmux_or_skip("the lab's end-to-end test") {
         return;
     }
-    let bin = env!("CARGO_BIN_EXE_swarmlab");
-    let runtime = std::env::temp_dir().join(format!("swarmlab-tmux-{}", std::process::id()));
-    std::fs::create_dir_all(&runtime).unwrap();
-    let cmd = format!(
-        "XDG_RUNTIME_DIR={0} XDG_DATA_HOME={0}-data {bin} play --nodes 3 --lang en --shell /bin/bash",
-        runtime.display()
-    );
+    let dirs = Dirs::new("swarm");
+    let runtime = &dirs.runtime;
+    let cmd = dirs.lab("play --nodes 3 --lang en --shell /bin/bash");
     let t = Tmux::start("swarm", 220, 50, &cmd);
     t.wait_for("node1's prompt", |s| s.contains("node1:") && s.contains("node3:"));
 
@@ -129,30 +167,24 @@ fn a_learner_builds_a_swarm_and_load_balances_a_service_in_the_lab() {
 
     t.keys(&["F10"]);
     let start = Instant::now();
-    while std::fs::read_dir(&runtime).map(|d| d.count()).unwrap_or(0) > 0 {
+    while std::fs::read_dir(runtime).map(|d| d.count()).unwrap_or(0) > 0 {
         assert!(start.elapsed() < Duration::from_secs(10), "the runtime directory is removed on quit");
         std::thread::sleep(Duration::from_millis(100));
     }
-    let _ = std::fs::remove_dir_all(&runtime);
 }
 
 #[test]
 fn sigterm_restores_the_terminal_and_leaves_no_shell_or_socket_behind() {
-    if !have("tmux") {
-        eprintln!("\n\n!!! tmux is not installed: the lab's SIGTERM test did NOT run !!!\n\n");
+    if !tmux_or_skip("the lab's SIGTERM test") {
         return;
     }
-    let bin = env!("CARGO_BIN_EXE_swarmlab");
-    let runtime = std::env::temp_dir().join(format!("swarmlab-tmux-term-{}", std::process::id()));
-    std::fs::create_dir_all(&runtime).unwrap();
-    let cmd = format!(
-        "XDG_RUNTIME_DIR={0} XDG_DATA_HOME={0}-data {bin} --lang fr --shell /bin/sh; echo LAB-ENDED; sleep 30",
-        runtime.display()
-    );
+    let dirs = Dirs::new("term");
+    let runtime = &dirs.runtime;
+    let cmd = format!("{}; echo LAB-ENDED; sleep 30", dirs.lab("--lang fr --shell /bin/sh"));
     let t = Tmux::start("term", 120, 40, &cmd);
     t.wait_for("node1's prompt", |s| s.contains("node1 $"));
     t.wait_for("French text", |s| s.contains("F10 quitter"));
-    let dir = std::fs::read_dir(&runtime).unwrap().flatten().map(|e| e.path()).next().expect("the lab's runtime dir");
+    let dir = std::fs::read_dir(runtime).unwrap().flatten().map(|e| e.path()).next().expect("the lab's runtime dir");
     let pid: u32 = std::fs::read_to_string(dir.join("pid")).unwrap().trim().parse().unwrap();
     assert!(dir.join("node1.sock").exists());
     assert!(Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap().success());
@@ -179,25 +211,16 @@ fn sigterm_restores_the_terminal_and_leaves_no_shell_or_socket_behind() {
         assert!(start.elapsed() < Duration::from_secs(5), "orphan processes of the lab: {left:?}");
         std::thread::sleep(Duration::from_millis(100));
     }
-    let _ = std::fs::remove_dir_all(&runtime);
 }
 
 #[test]
 fn a_french_lesson_checks_itself_and_resumes_where_the_learner_left() {
-    if !have("tmux") {
-        eprintln!("\n\n!!! tmux is not installed: the lesson's end-to-end test did NOT run !!!\n\n");
+    if !tmux_or_skip("the lesson's end-to-end test") {
         return;
     }
-    let bin = env!("CARGO_BIN_EXE_swarmlab");
-    let runtime = std::env::temp_dir().join(format!("swarmlab-tmux-lesson-{}", std::process::id()));
-    let data = std::env::temp_dir().join(format!("swarmlab-tmux-lesson-data-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&data);
-    std::fs::create_dir_all(&runtime).unwrap();
-    let cmd = format!(
-        "XDG_RUNTIME_DIR={} XDG_DATA_HOME={} {bin} --lang fr --shell /bin/bash; echo LAB-ENDED; sleep 30",
-        runtime.display(),
-        data.display()
-    );
+    let dirs = Dirs::new("lesson");
+    let data = &dirs.data;
+    let cmd = format!("{}; echo LAB-ENDED; sleep 30", dirs.lab("--lang fr --shell /bin/bash"));
     let t = Tmux::start("lesson", 200, 50, &cmd);
     t.wait_for("lesson 1, step 1", |s| s.contains("Étape 1/4 · Un hôte hors de tout swarm"));
     t.wait_for("node1's prompt", |s| s.contains("node1:"));
@@ -217,6 +240,4 @@ fn a_french_lesson_checks_itself_and_resumes_where_the_learner_left() {
     let s = t.wait_for("the swarm rebuilt by fast-forward", |s| s.contains("leader node1"));
     assert!(s.contains("Ce qu'est un swarm · 1/3"));
     t.keys(&["F10"]);
-    let _ = std::fs::remove_dir_all(&runtime);
-    let _ = std::fs::remove_dir_all(&data);
 }
