@@ -6,6 +6,7 @@ pub mod agent;
 pub mod api;
 pub mod ca;
 pub mod cli;
+pub mod compose;
 pub mod ids;
 pub mod manager;
 pub mod sim;

@@ -1,0 +1,5 @@
+//! Compose files for `docker stack deploy`: read with serde-saphyr into a tree that keeps
+//! line and column, variables substituted as docker/cli does.
+
+pub mod interpolate;
+pub mod yaml;
