@@ -2,4 +2,8 @@
 //! line and column, variables substituted as docker/cli does.
 
 pub mod interpolate;
+mod load;
+pub mod model;
 pub mod yaml;
+
+pub use load::{LoadError, Loaded, load};

@@ -170,19 +170,6 @@ impl Node {
         }
     }
 
-    /// The schema's name for this node's type, as docker/cli words it.
-    pub fn kind(&self) -> &'static str {
-        match &self.value {
-            Value::Null => "null",
-            Value::Bool(_) => "boolean",
-            Value::Int(_) => "integer",
-            Value::Float(_) => "number",
-            Value::Str(_) => "string",
-            Value::Seq(_) => "array",
-            Value::Map(_) => "object",
-        }
-    }
-
     /// Substitutes variables in every string value (not in keys), as docker/cli does
     /// before validating; errors name the path (`services.web.ports.[]`).
     pub fn interpolate(&mut self, path: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<(), String> {
@@ -226,7 +213,7 @@ mod tests {
         assert_eq!(services.get("api2").map(|n| &n.value), Some(&Value::Null));
         let Value::Map(entries) = &services.value else { panic!() };
         let image = entries.iter().find(|(k, _)| k.name == "image").unwrap();
-        assert_eq!((image.0.line, image.0.column, image.1.kind()), (9, 3, "string"));
+        assert_eq!((image.0.line, image.0.column, image.1.as_str()), (9, 3, Some("redis")));
     }
 
     #[test]
