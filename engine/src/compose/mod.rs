@@ -1,9 +1,12 @@
 //! Compose files for `docker stack deploy`: read with serde-saphyr into a tree that keeps
 //! line and column, variables substituted as docker/cli does.
 
+mod check;
 pub mod interpolate;
 mod load;
 pub mod model;
+mod objects;
+mod service;
 pub mod yaml;
 
 pub use load::{LoadError, Loaded, load};
