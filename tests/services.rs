@@ -172,3 +172,18 @@ node1$ docker service logs --raw batch
     assert!(out.contains("0/2 (4/4 completed)"), "{out}");
     insta::assert_snapshot!(out);
 }
+
+#[test]
+fn service_logs_tail_counts_lines_per_task() {
+    let script = format!(
+        "{SWARM3}node1$ docker service create -q --name web --replicas 3 nginx
+node1$ docker service logs --tail 1 web
+"
+    );
+    let t = transcript(&script, 3, 1);
+    let logs: Vec<&str> = t.lines().skip_while(|l| !l.contains("service logs")).skip(1).collect();
+    assert_eq!(logs.len(), 3, "one line from each of the three tasks:\n{t}");
+    for slot in ["web.1.", "web.2.", "web.3."] {
+        assert!(logs.iter().any(|l| l.starts_with(slot)), "{slot} missing:\n{t}");
+    }
+}

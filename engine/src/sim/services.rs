@@ -329,17 +329,18 @@ impl NodeClient<'_> {
         for m in self.sim().machines() {
             for (task, c) in &m.agent.containers {
                 if let Some((source, attrs)) = names.get(task) {
-                    lines.extend(container_lines(c, now).into_iter().map(|(ts, text)| LogLine {
-                        timestamp: ts,
-                        source: source.clone(),
-                        text,
-                        attrs: attrs.clone(),
-                    }));
+                    // Each node's agent tails its own containers (swarmkit's log broker):
+                    // --tail N is N lines per task, not N in all.
+                    let own: Vec<LogLine> = container_lines(c, now)
+                        .into_iter()
+                        .map(|(ts, text)| LogLine { timestamp: ts, source: source.clone(), text, attrs: attrs.clone() })
+                        .collect();
+                    lines.extend(tail(own, opts.tail));
                 }
             }
         }
         lines.sort_by(|a, b| (a.timestamp, &a.source).cmp(&(b.timestamp, &b.source)));
-        Ok(tail(lines, opts.tail))
+        Ok(lines)
     }
 
     fn local_container(&self, reference: &str) -> ApiResult<&crate::agent::executor::Container> {
