@@ -29,6 +29,13 @@ fn cluster() -> Cluster {
     docker(&mut c, 0, "service create -d --name g --mode global -p published=81,target=80,mode=host redis");
     c.run_until_idle();
     docker(&mut c, 0, "service update -d --image nginx:1.27 web");
+    let spec = swarmlab_engine::types::SecretSpec {
+        name: "db_pw".into(),
+        labels: [("team".to_string(), "a".to_string())].into(),
+        data: "czNjcmV0".into(),
+        ..Default::default()
+    };
+    swarmlab_engine::api::Api::secret_create(&mut c.client(0), spec).expect("secret");
     c.run_until_idle();
     c
 }
@@ -85,6 +92,8 @@ fn every_answer_has_dockers_shape() {
     conforms::<Vec<m::Service>>("/services?status", &get(&mut c, 0, "/services", &[("status", "true")]));
     conforms::<m::Service>("/services/web", &get(&mut c, 0, "/services/web", &[("insertDefaults", "true")]));
     conforms::<Vec<m::Task>>("/tasks", &get(&mut c, 0, "/tasks", &[]));
+    conforms::<Vec<m::Secret>>("/secrets", &get(&mut c, 0, "/secrets", &[]));
+    conforms::<m::Secret>("/secrets/db_pw", &get(&mut c, 0, "/secrets/db_pw", &[]));
     let containers = get(&mut c, 0, "/containers/json", &[("all", "1")]);
     conforms::<Vec<m::ContainerSummary>>("/containers/json", &containers);
     let list: Value = serde_json::from_slice(&containers).expect("json");

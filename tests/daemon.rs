@@ -68,7 +68,7 @@ fn run_real(docker: &Path, socket: &Path, args: &[String], config: &Path) -> Out
 
 fn run_shim(socket: &Path, args: &[String]) -> Output {
     let mut api = RemoteApi::new(UnixTransport { path: socket.to_path_buf() });
-    cli::run(args, &mut api, Env::default())
+    cli::run(args, &mut api, Env { read: Some(swarmlab::files::read_without_stdin), ..Env::default() })
 }
 
 /// (node, command): `$W` stands for the worker join token.
@@ -110,6 +110,14 @@ const SESSION: &[(usize, &str)] = &[
     (3, "service ls"),
     (1, "service rm web"),
     (1, "service rm web"),
+    (1, "secret create db_pw $F"),
+    (1, "secret create db_pw $F"),
+    (1, "secret create -l team=a --label x api_key $F"),
+    (1, "secret ls --format {{.Name}}:{{.Labels}}"),
+    (1, "secret inspect --format {{.Spec.Name}}/{{.Spec.Labels}} api_key db_pw"),
+    (1, "secret inspect --pretty nope"),
+    (1, "secret rm db_pw nope api_key"),
+    (3, "secret ls"),
     (1, "service ls"),
     (1, "swarm leave"),
     (3, "swarm leave"),
@@ -129,9 +137,14 @@ fn the_real_docker_cli_and_the_shim_print_the_same_through_the_sockets() {
     let config = real.dir.join("docker-config");
     std::fs::create_dir_all(&config).unwrap();
     let mut token = String::new();
+    let secret_file = real.dir.join("secret.txt");
+    std::fs::write(&secret_file, "s3cret").unwrap();
     let mut mismatches = Vec::new();
     for (node, command) in SESSION {
-        let args: Vec<String> = command.split(' ').map(|w| w.replace("$W", &token)).collect();
+        let args: Vec<String> = command
+            .split(' ')
+            .map(|w| w.replace("$W", &token).replace("$F", &secret_file.display().to_string()))
+            .collect();
         let a = run_real(&docker, &real.socket(*node), &args, &config);
         let b = run_shim(&ours.socket(*node), &args);
         if *command == "swarm join-token worker" {

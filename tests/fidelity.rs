@@ -15,6 +15,8 @@ enum On {
     Manager,
     /// A manager with a replicated service `web` and a global service `glob`.
     Services,
+    /// A manager with a secret `db_pw` (from /tmp/pw.txt).
+    Secrets,
 }
 
 const CASES: &[(&str, On, &str)] = &[
@@ -109,6 +111,21 @@ const CASES: &[(&str, On, &str)] = &[
     ("h14-restart-cond-bad", On::Services, "service create --restart-condition bad nginx"),
     ("h15-failure-action-bad", On::Services, "service create --update-failure-action nope nginx"),
     ("h16-order-bad", On::Services, "service create --rollback-order sideways nginx"),
+    ("sec-help", On::Manager, "secret --help"),
+    ("sec-help-create", On::Manager, "secret create --help"),
+    ("sec-help-ls", On::Manager, "secret ls --help"),
+    ("sec-help-inspect", On::Manager, "secret inspect --help"),
+    ("sec-help-rm", On::Manager, "secret rm --help"),
+    ("sec-nocmd", On::Manager, "secret"),
+    ("sec-create-noargs", On::Manager, "secret create"),
+    ("sec-create-dup", On::Secrets, "secret create db_pw /tmp/pw.txt"),
+    ("sec-create-nofile", On::Secrets, "secret create other /nonexistent/file"),
+    ("sec-create-badname", On::Secrets, "secret create 'bad name' /tmp/pw.txt"),
+    ("sec-rm-nosuch", On::Secrets, "secret rm nope"),
+    ("sec-inspect-nosuch", On::Secrets, "secret inspect nope"),
+    ("sec-ls-format", On::Secrets, "secret ls --format '{{.Name}}|{{.Driver}}'"),
+    ("sec-inspect-format", On::Secrets, "secret inspect --format '{{.Spec.Name}} {{.Spec.Labels}}' db_pw"),
+    ("sec-ls-filter", On::Secrets, "secret ls -q --filter name=nomatch"),
 ];
 
 fn fixture(name: &str, ext: &str) -> String {
@@ -127,6 +144,11 @@ fn matches_real_docker_byte_for_byte() {
                 let mut c = common::initialised(3, 1);
                 assert_eq!(docker(&mut c, 0, "service create -d --name web bbweb:1").code, 0);
                 assert_eq!(docker(&mut c, 0, "service create -d --mode global --name glob bbweb:1").code, 0);
+                c
+            }
+            On::Secrets => {
+                let mut c = common::initialised(3, 1);
+                assert_eq!(docker(&mut c, 0, "secret create db_pw /tmp/pw.txt").code, 0);
                 c
             }
         };

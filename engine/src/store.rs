@@ -4,7 +4,8 @@
 
 use crate::time::Timestamp;
 use crate::types::{
-    ClusterInfo, JoinTokens, ManagerStatus, Node, NodeSpec, NodeStatus, Service, SwarmSpec, Task, TaskState, TaskStatus,
+    ClusterInfo, JoinTokens, ManagerStatus, Node, NodeSpec, NodeStatus, Secret, Service, SwarmSpec, Task, TaskState,
+    TaskStatus,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -32,6 +33,8 @@ pub struct Store {
     pub nodes: BTreeMap<String, Node>,
     pub services: BTreeMap<String, Service>,
     pub tasks: BTreeMap<String, Task>,
+    #[serde(default)]
+    pub secrets: BTreeMap<String, Secret>,
     /// Task IDs by service ID and by node ID, kept by `apply`.
     #[serde(skip)]
     pub tasks_by_service: BTreeMap<String, BTreeSet<String>>,
@@ -90,6 +93,10 @@ pub enum Change {
         state: TaskState,
     },
     RemoveTask {
+        id: String,
+    },
+    CreateSecret(Box<Secret>),
+    RemoveSecret {
         id: String,
     },
 }
@@ -169,6 +176,16 @@ pub fn apply_change(store: &mut Store, at: Timestamp, change: Change) -> Result<
             old.created_at = created_at;
             old.version.index = index;
             old.updated_at = at;
+        }
+        Change::CreateSecret(secret) => {
+            let mut secret = *secret;
+            secret.version.index = index;
+            secret.created_at = at;
+            secret.updated_at = at;
+            store.secrets.insert(secret.id.clone(), secret);
+        }
+        Change::RemoveSecret { id } => {
+            store.secrets.remove(&id).ok_or_else(|| ApplyError(format!("secret {id} not found")))?;
         }
         Change::RemoveService { id } => {
             store.services.remove(&id).ok_or_else(|| ApplyError(format!("service {id} not found")))?;

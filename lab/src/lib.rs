@@ -6,6 +6,7 @@ pub mod bench;
 pub mod coach;
 pub mod control;
 pub mod daemon;
+pub mod files;
 pub mod headless;
 pub mod i18n;
 pub mod lesson;

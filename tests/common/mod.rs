@@ -8,7 +8,16 @@ use swarmlab_engine::sim::{Cluster, ClusterConfig};
 /// Runs `docker <args>` (shell-like split on spaces, `'…'` kept together) on node `idx`.
 pub fn docker(cluster: &mut Cluster, idx: usize, args: &str) -> Output {
     let argv = split(args);
-    cli::run(&argv, &mut cluster.client(idx), Env::default())
+    cli::run(&argv, &mut cluster.client(idx), Env { read: Some(files), ..Env::default() })
+}
+
+/// The files the recorded sessions used, without touching the disk.
+fn files(path: &str) -> Result<Vec<u8>, String> {
+    match path {
+        "/tmp/pw.txt" => Ok(b"s3cret".to_vec()),
+        "/tmp/empty.txt" => Ok(Vec::new()),
+        _ => Err(format!("open {path}: no such file or directory")),
+    }
 }
 
 pub fn split(args: &str) -> Vec<String> {

@@ -8,8 +8,8 @@ mod errors;
 pub use errors::*;
 
 use crate::types::{
-    ContainerInspect, ContainerSummary, InitRequest, JoinRequest, LogLine, LogsOptions, Node, NodeSpec, Service,
-    ServiceSpec, Swarm, SwarmSpec, SystemInfo, SystemVersion, Task, UpdateFlags,
+    ContainerInspect, ContainerSummary, InitRequest, JoinRequest, LogLine, LogsOptions, Node, NodeSpec, Secret,
+    SecretSpec, Service, ServiceSpec, Swarm, SwarmSpec, SystemInfo, SystemVersion, Task, UpdateFlags,
 };
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -81,6 +81,12 @@ pub trait Api {
     fn service_logs(&mut self, reference: &str, opts: &LogsOptions) -> ApiResult<Vec<LogLine>>;
     fn task_list(&mut self, filters: &Filters) -> ApiResult<Vec<Task>>;
     fn task_inspect(&mut self, id: &str) -> ApiResult<Task>;
+
+    /// Returns the new secret's ID; `spec.data` is the content, base64.
+    fn secret_create(&mut self, spec: SecretSpec) -> ApiResult<String>;
+    fn secret_list(&mut self, filters: &Filters) -> ApiResult<Vec<Secret>>;
+    fn secret_inspect(&mut self, reference: &str) -> ApiResult<Secret>;
+    fn secret_remove(&mut self, reference: &str) -> ApiResult<()>;
 
     /// Containers of this node (`docker ps`).
     fn container_list(&mut self, all: bool) -> ApiResult<Vec<ContainerSummary>>;

@@ -18,6 +18,8 @@ pub enum Args {
     None,
     Exact(usize),
     Min(usize),
+    /// cobra `RequiresRangeArgs(min, max)`.
+    Range(usize, usize),
     /// `service scale`: one or more SERVICE=REPLICAS.
     Scale,
 }
@@ -82,6 +84,10 @@ impl Resolved<'_> {
             Args::Min(k) if n < k => format!(
                 "docker: '{path}' requires at least {k} {}\n\nUsage:  {use_line}\n\nSee '{path} --help' for more information",
                 plural(k)
+            ),
+            Args::Range(lo, hi) if n < lo || n > hi => format!(
+                "docker: '{path}' requires at least {lo} and at most {hi} {}\n\nUsage:  {use_line}\n\nRun '{path} --help' for more information",
+                plural(hi)
             ),
             Args::Scale if n < 1 => format!(
                 "docker: '{path}' requires at least 1 argument\n\nUsage:  {use_line}\n\nSee '{path} --help' for more information"

@@ -8,6 +8,7 @@ pub mod flags;
 pub mod format;
 mod help;
 mod node;
+mod secret;
 pub mod service;
 mod swarm;
 mod system;
@@ -34,7 +35,14 @@ pub struct Env {
     /// How long progress output may wait for a service before giving up as if
     /// interrupted (Ctrl-C); None waits as long as it takes, as docker does.
     pub progress_limit: Option<std::time::Duration>,
+    /// Reads a file the command names (`-` for standard input), with Go's error text
+    /// (`open x: no such file or directory`). The engine does no I/O: callers that
+    /// have a file system give it here.
+    pub read: Option<ReadFile>,
 }
+
+/// How a command reads a file it names: its bytes, or Go's error text.
+pub type ReadFile = fn(&str) -> Result<Vec<u8>, String>;
 
 /// How a command fails: printed on stderr, with docker's exit code.
 #[derive(Debug)]
@@ -115,6 +123,7 @@ pub(crate) static ROOT: Command = Command {
         container::LOGS,
         node::NODE,
         container::PS,
+        secret::SECRET,
         service::SERVICE,
         swarm::SWARM,
         system::VERSION,

@@ -9,6 +9,7 @@ pub mod leadership;
 pub mod orchestrator;
 pub mod reaper;
 pub mod scheduler;
+pub mod secrets;
 pub mod services;
 pub mod state;
 pub mod updater;

@@ -118,7 +118,9 @@ impl ManagerState {
             | Change::UpdateClusterSpec(_)
             | Change::SetJoinTokens(_)
             | Change::SetUnlockKey(_)
-            | Change::SetManagerStatus { .. } => {}
+            | Change::SetManagerStatus { .. }
+            | Change::CreateSecret(_)
+            | Change::RemoveSecret { .. } => {}
         }
     }
 

@@ -550,6 +550,22 @@ impl Api for NodeClient<'_> {
         self.container_logs_impl(reference, opts)
     }
 
+    fn secret_create(&mut self, spec: SecretSpec) -> ApiResult<String> {
+        self.secret_create_impl(spec)
+    }
+
+    fn secret_list(&mut self, filters: &Filters) -> ApiResult<Vec<Secret>> {
+        self.secret_list_impl(filters)
+    }
+
+    fn secret_inspect(&mut self, reference: &str) -> ApiResult<Secret> {
+        self.secret_inspect_impl(reference)
+    }
+
+    fn secret_remove(&mut self, reference: &str) -> ApiResult<()> {
+        self.secret_remove_impl(reference)
+    }
+
     fn sleep(&mut self, d: std::time::Duration) {
         self.sleep_impl(d)
     }

@@ -9,6 +9,7 @@ mod faults;
 mod info;
 mod machine;
 mod mesh;
+mod secrets;
 mod services;
 
 pub use client::NodeClient;

@@ -4,12 +4,14 @@
 //! `BTreeMap` because Go's encoder sorts map keys.
 
 mod container;
+mod secret;
 mod service;
 mod swarm;
 mod system;
 mod task;
 
 pub use container::*;
+pub use secret::*;
 pub use service::*;
 pub use swarm::*;
 pub use system::*;

@@ -75,6 +75,13 @@ fn dispatch(api: &mut dyn Api, req: &Req) -> ApiResult<Reply> {
         ("DELETE", ["services", id]) => api.service_remove(id).map(|()| Reply::empty(200)),
         ("GET", ["services", id, "logs"]) => Ok(logs(req, api.service_logs(id, &logs_options(req)?)?)),
 
+        ("GET", ["secrets"]) => ok(&api.secret_list(&filters(req)?)?),
+        ("POST", ["secrets", "create"]) => {
+            Ok(Reply::json(201, &serde_json::json!({ "ID": api.secret_create(body(req)?)? })))
+        }
+        ("GET", ["secrets", id]) => ok(&api.secret_inspect(id)?),
+        ("DELETE", ["secrets", id]) => api.secret_remove(id).map(|()| Reply::empty(204)),
+
         ("GET", ["tasks"]) => ok(&api.task_list(&filters(req)?)?),
         ("GET", ["tasks", id]) => ok(&api.task_inspect(id)?),
 

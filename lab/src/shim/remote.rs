@@ -253,6 +253,23 @@ impl<T: Transport> Api for RemoteApi<T> {
         self.get(Req::new("GET", &format!("/tasks/{id}")))
     }
 
+    fn secret_create(&mut self, spec: SecretSpec) -> ApiResult<String> {
+        let v: serde_json::Value = self.get(Req::new("POST", "/secrets/create").json(&spec))?;
+        Ok(v["ID"].as_str().unwrap_or_default().to_string())
+    }
+
+    fn secret_list(&mut self, filters: &Filters) -> ApiResult<Vec<Secret>> {
+        self.get(filtered(Req::new("GET", "/secrets"), filters))
+    }
+
+    fn secret_inspect(&mut self, reference: &str) -> ApiResult<Secret> {
+        self.get(Req::new("GET", &format!("/secrets/{reference}")))
+    }
+
+    fn secret_remove(&mut self, reference: &str) -> ApiResult<()> {
+        self.unit(Req::new("DELETE", &format!("/secrets/{reference}")))
+    }
+
     fn container_list(&mut self, all: bool) -> ApiResult<Vec<ContainerSummary>> {
         let req = Req::new("GET", "/containers/json");
         self.get(if all { req.param("all", "1") } else { req })
