@@ -45,6 +45,31 @@ pub fn can_remove_member(store: &Store, id: &str, local: &str, reachable: &[Stri
     left >= quorum(members.len().saturating_sub(1))
 }
 
+/// moby `Cluster.Leave`'s refusal for a manager, worded by how many managers remain.
+pub fn leave_refusal(store: &crate::store::Store, reachable_ids: &[String]) -> String {
+    let mut msg = String::from("You are attempting to leave the swarm on a node that is participating as a manager. ");
+    if store.leader().is_some() {
+        let reachable = reachable_ids.len() as i64;
+        let unreachable = store.managers().count() as i64 - reachable;
+        // moby removingManagerCausesLossOfQuorum / isLastManager
+        if reachable - 2 <= unreachable {
+            if reachable == 1 && unreachable == 0 {
+                msg.push_str("Removing the last manager erases all current state of the swarm. Use `--force` to ignore this message. ");
+                return msg;
+            }
+            msg.push_str(&format!(
+                "Removing this node leaves {} managers out of {}. Without a Raft quorum your swarm will be inaccessible. ",
+                reachable - 1,
+                reachable + unreachable
+            ));
+        }
+    } else {
+        msg.push_str("Doing so may lose the consensus of your cluster. ");
+    }
+    msg.push_str("The only way to restore a swarm that has lost consensus is to reinitialize it with `--force-new-cluster`. Use `--force` to suppress this message.");
+    msg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
