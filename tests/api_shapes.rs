@@ -35,7 +35,8 @@ fn cluster() -> Cluster {
         data: "czNjcmV0".into(),
         ..Default::default()
     };
-    swarmlab_engine::api::Api::secret_create(&mut c.client(0), spec).expect("secret");
+    swarmlab_engine::api::Api::secret_create(&mut c.client(0), spec.clone()).expect("secret");
+    swarmlab_engine::api::Api::config_create(&mut c.client(0), spec).expect("config");
     c.run_until_idle();
     c
 }
@@ -94,6 +95,8 @@ fn every_answer_has_dockers_shape() {
     conforms::<Vec<m::Task>>("/tasks", &get(&mut c, 0, "/tasks", &[]));
     conforms::<Vec<m::Secret>>("/secrets", &get(&mut c, 0, "/secrets", &[]));
     conforms::<m::Secret>("/secrets/db_pw", &get(&mut c, 0, "/secrets/db_pw", &[]));
+    conforms::<Vec<m::Config>>("/configs", &get(&mut c, 0, "/configs", &[]));
+    conforms::<m::Config>("/configs/db_pw", &get(&mut c, 0, "/configs/db_pw", &[]));
     let containers = get(&mut c, 0, "/containers/json", &[("all", "1")]);
     conforms::<Vec<m::ContainerSummary>>("/containers/json", &containers);
     let list: Value = serde_json::from_slice(&containers).expect("json");

@@ -15,7 +15,8 @@ enum On {
     Manager,
     /// A manager with a replicated service `web` and a global service `glob`.
     Services,
-    /// A manager with a secret `db_pw` (from /tmp/pw.txt).
+    /// A manager with a secret `db_pw` (from /tmp/pw.txt) and a config `app_conf`
+    /// (from /tmp/app.conf).
     Secrets,
 }
 
@@ -126,6 +127,20 @@ const CASES: &[(&str, On, &str)] = &[
     ("sec-ls-format", On::Secrets, "secret ls --format '{{.Name}}|{{.Driver}}'"),
     ("sec-inspect-format", On::Secrets, "secret inspect --format '{{.Spec.Name}} {{.Spec.Labels}}' db_pw"),
     ("sec-ls-filter", On::Secrets, "secret ls -q --filter name=nomatch"),
+    ("cfg-help", On::Manager, "config --help"),
+    ("cfg-help-create", On::Manager, "config create --help"),
+    ("cfg-help-ls", On::Manager, "config ls --help"),
+    ("cfg-help-inspect", On::Manager, "config inspect --help"),
+    ("cfg-help-rm", On::Manager, "config rm --help"),
+    ("cfg-nocmd", On::Manager, "config"),
+    ("cfg-create-noargs", On::Manager, "config create"),
+    ("cfg-create-dup", On::Secrets, "config create app_conf /tmp/app.conf"),
+    ("cfg-create-nofile", On::Secrets, "config create other /nonexistent/file"),
+    ("cfg-create-badname", On::Secrets, "config create 'bad name' /tmp/app.conf"),
+    ("cfg-rm-nosuch", On::Secrets, "config rm nope"),
+    ("cfg-inspect-nosuch", On::Secrets, "config inspect nope"),
+    ("cfg-ls-format", On::Secrets, "config ls --format '{{.Name}}|{{.Labels}}'"),
+    ("cfg-inspect-format", On::Secrets, "config inspect --format '{{.Spec.Name}} {{.Spec.Labels}}' app_conf"),
 ];
 
 fn fixture(name: &str, ext: &str) -> String {
@@ -149,6 +164,7 @@ fn matches_real_docker_byte_for_byte() {
             On::Secrets => {
                 let mut c = common::initialised(3, 1);
                 assert_eq!(docker(&mut c, 0, "secret create db_pw /tmp/pw.txt").code, 0);
+                assert_eq!(docker(&mut c, 0, "config create app_conf /tmp/app.conf").code, 0);
                 c
             }
         };

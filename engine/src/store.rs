@@ -35,6 +35,8 @@ pub struct Store {
     pub tasks: BTreeMap<String, Task>,
     #[serde(default)]
     pub secrets: BTreeMap<String, Secret>,
+    #[serde(default)]
+    pub configs: BTreeMap<String, Secret>,
     /// Task IDs by service ID and by node ID, kept by `apply`.
     #[serde(skip)]
     pub tasks_by_service: BTreeMap<String, BTreeSet<String>>,
@@ -99,6 +101,10 @@ pub enum Change {
     RemoveSecret {
         id: String,
     },
+    CreateConfig(Box<Secret>),
+    RemoveConfig {
+        id: String,
+    },
 }
 
 /// Why an op could not be applied: the op names an object the store lacks.
@@ -111,6 +117,14 @@ pub fn apply(store: &mut Store, op: &StoreOp) -> Result<(), ApplyError> {
 }
 
 /// `apply`, taking the change by value so that objects move into the store.
+/// A new secret or config carries the op's index and time.
+fn stamped(mut object: Secret, index: u64, at: Timestamp) -> Secret {
+    object.version.index = index;
+    object.created_at = at;
+    object.updated_at = at;
+    object
+}
+
 pub fn apply_change(store: &mut Store, at: Timestamp, change: Change) -> Result<(), ApplyError> {
     let index = store.index + 1;
     match change {
@@ -177,15 +191,19 @@ pub fn apply_change(store: &mut Store, at: Timestamp, change: Change) -> Result<
             old.version.index = index;
             old.updated_at = at;
         }
-        Change::CreateSecret(secret) => {
-            let mut secret = *secret;
-            secret.version.index = index;
-            secret.created_at = at;
-            secret.updated_at = at;
-            store.secrets.insert(secret.id.clone(), secret);
+        Change::CreateSecret(object) => {
+            let object = stamped(*object, index, at);
+            store.secrets.insert(object.id.clone(), object);
+        }
+        Change::CreateConfig(object) => {
+            let object = stamped(*object, index, at);
+            store.configs.insert(object.id.clone(), object);
         }
         Change::RemoveSecret { id } => {
             store.secrets.remove(&id).ok_or_else(|| ApplyError(format!("secret {id} not found")))?;
+        }
+        Change::RemoveConfig { id } => {
+            store.configs.remove(&id).ok_or_else(|| ApplyError(format!("config {id} not found")))?;
         }
         Change::RemoveService { id } => {
             store.services.remove(&id).ok_or_else(|| ApplyError(format!("service {id} not found")))?;

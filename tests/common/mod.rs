@@ -15,6 +15,7 @@ pub fn docker(cluster: &mut Cluster, idx: usize, args: &str) -> Output {
 fn files(path: &str) -> Result<Vec<u8>, String> {
     match path {
         "/tmp/pw.txt" => Ok(b"s3cret".to_vec()),
+        "/tmp/app.conf" => Ok(b"port=80".to_vec()),
         "/tmp/empty.txt" => Ok(Vec::new()),
         _ => Err(format!("open {path}: no such file or directory")),
     }

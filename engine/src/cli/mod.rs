@@ -3,11 +3,13 @@
 //! socket or a real Docker daemon.
 
 mod command;
+mod config;
 mod container;
 pub mod flags;
 pub mod format;
 mod help;
 mod node;
+mod objects;
 mod secret;
 pub mod service;
 mod swarm;
@@ -118,6 +120,7 @@ pub(crate) static ROOT: Command = Command {
     args: command::Args::None,
     run: None,
     subs: &[
+        config::CONFIG,
         system::INFO,
         container::INSPECT,
         container::LOGS,

@@ -2,14 +2,10 @@
 
 use super::command::{Args, Command};
 use super::flags::{Kind, Parsed, flag};
-use super::format::{self, FORMAT_HELP, Format, INSPECT_FORMAT_HELP, natural_less, text as s};
-use super::{CliError, Ctx, error_text};
-use crate::api::Filters;
-use crate::time::human_duration;
-use crate::types::{Driver, Secret, SecretSpec, to_go_json_indent};
+use super::format::{self, FORMAT_HELP, INSPECT_FORMAT_HELP};
+use super::{CliError, Ctx, objects};
+use crate::types::{Driver, Secret, SecretSpec};
 use base64::Engine;
-use gotmpl::Value;
-use std::collections::BTreeMap;
 
 const SECRET_TABLE: &str = "table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.CreatedAt}}\t{{.UpdatedAt}}";
 
@@ -76,45 +72,21 @@ pub const SECRET: Command = Command {
     ],
 };
 
-/// docker/cli `readSecretData`: a file, or `-` for standard input.
-fn read_data(ctx: &Ctx, file: &str) -> Result<Vec<u8>, CliError> {
-    let what = if file == "-" { "STDIN".to_string() } else { file.to_string() };
-    if file.is_empty() {
-        return Err(CliError::msg("secret file is required"));
-    }
-    let Some(read) = ctx.env.read else {
-        return Err(CliError::msg(format!("error reading from {what}: no file system here")));
-    };
-    let data = read(file).map_err(|e| CliError::msg(format!("error reading from {what}: {e}")))?;
-    if data.is_empty() {
-        return Err(CliError::msg(format!("error reading from {what}: data is empty")));
-    }
-    Ok(data)
-}
-
 fn create(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     let name = p.args[0].clone();
     let file = p.args.get(1).cloned().unwrap_or_default();
     let driver = p.string("driver").unwrap_or("").to_string();
     let data = if driver.is_empty() {
-        read_data(ctx, &file)?
+        objects::read_data(ctx, &file, "secret").map_err(CliError::msg)?
     } else if !file.is_empty() {
         return Err(CliError::msg("When using secret driver secret data must be empty"));
     } else {
         Vec::new()
     };
-    let labels: BTreeMap<String, String> = p
-        .list("label")
-        .iter()
-        .map(|kv| match kv.split_once('=') {
-            Some((k, v)) => (k.to_string(), v.to_string()),
-            None => (kv.to_string(), String::new()),
-        })
-        .collect();
     let named = |n: &str| (!n.is_empty()).then(|| Driver { name: n.to_string(), ..Driver::default() });
     let spec = SecretSpec {
         name,
-        labels,
+        labels: objects::labels(p),
         data: base64::engine::general_purpose::STANDARD.encode(&data),
         driver: named(&driver),
         templating: named(p.string("template-driver").unwrap_or("")),
@@ -124,64 +96,10 @@ fn create(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     Ok(())
 }
 
-fn filters(p: &Parsed) -> Filters {
-    let mut f = Filters::default();
-    for kv in p.list("filter") {
-        if let Some((k, v)) = kv.split_once('=') {
-            f.add(&k.trim().to_lowercase(), v.trim());
-        }
-    }
-    f
-}
-
 fn list(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
-    let f = filters(p);
-    let mut secrets = ctx.call(|api| api.secret_list(&f))?;
-    let now = ctx.call(|api| Ok(api.now()))?;
-    let quiet = p.bool("quiet");
-    let src = match p.string("format").unwrap_or("") {
-        "" | "table" if quiet => "{{.ID}}",
-        "" | "table" => SECRET_TABLE,
-        other => other,
-    };
-    secrets.sort_by(|a, b| {
-        if natural_less(&a.spec.name, &b.spec.name) {
-            std::cmp::Ordering::Less
-        } else if natural_less(&b.spec.name, &a.spec.name) {
-            std::cmp::Ordering::Greater
-        } else {
-            std::cmp::Ordering::Equal
-        }
-    });
-    let ago = |t: crate::time::Timestamp| format!("{} ago", human_duration(now.since(t)));
-    let rows: Vec<Value> = secrets
-        .iter()
-        .map(|x| {
-            let labels: Vec<String> = x.spec.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            let m: BTreeMap<std::sync::Arc<str>, Value> = BTreeMap::from(
-                [
-                    ("ID", s(&x.id)),
-                    ("Name", s(&x.spec.name)),
-                    ("Driver", s(x.spec.driver.as_ref().map_or("", |d| d.name.as_str()))),
-                    ("CreatedAt", s(ago(x.created_at))),
-                    ("UpdatedAt", s(ago(x.updated_at))),
-                    ("Labels", s(labels.join(","))),
-                ]
-                .map(|(k, v)| (std::sync::Arc::from(k), v)),
-            );
-            Value::Map(m.into())
-        })
-        .collect();
-    let header = format::data(&BTreeMap::from([
-        ("ID", "ID"),
-        ("Name", "NAME"),
-        ("Driver", "DRIVER"),
-        ("CreatedAt", "CREATED"),
-        ("UpdatedAt", "UPDATED"),
-        ("Labels", "LABELS"),
-    ]));
-    ctx.out.push_str(&format::write(&Format::new(src), &header, &rows).map_err(CliError::msg)?);
-    Ok(())
+    let f = objects::filters(p);
+    let secrets = ctx.call(|api| api.secret_list(&f))?;
+    objects::list(ctx, p, secrets, SECRET_TABLE)
 }
 
 /// docker/cli `secretInspectPrettyTemplate`.
@@ -200,53 +118,9 @@ fn pretty(x: &Secret) -> String {
 }
 
 fn inspect(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
-    let pretty_mode = p.bool("pretty");
-    let fmt = p.string("format").unwrap_or("");
-    let template = match fmt {
-        _ if pretty_mode => None,
-        "" => None,
-        "json" => Some(
-            format::parse("{{json .}}").map_err(|e| CliError::status(64, format!("template parsing error: {e}")))?,
-        ),
-        t => Some(format::parse(t).map_err(|e| CliError::status(64, format!("template parsing error: {e}")))?),
-    };
-    if pretty_mode {
-        // The pretty template stops at the first secret it cannot get.
-        for name in &p.args {
-            let x = ctx.call(|api| api.secret_inspect(name))?;
-            ctx.out.push_str(&pretty(&x));
-        }
-        return Ok(());
-    }
-    // docker/cli inspect.Inspect: what it found, then what it could not.
-    let (mut found, mut errs) = (Vec::new(), Vec::new());
-    for name in &p.args {
-        match ctx.call(|api| api.secret_inspect(name)) {
-            Ok(x) => found.push(x),
-            Err(e) => errs.push(error_text(e)),
-        }
-    }
-    match template {
-        None => ctx.out.push_str(&(if found.is_empty() { "[]".to_string() } else { to_go_json_indent(&found) } + "\n")),
-        Some(t) => {
-            for x in &found {
-                match t.execute_to_string(&format::data(x)) {
-                    Ok(out) => ctx.println(out),
-                    Err(e) => errs.push(format!("template parsing error: {e}")),
-                }
-            }
-        }
-    }
-    if errs.is_empty() { Ok(()) } else { Err(CliError::msg(errs.join("\n"))) }
+    objects::inspect(ctx, p, |api, name| api.secret_inspect(name), pretty)
 }
 
 fn remove(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
-    let mut errs = Vec::new();
-    for name in &p.args {
-        match ctx.call(|api| api.secret_remove(name)) {
-            Ok(()) => ctx.println(name),
-            Err(e) => errs.push(error_text(e)),
-        }
-    }
-    if errs.is_empty() { Ok(()) } else { Err(CliError::msg(errs.join("\n"))) }
+    objects::remove(ctx, p, |api, name| api.secret_remove(name))
 }

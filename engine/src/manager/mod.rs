@@ -6,10 +6,10 @@
 pub mod allocator;
 pub mod controlapi;
 pub mod leadership;
+pub mod objects;
 pub mod orchestrator;
 pub mod reaper;
 pub mod scheduler;
-pub mod secrets;
 pub mod services;
 pub mod state;
 pub mod updater;

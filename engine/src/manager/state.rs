@@ -120,7 +120,9 @@ impl ManagerState {
             | Change::SetUnlockKey(_)
             | Change::SetManagerStatus { .. }
             | Change::CreateSecret(_)
-            | Change::RemoveSecret { .. } => {}
+            | Change::RemoveSecret { .. }
+            | Change::CreateConfig(_)
+            | Change::RemoveConfig { .. } => {}
         }
     }
 

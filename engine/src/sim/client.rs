@@ -7,6 +7,7 @@ use crate::api::*;
 use crate::ca::RootCa;
 use crate::ids;
 use crate::manager::controlapi;
+use crate::manager::objects::Kind;
 use crate::store::{Change, ClusterObject, Store};
 use crate::types::*;
 use std::time::Duration;
@@ -554,19 +555,28 @@ impl Api for NodeClient<'_> {
     }
 
     fn secret_create(&mut self, spec: SecretSpec) -> ApiResult<String> {
-        self.secret_create_impl(spec)
+        self.object_create(Kind::Secret, spec)
     }
-
     fn secret_list(&mut self, filters: &Filters) -> ApiResult<Vec<Secret>> {
-        self.secret_list_impl(filters)
+        self.object_list(Kind::Secret, filters)
     }
-
     fn secret_inspect(&mut self, reference: &str) -> ApiResult<Secret> {
-        self.secret_inspect_impl(reference)
+        self.object_inspect(Kind::Secret, reference)
     }
-
     fn secret_remove(&mut self, reference: &str) -> ApiResult<()> {
-        self.secret_remove_impl(reference)
+        self.object_remove(Kind::Secret, reference)
+    }
+    fn config_create(&mut self, spec: ConfigSpec) -> ApiResult<String> {
+        self.object_create(Kind::Config, spec)
+    }
+    fn config_list(&mut self, filters: &Filters) -> ApiResult<Vec<Config>> {
+        self.object_list(Kind::Config, filters)
+    }
+    fn config_inspect(&mut self, reference: &str) -> ApiResult<Config> {
+        self.object_inspect(Kind::Config, reference)
+    }
+    fn config_remove(&mut self, reference: &str) -> ApiResult<()> {
+        self.object_remove(Kind::Config, reference)
     }
 
     fn sleep(&mut self, d: std::time::Duration) {

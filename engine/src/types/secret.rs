@@ -1,4 +1,5 @@
-//! moby `api/types/swarm` Secret (and, with the same shape, Config).
+//! moby `api/types/swarm` Secret and Config: the same shape (a config has no driver,
+//! and the daemon gives its data back).
 
 use super::Version;
 use crate::time::Timestamp;
@@ -42,3 +43,7 @@ pub struct Secret {
     #[serde(rename = "Spec", default)]
     pub spec: SecretSpec,
 }
+
+/// A config is shaped as a secret without a driver.
+pub type Config = Secret;
+pub type ConfigSpec = SecretSpec;

@@ -81,6 +81,12 @@ fn dispatch(api: &mut dyn Api, req: &Req) -> ApiResult<Reply> {
         }
         ("GET", ["secrets", id]) => ok(&api.secret_inspect(id)?),
         ("DELETE", ["secrets", id]) => api.secret_remove(id).map(|()| Reply::empty(204)),
+        ("GET", ["configs"]) => ok(&api.config_list(&filters(req)?)?),
+        ("POST", ["configs", "create"]) => {
+            Ok(Reply::json(201, &serde_json::json!({ "ID": api.config_create(body(req)?)? })))
+        }
+        ("GET", ["configs", id]) => ok(&api.config_inspect(id)?),
+        ("DELETE", ["configs", id]) => api.config_remove(id).map(|()| Reply::empty(204)),
 
         ("GET", ["tasks"]) => ok(&api.task_list(&filters(req)?)?),
         ("GET", ["tasks", id]) => ok(&api.task_inspect(id)?),

@@ -270,6 +270,23 @@ impl<T: Transport> Api for RemoteApi<T> {
         self.unit(Req::new("DELETE", &format!("/secrets/{reference}")))
     }
 
+    fn config_create(&mut self, spec: ConfigSpec) -> ApiResult<String> {
+        let v: serde_json::Value = self.get(Req::new("POST", "/configs/create").json(&spec))?;
+        Ok(v["ID"].as_str().unwrap_or_default().to_string())
+    }
+
+    fn config_list(&mut self, filters: &Filters) -> ApiResult<Vec<Config>> {
+        self.get(filtered(Req::new("GET", "/configs"), filters))
+    }
+
+    fn config_inspect(&mut self, reference: &str) -> ApiResult<Config> {
+        self.get(Req::new("GET", &format!("/configs/{reference}")))
+    }
+
+    fn config_remove(&mut self, reference: &str) -> ApiResult<()> {
+        self.unit(Req::new("DELETE", &format!("/configs/{reference}")))
+    }
+
     fn container_list(&mut self, all: bool) -> ApiResult<Vec<ContainerSummary>> {
         let req = Req::new("GET", "/containers/json");
         self.get(if all { req.param("all", "1") } else { req })
