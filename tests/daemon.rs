@@ -71,7 +71,22 @@ fn run_shim(socket: &Path, args: &[String]) -> Output {
     cli::run(args, &mut api, Env { read: Some(swarmlab::files::read_without_stdin), ..Env::default() })
 }
 
-/// (node, command): `$W` stands for the worker join token.
+/// Splits on spaces, keeping `'…'` together (quotes removed).
+fn words(command: &str) -> Vec<String> {
+    let (mut out, mut cur, mut quoted) = (Vec::new(), String::new(), false);
+    for c in command.chars() {
+        match c {
+            '\'' => quoted = !quoted,
+            ' ' if !quoted => out.extend((!cur.is_empty()).then(|| std::mem::take(&mut cur))),
+            c => cur.push(c),
+        }
+    }
+    out.extend((!cur.is_empty()).then_some(cur));
+    out
+}
+
+/// (node, command): `$W` stands for the worker join token, `$F` for a file holding a
+/// secret.
 const SESSION: &[(usize, &str)] = &[
     (1, "version --format {{.Server.Version}}/{{.Server.APIVersion}}"),
     (2, "node ls"),
@@ -123,6 +138,22 @@ const SESSION: &[(usize, &str)] = &[
     (1, "config ls --format {{.Name}}:{{.Labels}}"),
     (1, "config inspect --format {{.Spec.Name}}:{{.Spec.Data}} app_conf"),
     (1, "config create app_conf"),
+    (1, "secret create db_pw $F"),
+    (1, "config create app_conf $F"),
+    (
+        1,
+        "service create -d --name sv --secret db_pw --config source=app_conf,target=/etc/app.conf,mode=0400 busybox sleep 1000",
+    ),
+    (
+        1,
+        "service inspect --format '{{range .Spec.TaskTemplate.ContainerSpec.Secrets}}{{.SecretName}}:{{.File.Name}}:{{.File.Mode}} {{end}}/{{range .Spec.TaskTemplate.ContainerSpec.Configs}}{{.ConfigName}}:{{.File.Name}}:{{.File.Mode}} {{end}}' sv",
+    ),
+    (1, "service update -d --secret-rm db_pw --config-add source=other,target=/o sv"),
+    (1, "config create other $F"),
+    (1, "service update -d --secret-rm db_pw --config-add source=other,target=/o sv"),
+    (1, "secret rm db_pw"),
+    (1, "config rm app_conf other"),
+    (1, "service rm sv"),
     (1, "config rm app_conf other app_conf"),
     (1, "service ls"),
     (1, "swarm leave"),
@@ -147,8 +178,8 @@ fn the_real_docker_cli_and_the_shim_print_the_same_through_the_sockets() {
     std::fs::write(&secret_file, "s3cret").unwrap();
     let mut mismatches = Vec::new();
     for (node, command) in SESSION {
-        let args: Vec<String> = command
-            .split(' ')
+        let args: Vec<String> = words(command)
+            .into_iter()
             .map(|w| w.replace("$W", &token).replace("$F", &secret_file.display().to_string()))
             .collect();
         let a = run_real(&docker, &real.socket(*node), &args, &config);

@@ -18,6 +18,8 @@ enum On {
     /// A manager with a secret `db_pw` (from /tmp/pw.txt) and a config `app_conf`
     /// (from /tmp/app.conf).
     Secrets,
+    /// Secrets, and a service `sv` using both.
+    InUse,
 }
 
 const CASES: &[(&str, On, &str)] = &[
@@ -141,6 +143,12 @@ const CASES: &[(&str, On, &str)] = &[
     ("cfg-inspect-nosuch", On::Secrets, "config inspect nope"),
     ("cfg-ls-format", On::Secrets, "config ls --format '{{.Name}}|{{.Labels}}'"),
     ("cfg-inspect-format", On::Secrets, "config inspect --format '{{.Spec.Name}} {{.Spec.Labels}}' app_conf"),
+    ("ref-secret-rm-inuse", On::InUse, "secret rm db_pw"),
+    ("ref-config-rm-inuse", On::InUse, "config rm app_conf"),
+    ("ref-create-nosuch", On::Secrets, "service create --secret nope busybox"),
+    ("ref-create-badfield", On::Secrets, "service create --secret source=db_pw,bogus=1 busybox"),
+    ("ref-create-nosource", On::Secrets, "service create --config target=/x busybox"),
+    ("ref-create-dup", On::Secrets, "service create --secret db_pw --secret source=lab,target=db_pw busybox"),
 ];
 
 fn fixture(name: &str, ext: &str) -> String {
@@ -161,10 +169,14 @@ fn matches_real_docker_byte_for_byte() {
                 assert_eq!(docker(&mut c, 0, "service create -d --mode global --name glob bbweb:1").code, 0);
                 c
             }
-            On::Secrets => {
+            On::Secrets | On::InUse => {
                 let mut c = common::initialised(3, 1);
                 assert_eq!(docker(&mut c, 0, "secret create db_pw /tmp/pw.txt").code, 0);
                 assert_eq!(docker(&mut c, 0, "config create app_conf /tmp/app.conf").code, 0);
+                if matches!(on, On::InUse) {
+                    let create = "service create -d -q --name sv --secret db_pw --config source=app_conf,target=/etc/app.conf,mode=0400 busybox sleep 1000";
+                    assert_eq!(docker(&mut c, 0, create).code, 0);
+                }
                 c
             }
         };

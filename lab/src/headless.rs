@@ -158,7 +158,7 @@ impl Session {
         match control::apply(&mut self.cluster, &action) {
             Ok(Some(stdout)) => Run { stdout, stderr: String::new(), code: 0 },
             Ok(None) if action == Action::Skip => {
-                self.cluster.run_until_idle();
+                self.cluster.run_until_idle_within(crate::world::SKIP_LIMIT);
                 Run { stdout: String::new(), stderr: String::new(), code: 0 }
             }
             Ok(None) => fail("speed and reset apply to the live lab only"),

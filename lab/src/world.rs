@@ -8,6 +8,10 @@ use swarmlab_engine::sim::{Cluster, ClusterConfig};
 use swarmlab_engine::time::Timestamp;
 use tokio::sync::{Notify, watch};
 
+/// How far "skip ahead until idle" goes at most: a service restarting forever never
+/// lets the cluster be idle.
+pub const SKIP_LIMIT: Duration = Duration::from_secs(600);
+
 /// How fast virtual time runs against the wall clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Speed {
@@ -178,10 +182,11 @@ impl World {
         self.wake.notify_one();
     }
 
-    /// Runs every pending event now ("skip ahead until idle"), then goes on from there.
+    /// Runs pending events now ("skip ahead until idle", at most SKIP_LIMIT of virtual
+    /// time), then goes on from there.
     pub fn skip_ahead(&self) {
         let mut g = self.cluster();
-        g.run_until_idle();
+        g.run_until_idle_within(SKIP_LIMIT);
         let virt = g.now();
         g.state.clock.virt = virt;
         g.state.clock.wall = Instant::now();

@@ -192,6 +192,8 @@ fn check_value(f: &Flag, v: &str) -> Result<String, String> {
         Kind::Port => super::service::parse::ports(v).map(|_| v.to_string()).or_else(invalid),
         Kind::Mount => super::service::parse::mount(v).map(|_| v.to_string()).or_else(invalid),
         Kind::Pref => super::service::parse::pref(v).map(|_| v.to_string()).or_else(invalid),
+        Kind::Secret => super::service::parse::file_ref(v, "secret").map(|_| v.to_string()).or_else(invalid),
+        Kind::Config => super::service::parse::file_ref(v, "config").map(|_| v.to_string()).or_else(invalid),
         _ => Ok(v.to_string()),
     }
 }

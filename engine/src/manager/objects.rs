@@ -134,7 +134,28 @@ pub fn create(store: &Store, kind: Kind, id: String, spec: SecretSpec, data_len:
 }
 
 pub fn remove(store: &Store, kind: Kind, reference: &str) -> ApiResult<Vec<Change>> {
-    let id = find(store, kind, reference)?.id.clone();
+    let object = find(store, kind, reference)?;
+    let id = object.id.clone();
+    // swarmkit refuses while a service still references it.
+    let users: Vec<&str> = store
+        .services
+        .values()
+        .filter(|s| {
+            let c = s.spec.container();
+            match kind {
+                Kind::Secret => c.secrets.iter().any(|r| r.secret_id == id),
+                Kind::Config => c.configs.iter().any(|r| r.config_id == id),
+            }
+        })
+        .map(|s| s.spec.name.as_str())
+        .collect();
+    if !users.is_empty() {
+        let which = if users.len() == 1 { "service" } else { "services" };
+        return Err(ApiError::grpc(
+            Code::InvalidArgument,
+            format!("{} '{}' is in use by the following {which}: {}", kind.word(), object.spec.name, users.join(", ")),
+        ));
+    }
     Ok(vec![match kind {
         Kind::Secret => Change::RemoveSecret { id },
         Kind::Config => Change::RemoveConfig { id },

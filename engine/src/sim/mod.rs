@@ -181,6 +181,17 @@ impl Cluster {
         self.now.since(start)
     }
 
+    /// Like `run_until_idle`, but never past `limit` of virtual time: a service that
+    /// restarts forever (a command that exits, restart policy `any`) is never idle.
+    pub fn run_until_idle_within(&mut self, limit: Duration) -> Duration {
+        let start = self.now;
+        let horizon = start.plus(limit);
+        while self.events.peek().is_some_and(|e| e.at <= horizon) {
+            self.run_instant();
+        }
+        self.now.since(start)
+    }
+
     /// Runs every event due at the earliest pending instant, then lets the swarms they
     /// touched settle: a thousand tasks starting at once cost one pass, not a thousand.
     fn run_instant(&mut self) {

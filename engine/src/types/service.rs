@@ -54,6 +54,10 @@ pub struct ContainerSpec {
     pub stop_grace_period: Option<i64>,
     #[serde(rename = "DNSConfig", default, skip_serializing_if = "Option::is_none")]
     pub dns_config: Option<DnsConfig>,
+    #[serde(rename = "Secrets", default, skip_serializing_if = "Vec::is_empty")]
+    pub secrets: Vec<SecretReference>,
+    #[serde(rename = "Configs", default, skip_serializing_if = "Vec::is_empty")]
+    pub configs: Vec<ConfigReference>,
     #[serde(rename = "Isolation", default, skip_serializing_if = "String::is_empty")]
     pub isolation: String,
 }
@@ -325,6 +329,8 @@ impl ServiceSpec {
             mounts: Vec::new(),
             stop_grace_period: None,
             dns_config: None,
+            secrets: Vec::new(),
+            configs: Vec::new(),
             isolation: String::new(),
         };
         self.task_template.container_spec.as_ref().unwrap_or(&EMPTY)
@@ -437,4 +443,37 @@ impl ServiceSpec {
 /// Go's encoding/json writes a whole float32 without a fraction: `0`, not `0.0`.
 fn go_float32<S: serde::Serializer>(v: &f32, s: S) -> Result<S::Ok, S::Error> {
     if v.fract() == 0.0 && v.abs() < 1e21 { s.serialize_i64(*v as i64) } else { s.serialize_f32(*v) }
+}
+
+/// Where a secret or config appears in the container: a file, with owner and mode.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileTarget {
+    #[serde(rename = "Name")]
+    pub name: String,
+    #[serde(rename = "UID")]
+    pub uid: String,
+    #[serde(rename = "GID")]
+    pub gid: String,
+    #[serde(rename = "Mode")]
+    pub mode: u32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecretReference {
+    #[serde(rename = "File", default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<FileTarget>,
+    #[serde(rename = "SecretID")]
+    pub secret_id: String,
+    #[serde(rename = "SecretName")]
+    pub secret_name: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigReference {
+    #[serde(rename = "File", default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<FileTarget>,
+    #[serde(rename = "ConfigID")]
+    pub config_id: String,
+    #[serde(rename = "ConfigName")]
+    pub config_name: String,
 }

@@ -54,7 +54,7 @@ pub fn start(lesson: &Lesson, seed: u64) -> Result<Session, String> {
     if let Some(f) = t.failures.first() {
         return Err(format!("{}: setup failed: {f}", lesson.path.display()));
     }
-    s.cluster.run_until_idle();
+    s.cluster.run_until_idle_within(crate::world::SKIP_LIMIT);
     s.history.clear();
     Ok(s)
 }
@@ -82,7 +82,7 @@ fn verify_step(session: &mut Session, step: &Step) -> StepResult {
         return result(false, Some("the check already holds before the solution: it cannot tell".into()));
     }
     let t = session.play(&step.solution);
-    session.cluster.run_until_idle();
+    session.cluster.run_until_idle_within(crate::world::SKIP_LIMIT);
     if let Some(f) = t.failures.first() {
         return result(false, Some(format!("the solution failed: {f}\n{}", t.text)));
     }
@@ -132,7 +132,7 @@ pub fn grade(lesson: &Lesson, answers: &[script::Step]) -> Result<LessonResult, 
     };
     for answer in answers {
         session.play(std::slice::from_ref(answer));
-        session.cluster.run_until_idle();
+        session.cluster.run_until_idle_within(crate::world::SKIP_LIMIT);
         advance(&mut session, &mut current, &mut since);
     }
     let steps = lesson

@@ -29,7 +29,8 @@ fn resolve(p: &Parsed) -> bool {
 }
 
 pub fn create(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
-    let spec = spec::create(p)?;
+    let mut spec = spec::create(p)?;
+    super::refs::resolve(ctx, p, &mut spec, false)?;
     let query = resolve(p);
     let (id, warnings) = ctx.call(|api| api.service_create(spec, query))?;
     report(ctx, p, warnings, &id)
@@ -45,6 +46,7 @@ pub fn update(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     let mut s = service.spec.clone();
     if !rollback {
         spec::update(&mut s, p)?;
+        super::refs::resolve(ctx, p, &mut s, true)?;
     }
     let query = resolve(p) && p.changed("image");
     let warnings = ctx.call(|api| api.service_update(&service.id, service.version.index, s, rollback, query))?;

@@ -4,6 +4,7 @@ mod change;
 mod flags;
 pub mod parse;
 pub mod progress;
+mod refs;
 pub mod show;
 mod spec;
 

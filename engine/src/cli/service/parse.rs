@@ -268,6 +268,51 @@ pub fn shlex(value: &str) -> Vec<String> {
     out
 }
 
+/// docker/cli `SecretOpt.Set` / `ConfigOpt.Set`: `name`, or
+/// `source=name,target=path,uid=0,gid=0,mode=0444`. Returns the source's name and the file.
+pub fn file_ref(value: &str, word: &str) -> Result<(String, crate::types::FileTarget), String> {
+    let mut file = crate::types::FileTarget { name: String::new(), uid: "0".into(), gid: "0".into(), mode: 0o444 };
+    let fields: Vec<&str> = value.split(',').collect();
+    if fields.len() == 1 && !fields[0].contains('=') {
+        file.name = fields[0].to_string();
+        return Ok((fields[0].to_string(), file));
+    }
+    let mut source = String::new();
+    for field in fields {
+        let Some((key, val)) = field.split_once('=').filter(|(k, _)| !k.is_empty()) else {
+            return Err(format!("invalid field '{field}' must be a key=value pair"));
+        };
+        match key.to_lowercase().as_str() {
+            "source" | "src" => source = val.to_string(),
+            "target" => file.name = val.to_string(),
+            "uid" => file.uid = val.to_string(),
+            "gid" => file.gid = val.to_string(),
+            "mode" => {
+                let parsed = if let Some(oct) =
+                    val.strip_prefix("0o").or_else(|| val.strip_prefix("0").filter(|r| !r.is_empty()))
+                {
+                    u32::from_str_radix(oct, 8)
+                } else if let Some(hex) = val.strip_prefix("0x") {
+                    u32::from_str_radix(hex, 16)
+                } else {
+                    val.parse::<u32>()
+                };
+                file.mode = parsed.map_err(|_| {
+                    format!("invalid mode specified: strconv.ParseUint: parsing {val:?}: invalid syntax")
+                })?;
+            }
+            _ => return Err(format!("invalid field in {word} request: {key}")),
+        }
+    }
+    if source.is_empty() {
+        return Err("source is required".into());
+    }
+    if file.name.is_empty() {
+        file.name = source.clone();
+    }
+    Ok((source, file))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

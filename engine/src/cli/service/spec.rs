@@ -161,6 +161,9 @@ pub fn create(p: &Parsed) -> Result<ServiceSpec, CliError> {
         mounts: p.list("mount").iter().filter_map(|m| parse::mount(m).ok()).collect(),
         stop_grace_period: nanos(p, "stop-grace-period"),
         dns_config: Some(DnsConfig {}),
+        // Filled in by refs::resolve, which asks the daemon for the IDs.
+        secrets: Vec::new(),
+        configs: Vec::new(),
         isolation: p.string("isolation").unwrap_or_default().to_string(),
     };
     let placement = Placement {
