@@ -148,6 +148,9 @@ const CASES: &[(&str, On, &str)] = &[
     ("ref-create-nosuch", On::Secrets, "service create --secret nope busybox"),
     ("ref-create-badfield", On::Secrets, "service create --secret source=db_pw,bogus=1 busybox"),
     ("ref-create-nosource", On::Secrets, "service create --config target=/x busybox"),
+    ("exec-help", On::Manager, "exec --help"),
+    ("exec-nosuch", On::Manager, "exec nope cat /x"),
+    ("exec-noargs", On::Manager, "exec"),
     ("ref-create-dup", On::Secrets, "service create --secret db_pw --secret source=lab,target=db_pw busybox"),
 ];
 

@@ -126,6 +126,14 @@ async fn lab(opts: Options) -> std::io::Result<()> {
         }
     };
     let mut terminal = ratatui::init();
+    // ratatui's hook restores the terminal on any panic; a pane's emulator panic is
+    // caught and recovered from, so it must not.
+    let restore = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !crate::app::feeding() {
+            restore(info);
+        }
+    }));
     let _ = crossterm::execute!(std::io::stdout(), event::EnableMouseCapture, event::EnableBracketedPaste);
     let size = terminal.size().map(|s| (s.width, s.height)).unwrap_or((80, 24));
     let mut model = Model::new(opts.lang, intro, shells.iter().map(|s| s.hostname.clone()).collect(), size);

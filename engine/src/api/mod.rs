@@ -97,6 +97,8 @@ pub trait Api {
     fn container_list(&mut self, all: bool) -> ApiResult<Vec<ContainerSummary>>;
     fn container_inspect(&mut self, reference: &str) -> ApiResult<ContainerInspect>;
     fn container_logs(&mut self, reference: &str, opts: &LogsOptions) -> ApiResult<Vec<LogLine>>;
+    /// Runs a command in a running container: what it printed and its exit code.
+    fn container_exec(&mut self, reference: &str, argv: &[String]) -> ApiResult<(String, i32)>;
 
     /// Lets time pass while a command waits (progress bars poll the daemon).
     fn sleep(&mut self, d: Duration);

@@ -9,6 +9,7 @@ const ANNOTATED_ALIASES: &[(&str, &str)] = &[
     ("docker info", "docker system info, docker info"),
     ("docker ps", "docker container ls, docker container list, docker container ps, docker ps"),
     ("docker logs", "docker container logs, docker logs"),
+    ("docker exec", "docker container exec, docker exec"),
 ];
 
 pub type Handler = fn(&mut Ctx, &Parsed) -> Result<(), CliError>;

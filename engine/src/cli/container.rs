@@ -32,6 +32,38 @@ pub const PS: Command = Command {
     subs: &[],
 };
 
+pub const EXEC: Command = Command {
+    name: "exec",
+    aliases: &[],
+    usage: "[OPTIONS] CONTAINER COMMAND [ARG...]",
+    short: "Execute a command in a running container",
+    flags: &[
+        flag("detach", Some('d'), Kind::Bool, "", "Detached mode: run command in the background"),
+        flag("detach-keys", None, Kind::String, "", "Override the key sequence for detaching a container"),
+        flag("env", Some('e'), Kind::List, "", "Set environment variables"),
+        flag("env-file", None, Kind::List, "", "Read in a file of environment variables"),
+        flag("interactive", Some('i'), Kind::Bool, "", "Keep STDIN open even if not attached"),
+        flag("privileged", None, Kind::Bool, "", "Give extended privileges to the command"),
+        flag("tty", Some('t'), Kind::Bool, "", "Allocate a pseudo-TTY"),
+        flag("user", Some('u'), Kind::String, "", "Username or UID (format: \"<name|uid>[:<group|gid>]\")"),
+        flag("workdir", Some('w'), Kind::String, "", "Working directory inside the container"),
+    ],
+    args: Args::Min(2),
+    run: Some(exec),
+    subs: &[],
+};
+
+/// `docker exec`: the command's output, and its exit code as docker's own.
+fn exec(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
+    let (container, argv) = (p.args[0].clone(), p.args[1..].to_vec());
+    let (out, code) = ctx.call(|api| api.container_exec(&container, &argv))?;
+    if code == 126 {
+        return Err(CliError::status(126, out.trim_end()));
+    }
+    ctx.out.push_str(&out);
+    if code == 0 { Ok(()) } else { Err(CliError::Status { code, message: String::new() }) }
+}
+
 pub const LOGS: Command = Command {
     name: "logs",
     aliases: &[],

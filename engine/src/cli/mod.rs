@@ -121,6 +121,7 @@ pub(crate) static ROOT: Command = Command {
     run: None,
     subs: &[
         config::CONFIG,
+        container::EXEC,
         system::INFO,
         container::INSPECT,
         container::LOGS,
@@ -257,7 +258,10 @@ fn dispatch(argv: &[String], ctx: &mut Ctx) -> Result<(), CliError> {
         args = &args[1..];
     }
     let resolved = Resolved { cmd, path };
-    let parsed = flags::parse(cmd.flags, args, true).map_err(|e| resolved.flag_error(&e))?;
+    // Commands that run a command of their own (`service create IMAGE [COMMAND] [ARG...]`,
+    // `exec`) stop reading flags at the first argument, as cobra's SetInterspersed(false).
+    let interspersed = !cmd.usage.ends_with("COMMAND [ARG...]");
+    let parsed = flags::parse(cmd.flags, args, interspersed).map_err(|e| resolved.flag_error(&e))?;
     let cols = ctx.env.width.unwrap_or(80);
     if parsed.help {
         ctx.out.push_str(&resolved.help(cols));

@@ -554,6 +554,9 @@ impl Api for NodeClient<'_> {
         self.container_logs_impl(reference, opts)
     }
 
+    fn container_exec(&mut self, reference: &str, argv: &[String]) -> ApiResult<(String, i32)> {
+        self.exec_impl(reference, argv)
+    }
     fn secret_create(&mut self, spec: SecretSpec) -> ApiResult<String> {
         self.object_create(Kind::Secret, spec)
     }

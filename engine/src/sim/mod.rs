@@ -5,6 +5,7 @@
 mod client;
 mod control;
 mod events;
+mod exec;
 mod faults;
 mod info;
 mod machine;

@@ -343,7 +343,7 @@ impl NodeClient<'_> {
         Ok(lines)
     }
 
-    fn local_container(&self, reference: &str) -> ApiResult<&crate::agent::executor::Container> {
+    pub(super) fn local_container(&self, reference: &str) -> ApiResult<&crate::agent::executor::Container> {
         let m = self.machine_ref();
         let found: Vec<_> = m
             .agent

@@ -181,7 +181,7 @@ impl Model {
             }
             Msg::PtyOutput(i, bytes) => {
                 if let Some(p) = self.panes.get_mut(i) {
-                    p.parser.process(&bytes);
+                    feed(&mut p.parser, &bytes);
                 }
                 Vec::new()
             }
@@ -214,6 +214,29 @@ impl Model {
                 vec![Effect::SaveProgress, Effect::Recheck]
             }
         }
+    }
+}
+
+thread_local! {
+    static FEEDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether a panic now comes from feeding a pane (caught and recovered from): the
+/// lab's panic hook must then leave the terminal alone.
+pub fn feeding() -> bool {
+    FEEDING.get()
+}
+
+/// Feeds a pane's output to its terminal emulator. vt100 0.16 can panic on some byte
+/// sequences (a wide character at the edge after a resize): the pane then starts a
+/// clean screen rather than taking the lab down.
+fn feed(parser: &mut vt100::Parser, bytes: &[u8]) {
+    FEEDING.set(true);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.process(bytes)));
+    FEEDING.set(false);
+    if result.is_err() {
+        let (rows, cols) = parser.screen().size();
+        *parser = vt100::Parser::new(rows, cols, SCROLLBACK);
     }
 }
 

@@ -93,6 +93,15 @@ fn dispatch(api: &mut dyn Api, req: &Req) -> ApiResult<Reply> {
 
         ("GET", ["containers", "json"]) => ok(&api.container_list(req.flag("all"))?),
         ("GET", ["containers", id, "json"]) => ok(&api.container_inspect(id)?),
+        // Not Docker's exec (create, then a hijacked start): the shim's own, one call.
+        ("POST", ["swarmlab", "exec", id]) => {
+            let argv: Vec<String> = body(req)?;
+            if argv.is_empty() {
+                return Err(ApiError::invalid("No exec command specified"));
+            }
+            let (output, code) = api.container_exec(id, &argv)?;
+            ok(&serde_json::json!({ "Output": output, "ExitCode": code }))
+        }
         ("GET", ["containers", id, "logs"]) => Ok(logs(req, api.container_logs(id, &logs_options(req)?)?)),
 
         _ => Err(ApiError::not_found("page not found")),

@@ -253,6 +253,12 @@ impl<T: Transport> Api for RemoteApi<T> {
         self.get(Req::new("GET", &format!("/tasks/{id}")))
     }
 
+    fn container_exec(&mut self, reference: &str, argv: &[String]) -> ApiResult<(String, i32)> {
+        let v: serde_json::Value = self.get(Req::new("POST", &format!("/swarmlab/exec/{reference}")).json(&argv))?;
+        let code = v["ExitCode"].as_i64().unwrap_or(1) as i32;
+        Ok((v["Output"].as_str().unwrap_or_default().to_string(), code))
+    }
+
     fn secret_create(&mut self, spec: SecretSpec) -> ApiResult<String> {
         let v: serde_json::Value = self.get(Req::new("POST", "/secrets/create").json(&spec))?;
         Ok(v["ID"].as_str().unwrap_or_default().to_string())
