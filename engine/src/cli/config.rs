@@ -1,8 +1,8 @@
 //! `docker config …` (docker/cli cli/command/config).
 
 use super::command::{Args, Command};
-use super::flags::{Kind, Parsed, flag};
-use super::format::{self, FORMAT_HELP, INSPECT_FORMAT_HELP};
+use super::flags::{INSPECT_PRETTY_FLAGS, Kind, OBJECT_LS_FLAGS, Parsed, flag};
+use super::format;
 use super::{CliError, Ctx, objects};
 use crate::types::{Config, ConfigSpec, Driver};
 use base64::Engine;
@@ -36,10 +36,7 @@ pub const CONFIG: Command = Command {
             aliases: &[],
             usage: "[OPTIONS] CONFIG [CONFIG...]",
             short: "Display detailed information on one or more configs",
-            flags: &[
-                flag("format", Some('f'), Kind::String, "", INSPECT_FORMAT_HELP),
-                flag("pretty", None, Kind::Bool, "", "Print the information in a human friendly format"),
-            ],
+            flags: INSPECT_PRETTY_FLAGS,
             args: Args::Min(1),
             run: Some(inspect),
             subs: &[],
@@ -49,11 +46,7 @@ pub const CONFIG: Command = Command {
             aliases: &["list"],
             usage: "[OPTIONS]",
             short: "List configs",
-            flags: &[
-                flag("filter", Some('f'), Kind::Filter, "", "Filter output based on conditions provided"),
-                flag("format", None, Kind::String, "", FORMAT_HELP),
-                flag("quiet", Some('q'), Kind::Bool, "", "Only display IDs"),
-            ],
+            flags: OBJECT_LS_FLAGS,
             args: Args::None,
             run: Some(list),
             subs: &[],

@@ -101,6 +101,19 @@ pub const fn flag(
     Flag { long, short, kind, default, usage }
 }
 
+/// `inspect --format/-f` and `--pretty`: node, service, secret and config share them.
+pub const INSPECT_PRETTY_FLAGS: &[Flag] = &[
+    flag("format", Some('f'), Kind::String, "", super::format::INSPECT_FORMAT_HELP),
+    flag("pretty", None, Kind::Bool, "", "Print the information in a human friendly format"),
+];
+
+/// `ls` of secrets and configs: `--filter`, `--format`, `--quiet`.
+pub const OBJECT_LS_FLAGS: &[Flag] = &[
+    flag("filter", Some('f'), Kind::Filter, "", "Filter output based on conditions provided"),
+    flag("format", None, Kind::String, "", super::format::FORMAT_HELP),
+    flag("quiet", Some('q'), Kind::Bool, "", "Only display IDs"),
+];
+
 /// The flags and arguments of one invocation.
 #[derive(Debug, Clone, Default)]
 pub struct Parsed {

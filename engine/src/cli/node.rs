@@ -1,8 +1,8 @@
 //! `docker node …` (docker/cli cli/command/node).
 
 use super::command::{Args, Command};
-use super::flags::{Kind, Parsed, flag};
-use super::format::{self, FORMAT_HELP, Format, INSPECT_FORMAT_HELP, natural_less};
+use super::flags::{INSPECT_PRETTY_FLAGS, Kind, Parsed, flag};
+use super::format::{self, FORMAT_HELP, Format, natural_less};
 use super::{CliError, Ctx, error_text};
 use crate::api::{ApiError, Filters};
 use crate::time::bytes_size;
@@ -36,10 +36,7 @@ pub const NODE: Command = Command {
             aliases: &[],
             usage: "[OPTIONS] self|NODE [NODE...]",
             short: "Display detailed information on one or more nodes",
-            flags: &[
-                flag("format", Some('f'), Kind::String, "", INSPECT_FORMAT_HELP),
-                flag("pretty", None, Kind::Bool, "", "Print the information in a human friendly format"),
-            ],
+            flags: INSPECT_PRETTY_FLAGS,
             args: Args::Min(1),
             run: Some(inspect),
             subs: &[],

@@ -9,8 +9,7 @@ pub mod show;
 mod spec;
 
 use super::command::{Args, Command};
-use super::flags::{Kind, flag};
-use super::format::{FORMAT_HELP, INSPECT_FORMAT_HELP};
+use super::flags::{INSPECT_PRETTY_FLAGS, Kind, OBJECT_LS_FLAGS, flag};
 
 const DETACH: super::flags::Flag =
     flag("detach", Some('d'), Kind::Bool, "", "Exit immediately instead of waiting for the service to converge");
@@ -39,10 +38,7 @@ pub const SERVICE: Command = Command {
             aliases: &[],
             usage: "[OPTIONS] SERVICE [SERVICE...]",
             short: "Display detailed information on one or more services",
-            flags: &[
-                flag("format", Some('f'), Kind::String, "", INSPECT_FORMAT_HELP),
-                flag("pretty", None, Kind::Bool, "", "Print the information in a human friendly format"),
-            ],
+            flags: INSPECT_PRETTY_FLAGS,
             args: Args::Min(1),
             run: Some(show::inspect),
             subs: &[],
@@ -78,11 +74,7 @@ pub const SERVICE: Command = Command {
             aliases: &["list"],
             usage: "[OPTIONS]",
             short: "List services",
-            flags: &[
-                flag("filter", Some('f'), Kind::Filter, "", "Filter output based on conditions provided"),
-                flag("format", None, Kind::String, "", FORMAT_HELP),
-                flag("quiet", Some('q'), Kind::Bool, "", "Only display IDs"),
-            ],
+            flags: OBJECT_LS_FLAGS,
             args: Args::None,
             run: Some(show::list),
             subs: &[],
