@@ -37,6 +37,8 @@ impl Lab {
         let mut cmd = CommandBuilder::new(exe);
         cmd.args(["--lang", "en", "--shell", "/bin/sh", "--nodes", &nodes.to_string()]);
         cmd.env("XDG_RUNTIME_DIR", &runtime);
+        // The learner's own progress stays untouched.
+        cmd.env("XDG_DATA_HOME", runtime.join("data"));
         cmd.env("TERM", "xterm-256color");
         let child = pair.slave.spawn_command(cmd).map_err(|e| other(e.into()))?;
         drop(pair.slave);
