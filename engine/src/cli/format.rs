@@ -185,7 +185,7 @@ pub fn natural_less(a: &str, b: &str) -> bool {
     natural_cmp(a, b) == std::cmp::Ordering::Less
 }
 
-fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     use std::cmp::Ordering;
     let (ab, bb) = (a.as_bytes(), b.as_bytes());
     let (mut i, mut j) = (0, 0);

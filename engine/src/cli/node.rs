@@ -2,7 +2,7 @@
 
 use super::command::{Args, Command};
 use super::flags::{INSPECT_PRETTY_FLAGS, Kind, Parsed, flag};
-use super::format::{self, FORMAT_HELP, Format, natural_less};
+use super::format::{self, FORMAT_HELP, Format, natural_cmp};
 use super::{CliError, Ctx, error_text};
 use crate::api::{ApiError, Filters};
 use crate::time::bytes_size;
@@ -200,15 +200,7 @@ fn list(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
         }
         other => other,
     };
-    nodes.sort_by(|a, b| {
-        if natural_less(&a.description.hostname, &b.description.hostname) {
-            std::cmp::Ordering::Less
-        } else if natural_less(&b.description.hostname, &a.description.hostname) {
-            std::cmp::Ordering::Greater
-        } else {
-            std::cmp::Ordering::Equal
-        }
-    });
+    nodes.sort_by(|a, b| natural_cmp(&a.description.hostname, &b.description.hostname));
     let rows: Vec<Value> = nodes.iter().map(|n| row(n, &self_id, cluster_tls)).collect();
     let text = format::write(&Format::new(src), &node_header(), &rows).map_err(CliError::msg)?;
     ctx.out.push_str(&text);

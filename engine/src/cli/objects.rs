@@ -2,7 +2,7 @@
 //! listing sorted by name, inspecting as JSON or a template, removing several.
 
 use super::flags::Parsed;
-use super::format::{self, Format, natural_less, text as s};
+use super::format::{self, Format, natural_cmp, text as s};
 use super::{CliError, Ctx, error_text};
 use crate::api::{ApiResult, Filters};
 use crate::time::human_duration;
@@ -40,13 +40,7 @@ pub fn list(ctx: &mut Ctx, p: &Parsed, mut objects: Vec<Secret>, table: &str) ->
         "" | "table" => table,
         other => other,
     };
-    objects.sort_by(|a, b| {
-        match (natural_less(&a.spec.name, &b.spec.name), natural_less(&b.spec.name, &a.spec.name)) {
-            (true, _) => std::cmp::Ordering::Less,
-            (_, true) => std::cmp::Ordering::Greater,
-            _ => std::cmp::Ordering::Equal,
-        }
-    });
+    objects.sort_by(|a, b| natural_cmp(&a.spec.name, &b.spec.name));
     let ago = |t: crate::time::Timestamp| format!("{} ago", human_duration(now.since(t)));
     let rows: Vec<Value> = objects
         .iter()

@@ -1,7 +1,7 @@
 //! `docker service ls|ps|inspect|logs`, and the task table `node ps` shares.
 
 use super::super::flags::Parsed;
-use super::super::format::{self, Format, ellipsis, natural_less, text as s};
+use super::super::format::{self, Format, ellipsis, natural_cmp, natural_less, text as s};
 use super::super::{CliError, Ctx, error_text};
 use crate::api::Filters;
 use crate::time::{Timestamp, bytes_size, go_duration, human_duration};
@@ -94,15 +94,7 @@ pub fn list(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     let quiet = p.bool("quiet");
     let f = filters(p);
     let mut services = ctx.call(|api| api.service_list(&f, !quiet))?;
-    services.sort_by(|a, b| {
-        if natural_less(&a.spec.name, &b.spec.name) {
-            std::cmp::Ordering::Less
-        } else if natural_less(&b.spec.name, &a.spec.name) {
-            std::cmp::Ordering::Greater
-        } else {
-            std::cmp::Ordering::Equal
-        }
-    });
+    services.sort_by(|a, b| natural_cmp(&a.spec.name, &b.spec.name));
     let src = match p.string("format").unwrap_or("") {
         "" | "table" if quiet => "{{.ID}}",
         "" | "table" => SERVICE_TABLE,
