@@ -25,12 +25,7 @@ impl Lab {
         std::fs::create_dir_all(&dir).unwrap();
         let world = World::at(ClusterConfig { nodes: 3, seed: 7, ..ClusterConfig::default() }, Speed::Paused);
         let _enter = rt.enter();
-        let sockets = swarmlab::daemon::spawn_all(&world, &dir);
-        for (_, path) in sockets {
-            while !path.exists() {
-                std::thread::sleep(std::time::Duration::from_millis(5));
-            }
-        }
+        swarmlab::daemon::spawn_all(&world, &dir).expect("bind the node sockets");
         Lab { world, dir }
     }
 

@@ -92,7 +92,7 @@ async fn lab(opts: Options) -> std::io::Result<()> {
         crate::setup::ready_swarm(&world, managers).map_err(std::io::Error::other)?;
     }
     tokio::spawn(world.clone().drive());
-    let sockets = crate::daemon::spawn_all(&world, dir.path());
+    let sockets = crate::daemon::spawn_all(&world, dir.path())?;
     let mut mesh = crate::mesh::Mesh::start(world.clone());
     let shell = crate::term::shell::choose(opts.shell.as_deref());
     let addrs: Vec<String> = world.cluster().machines().iter().map(|m| m.addr.to_string()).collect();
@@ -108,11 +108,6 @@ async fn lab(opts: Options) -> std::io::Result<()> {
             shell: shell.clone(),
         })
         .collect();
-    for (_, path) in &sockets {
-        while !path.exists() {
-            tokio::time::sleep(Duration::from_millis(2)).await;
-        }
-    }
 
     let intro = match (&opts.lessons, opts.managers) {
         (Some(_), _) => Intro { title: "welcome-title", body: "welcome-body", args: Vec::new() },

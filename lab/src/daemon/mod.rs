@@ -22,31 +22,24 @@ struct Node {
     idx: usize,
 }
 
-/// Serves node `idx`'s daemon on a unix socket at `path` until the task is dropped.
-pub async fn serve(world: Arc<World>, idx: usize, path: PathBuf) -> std::io::Result<()> {
-    let _ = std::fs::remove_file(&path);
-    let listener = tokio::net::UnixListener::bind(&path)?;
-    let app = axum::Router::new().fallback(handle).with_state(Node { world, idx });
-    axum::serve(listener, app).await
-}
-
-/// Binds every node's socket in `dir` (`node1.sock`, …) and serves them all.
-pub fn spawn_all(world: &Arc<World>, dir: &Path) -> Vec<(String, PathBuf)> {
-    let names: Vec<String> = world.cluster().machines().iter().map(|m| m.hostname.clone()).collect();
-    names
-        .into_iter()
-        .enumerate()
-        .map(|(idx, name)| {
-            let path = dir.join(format!("{name}.sock"));
-            let (w, p) = (world.clone(), path.clone());
-            tokio::spawn(async move {
-                if let Err(e) = serve(w, idx, p.clone()).await {
-                    eprintln!("swarmlab: cannot serve {}: {e}", p.display());
-                }
-            });
-            (name, path)
-        })
-        .collect()
+/// Binds every node's socket in `dir` (`node1.sock`, …), then serves them all: a
+/// client can connect as soon as this returns. Call inside the runtime.
+pub fn spawn_all(world: &Arc<World>, dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
+    let names: Vec<String> = world.read(|c| c.machines().iter().map(|m| m.hostname.clone()).collect());
+    let mut sockets = Vec::new();
+    for (idx, name) in names.into_iter().enumerate() {
+        let path = dir.join(format!("{name}.sock"));
+        let _ = std::fs::remove_file(&path);
+        let listener = tokio::net::UnixListener::bind(&path)?;
+        let app = axum::Router::new().fallback(handle).with_state(Node { world: world.clone(), idx });
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, app).await {
+                eprintln!("swarmlab: a node socket stopped serving: {e}");
+            }
+        });
+        sockets.push((name, path));
+    }
+    Ok(sockets)
 }
 
 async fn handle(State(node): State<Node>, request: Request) -> Response<Body> {
@@ -133,17 +126,14 @@ pub fn run_headless(config: swarmlab_engine::sim::ClusterConfig) -> std::process
         Ok(b) => b,
         Err(e) => return fail("cannot install the shims", e),
     };
-    runtime.block_on(async {
+    let code = runtime.block_on(async {
         let world = World::new(config);
         tokio::spawn(world.clone().drive());
-        let sockets = spawn_all(&world, dir.path());
+        let sockets = match spawn_all(&world, dir.path()) {
+            Ok(s) => s,
+            Err(e) => return fail("cannot bind the node sockets", e),
+        };
         let _mesh = crate::mesh::Mesh::start(world.clone());
-        // Bound before announced: a client reading these lines can connect at once.
-        for (_, path) in &sockets {
-            while !path.exists() {
-                tokio::time::sleep(std::time::Duration::from_millis(2)).await;
-            }
-        }
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "runtime {}", dir.path().display());
         let _ = writeln!(out, "shims {}", shims.display());
@@ -153,10 +143,11 @@ pub fn run_headless(config: swarmlab_engine::sim::ClusterConfig) -> std::process
         let _ = out.flush();
         drop(out);
         shutdown_signal().await;
+        std::process::ExitCode::SUCCESS
     });
     drop(runtime);
     drop(dir);
-    std::process::ExitCode::SUCCESS
+    code
 }
 
 /// Resolves on SIGINT or SIGTERM.
