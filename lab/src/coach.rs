@@ -17,22 +17,13 @@ const LINE_DELAY: Duration = Duration::from_millis(400);
 /// Replaces the cluster by `lesson`'s starting point with steps before `step` solved.
 pub fn fast_forward(world: &World, lesson: &Lesson, step: usize) -> Result<(), String> {
     let fresh = world.fresh_cluster();
-    let mut failure = None;
+    let mut result = Ok(());
     world.replace(|_| {
         let mut session = Session::on(fresh);
-        let mut script = verify::setup_script(lesson);
-        for s in lesson.steps.iter().take(step) {
-            script.extend(s.solution.iter().cloned());
-        }
-        let t = session.play(&script);
-        session.cluster.run_until_idle_within(crate::world::SKIP_LIMIT);
-        failure = t.failures.first().cloned();
+        result = verify::prepare(&mut session, lesson, step).map_err(|f| format!("{}: {f}", lesson.path.display()));
         session.cluster
     });
-    match failure {
-        Some(f) => Err(format!("{}: {f}", lesson.path.display())),
-        None => Ok(()),
-    }
+    result
 }
 
 /// Evaluates the current step's check; `since` is where the step's history starts.

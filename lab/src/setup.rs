@@ -1,32 +1,41 @@
 //! Ready-made starting points: a swarm already initialised, for free play and for
 //! lessons that skip the set-up.
 
+use crate::headless::Session;
+use crate::script;
 use crate::world::World;
-use swarmlab_engine::cli::{self, Env};
 
-/// node1 initialises a swarm; the next `managers - 1` nodes join as managers, the
-/// rest as workers. Returns what failed, if anything.
-pub fn ready_swarm(world: &World, managers: usize) -> Result<(), String> {
-    let mut c = world.cluster();
-    let n = c.machines().len();
-    let mut docker = |idx: usize, args: &[&str]| {
-        let argv: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-        let out = cli::run(&argv, &mut c.client(idx), Env::default());
-        if out.code == 0 { Ok(out.stdout) } else { Err(out.stderr) }
-    };
-    docker(0, &["swarm", "init", "--advertise-addr", "127.10.0.11"])?;
-    let manager = docker(0, &["swarm", "join-token", "-q", "manager"])?;
-    let worker = docker(0, &["swarm", "join-token", "-q", "worker"])?;
-    for idx in 1..n {
-        let token = if idx < managers.max(1) { manager.trim() } else { worker.trim() };
-        docker(idx, &["swarm", "join", "--token", token, "127.10.0.11:2377"])?;
+/// The commands that form a swarm: node1 initialises it; the next `managers - 1`
+/// nodes join as managers, the rest as workers.
+pub fn swarm_script(nodes: &[String], managers: usize) -> Vec<script::Step> {
+    let mut lines = vec![
+        "node1$ docker swarm init --advertise-addr 127.10.0.11".to_string(),
+        "node1$ MANAGER_TOKEN=$(docker swarm join-token -q manager)".to_string(),
+        "node1$ WORKER_TOKEN=$(docker swarm join-token -q worker)".to_string(),
+    ];
+    for (i, node) in nodes.iter().enumerate().skip(1) {
+        let token = if i < managers.max(1) { "$MANAGER_TOKEN" } else { "$WORKER_TOKEN" };
+        lines.push(format!("{node}$ docker swarm join --token {token} 127.10.0.11:2377"));
     }
-    Ok(())
+    script::parse(&lines.join("\n"), "setup").unwrap_or_default()
+}
+
+/// Forms the swarm of `swarm_script` in the lab's cluster. Returns what failed, if anything.
+pub fn ready_swarm(world: &World, managers: usize) -> Result<(), String> {
+    let nodes: Vec<String> = world.read(|c| c.machines().iter().map(|m| m.hostname.clone()).collect());
+    let mut failure = None;
+    world.replace(|cluster| {
+        let mut session = Session::on(cluster);
+        failure = session.play(&swarm_script(&nodes, managers)).failures.into_iter().next();
+        session.cluster
+    });
+    failure.map_or(Ok(()), Err)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use swarmlab_engine::cli::{self, Env};
     use swarmlab_engine::sim::ClusterConfig;
 
     #[test]

@@ -32,29 +32,29 @@ impl LessonResult {
 
 /// The commands that build the lesson's starting point, as a transcript script.
 pub fn setup_script(lesson: &Lesson) -> Vec<script::Step> {
-    let mut lines = Vec::new();
-    if lesson.setup.swarm {
-        lines.push("node1$ docker swarm init --advertise-addr 127.10.0.11".to_string());
-        lines.push("node1$ MANAGER_TOKEN=$(docker swarm join-token -q manager)".to_string());
-        lines.push("node1$ WORKER_TOKEN=$(docker swarm join-token -q worker)".to_string());
-        for (i, node) in lesson.nodes.iter().enumerate().skip(1) {
-            let token = if i < lesson.managers { "$MANAGER_TOKEN" } else { "$WORKER_TOKEN" };
-            lines.push(format!("{node}$ docker swarm join --token {token} 127.10.0.11:2377"));
-        }
-    }
-    let mut steps = script::parse(&lines.join("\n"), "setup").unwrap_or_default();
+    let mut steps =
+        if lesson.setup.swarm { crate::setup::swarm_script(&lesson.nodes, lesson.managers) } else { Vec::new() };
     steps.extend(lesson.setup.commands.iter().cloned());
     steps
+}
+
+/// Plays the lesson's setup, then the solutions of its first `steps` steps, and lets
+/// the cluster settle: the lab fast-forwards with it, `verify` starts from it. The
+/// error is the first command that failed.
+pub fn prepare(session: &mut Session, lesson: &Lesson, steps: usize) -> Result<(), String> {
+    let mut script = setup_script(lesson);
+    for s in lesson.steps.iter().take(steps) {
+        script.extend(s.solution.iter().cloned());
+    }
+    let t = session.play(&script);
+    session.cluster.run_until_idle_within(crate::world::SKIP_LIMIT);
+    t.failures.into_iter().next().map_or(Ok(()), Err)
 }
 
 /// A session at the lesson's starting point.
 pub fn start(lesson: &Lesson, seed: u64) -> Result<Session, String> {
     let mut s = Session::new(ClusterConfig { nodes: lesson.nodes.len(), seed, ..ClusterConfig::default() });
-    let t = s.play(&setup_script(lesson));
-    if let Some(f) = t.failures.first() {
-        return Err(format!("{}: setup failed: {f}", lesson.path.display()));
-    }
-    s.cluster.run_until_idle_within(crate::world::SKIP_LIMIT);
+    prepare(&mut s, lesson, 0).map_err(|f| format!("{}: setup failed: {f}", lesson.path.display()))?;
     s.history.clear();
     Ok(s)
 }
