@@ -76,7 +76,7 @@ fn create(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     let template = p.string("template-driver").unwrap_or("");
     let spec = ConfigSpec {
         name,
-        labels: objects::labels(p),
+        labels: super::flags::kv_map(p.list("label")),
         data: base64::engine::general_purpose::STANDARD.encode(&data),
         driver: None,
         templating: (!template.is_empty()).then(|| Driver { name: template.to_string(), ..Driver::default() }),
@@ -87,7 +87,7 @@ fn create(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
 }
 
 fn list(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
-    let f = objects::filters(p);
+    let f = p.filters();
     let configs = ctx.call(|api| api.config_list(&f))?;
     objects::list(ctx, p, configs, CONFIG_TABLE)
 }
@@ -96,10 +96,7 @@ fn list(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
 fn pretty(x: &Config) -> String {
     let mut o = format!("ID:\t\t\t{}\nName:\t\t\t{}\n", x.id, x.spec.name);
     if !x.spec.labels.is_empty() {
-        o.push_str("Labels:\n");
-        for (k, v) in &x.spec.labels {
-            o.push_str(&format!(" - {k}{}\n", if v.is_empty() { String::new() } else { format!("={v}") }));
-        }
+        o.push_str(&format!("Labels:\n{}", format::label_lines(&x.spec.labels)));
     }
     let data = base64::engine::general_purpose::STANDARD.decode(x.spec.data.as_bytes()).unwrap_or_default();
     o.push_str(&format!("Created at:            \t{}\n", format::pretty(&x.created_at.go_string())));

@@ -101,6 +101,14 @@ pub const fn flag(
     Flag { long, short, kind, default, usage }
 }
 
+/// `--label k=v` style values as a map (`k` alone maps to an empty value).
+pub fn kv_map(items: &[String]) -> crate::types::Labels {
+    items
+        .iter()
+        .map(|kv| kv.split_once('=').map_or((kv.clone(), String::new()), |(k, v)| (k.into(), v.into())))
+        .collect()
+}
+
 /// `inspect --format/-f` and `--pretty`: node, service, secret and config share them.
 pub const INSPECT_PRETTY_FLAGS: &[Flag] = &[
     flag("format", Some('f'), Kind::String, "", super::format::INSPECT_FORMAT_HELP),
@@ -123,6 +131,17 @@ pub struct Parsed {
 }
 
 impl Parsed {
+    /// `--filter key=value` flags as Docker's filters (keys lower-cased, trimmed).
+    pub fn filters(&self) -> crate::api::Filters {
+        let mut f = crate::api::Filters::default();
+        for kv in self.list("filter") {
+            if let Some((k, v)) = kv.split_once('=') {
+                f.add(&k.trim().to_lowercase(), v.trim());
+            }
+        }
+        f
+    }
+
     pub fn changed(&self, name: &str) -> bool {
         self.values.contains_key(name)
     }

@@ -185,6 +185,12 @@ pub fn natural_less(a: &str, b: &str) -> bool {
     natural_cmp(a, b) == std::cmp::Ordering::Less
 }
 
+/// The ` - key=value` lines docker's pretty templates print for labels (` - key` when
+/// the value is empty).
+pub fn label_lines(labels: &crate::types::Labels) -> String {
+    labels.iter().map(|(k, v)| if v.is_empty() { format!(" - {k}\n") } else { format!(" - {k}={v}\n") }).collect()
+}
+
 pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     use std::cmp::Ordering;
     let (ab, bb) = (a.as_bytes(), b.as_bytes());

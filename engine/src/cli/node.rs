@@ -115,16 +115,6 @@ pub const NODE: Command = Command {
     ],
 };
 
-fn filters(p: &Parsed) -> Filters {
-    let mut f = Filters::default();
-    for kv in p.list("filter") {
-        if let Some((k, v)) = kv.split_once('=') {
-            f.add(&k.trim().to_lowercase(), v.trim());
-        }
-    }
-    f
-}
-
 /// docker/cli `node.Reference`: "self" is this node's ID from /info.
 fn reference(ctx: &mut Ctx, r: &str) -> Result<String, CliError> {
     if r != "self" {
@@ -185,7 +175,7 @@ fn node_header() -> Value {
 }
 
 fn list(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
-    let f = filters(p);
+    let f = p.filters();
     let mut nodes = ctx.call(|api| api.node_list(&f))?;
     let quiet = p.bool("quiet");
     let info = if !nodes.is_empty() && !quiet { Some(ctx.call(|api| api.info())?) } else { None };
@@ -260,11 +250,8 @@ fn pretty(n: &Node) -> String {
     if !n.spec.name.is_empty() {
         s.push_str(&format!("Name:\t\t\t{}\n", n.spec.name));
     }
-    let kv = |labels: &crate::types::Labels| -> String {
-        labels.iter().map(|(k, v)| if v.is_empty() { format!(" - {k}\n") } else { format!(" - {k}={v}\n") }).collect()
-    };
     if !n.spec.labels.is_empty() {
-        s.push_str(&format!("Labels:\n{}", kv(&n.spec.labels)));
+        s.push_str(&format!("Labels:\n{}", format::label_lines(&n.spec.labels)));
     }
     s.push_str(&format!("Hostname:              \t{}\n", n.description.hostname));
     s.push_str(&format!("Joined at:             \t{}\n", format::pretty(&n.created_at.go_string())));
@@ -303,7 +290,7 @@ fn pretty(n: &Node) -> String {
     }
     s.push_str(&format!("Engine Version:\t\t{}\n", d.engine.engine_version));
     if !d.engine.labels.is_empty() {
-        s.push_str(&format!("Engine Labels:\n{}", kv(&d.engine.labels)));
+        s.push_str(&format!("Engine Labels:\n{}", format::label_lines(&d.engine.labels)));
     }
     let tls = &d.tls_info;
     if *tls != TlsInfo::default() {
@@ -416,7 +403,7 @@ fn remove(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
 
 fn ps(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     let refs = if p.args.is_empty() { vec!["self".to_string()] } else { p.args.clone() };
-    let base = filters(p);
+    let base = p.filters();
     let mut errs = Vec::new();
     let mut tasks = Vec::new();
     for r in &refs {

@@ -4,33 +4,12 @@
 use super::flags::Parsed;
 use super::format::{self, Format, natural_cmp, text as s};
 use super::{CliError, Ctx, error_text};
-use crate::api::{ApiResult, Filters};
+use crate::api::ApiResult;
 use crate::time::human_duration;
 use crate::types::{Secret, to_go_json_indent};
 use base64::Engine;
 use gotmpl::Value;
 use std::collections::BTreeMap;
-
-/// `--label k=v` flags as a map (`k` alone is an empty value).
-pub fn labels(p: &Parsed) -> BTreeMap<String, String> {
-    p.list("label")
-        .iter()
-        .map(|kv| match kv.split_once('=') {
-            Some((k, v)) => (k.to_string(), v.to_string()),
-            None => (kv.to_string(), String::new()),
-        })
-        .collect()
-}
-
-pub fn filters(p: &Parsed) -> Filters {
-    let mut f = Filters::default();
-    for kv in p.list("filter") {
-        if let Some((k, v)) = kv.split_once('=') {
-            f.add(&k.trim().to_lowercase(), v.trim());
-        }
-    }
-    f
-}
 
 /// The table docker/cli prints: rows sorted by name, times as "… ago".
 pub fn list(ctx: &mut Ctx, p: &Parsed, mut objects: Vec<Secret>, table: &str) -> Result<(), CliError> {

@@ -79,7 +79,7 @@ fn create(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     let named = |n: &str| (!n.is_empty()).then(|| Driver { name: n.to_string(), ..Driver::default() });
     let spec = SecretSpec {
         name,
-        labels: objects::labels(p),
+        labels: super::flags::kv_map(p.list("label")),
         data: base64::engine::general_purpose::STANDARD.encode(&data),
         driver: named(&driver),
         templating: named(p.string("template-driver").unwrap_or("")),
@@ -90,7 +90,7 @@ fn create(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
 }
 
 fn list(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
-    let f = objects::filters(p);
+    let f = p.filters();
     let secrets = ctx.call(|api| api.secret_list(&f))?;
     objects::list(ctx, p, secrets, SECRET_TABLE)
 }
@@ -99,10 +99,7 @@ fn list(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
 fn pretty(x: &Secret) -> String {
     let mut o = format!("ID:              {}\nName:              {}\n", x.id, x.spec.name);
     if !x.spec.labels.is_empty() {
-        o.push_str("Labels:\n");
-        for (k, v) in &x.spec.labels {
-            o.push_str(&format!(" - {k}{}\n", if v.is_empty() { String::new() } else { format!("={v}") }));
-        }
+        o.push_str(&format!("Labels:\n{}", format::label_lines(&x.spec.labels)));
     }
     o.push_str(&format!("Driver:            {}\n", x.spec.driver.as_ref().map_or("", |d| d.name.as_str())));
     o.push_str(&format!("Created at:        {}\n", format::pretty(&x.created_at.go_string())));

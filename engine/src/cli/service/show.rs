@@ -3,7 +3,6 @@
 use super::super::flags::Parsed;
 use super::super::format::{self, Format, ellipsis, natural_cmp, natural_less, text as s};
 use super::super::{CliError, Ctx, error_text};
-use crate::api::Filters;
 use crate::time::{Timestamp, bytes_size, go_duration, human_duration};
 use crate::types::{LogsOptions, ModeKind, PortConfig, Service, Task, to_go_json_indent};
 use gotmpl::Value;
@@ -17,16 +16,6 @@ pub const TASK_TABLE: &str =
 
 fn map(pairs: Vec<(&str, Value)>) -> Value {
     Value::Map(Arc::new(pairs.into_iter().map(|(k, v)| (Arc::from(k), v)).collect()))
-}
-
-pub fn filters(p: &Parsed) -> Filters {
-    let mut f = Filters::default();
-    for kv in p.list("filter") {
-        if let Some((k, v)) = kv.split_once('=') {
-            f.add(&k.trim().to_lowercase(), v.trim());
-        }
-    }
-    f
 }
 
 /// `nginx:latest@sha256:…` -> `nginx:latest`, as the list views show images.
@@ -92,7 +81,7 @@ fn ports(list: &[PortConfig]) -> String {
 
 pub fn list(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     let quiet = p.bool("quiet");
-    let f = filters(p);
+    let f = p.filters();
     let mut services = ctx.call(|api| api.service_list(&f, !quiet))?;
     services.sort_by(|a, b| natural_cmp(&a.spec.name, &b.spec.name));
     let src = match p.string("format").unwrap_or("") {
@@ -223,7 +212,7 @@ pub fn print_tasks(ctx: &mut Ctx, tasks: Vec<Task>, p: &Parsed) -> Result<(), Cl
 }
 
 pub fn ps(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
-    let base = filters(p);
+    let base = p.filters();
     let mut tasks = Vec::new();
     let mut errs = Vec::new();
     for name in &p.args {

@@ -4,6 +4,7 @@
 use super::super::CliError;
 use super::super::flags::Parsed;
 use super::parse;
+use crate::cli::flags::kv_map;
 use crate::time::parse_go_duration;
 use crate::types::*;
 
@@ -13,13 +14,6 @@ fn nanos(p: &Parsed, name: &str) -> Option<i64> {
 
 fn uint(p: &Parsed, name: &str) -> Option<u64> {
     p.string(name).filter(|_| p.changed(name)).and_then(|v| v.parse().ok())
-}
-
-fn kv_map(items: &[String]) -> Labels {
-    items
-        .iter()
-        .map(|kv| kv.split_once('=').map_or((kv.clone(), String::new()), |(k, v)| (k.into(), v.into())))
-        .collect()
 }
 
 /// `-e NAME` takes the variable from the client's environment; here there is none,
