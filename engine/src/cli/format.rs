@@ -185,6 +185,45 @@ pub fn natural_less(a: &str, b: &str) -> bool {
     natural_cmp(a, b) == std::cmp::Ordering::Less
 }
 
+/// An object as a `--format` template sees it. Our data come from JSON, but templates
+/// print Go values: a secret's or config's `Spec.Data` is `[]byte` (`[112 111 …]`) and
+/// a reference's `File.Mode` is an `os.FileMode` (`-r--r--r--`). Plain `json` output keeps
+/// the JSON (base64, numbers).
+pub fn template_data(object: &impl serde::Serialize, format: &str) -> Value {
+    let mut v = serde_json::to_value(object).unwrap_or_default();
+    if format != "json" {
+        if let Some(d) = v.pointer_mut("/Spec/Data") {
+            use base64::Engine;
+            let bytes = base64::engine::general_purpose::STANDARD.decode(d.as_str().unwrap_or("")).unwrap_or_default();
+            *d = serde_json::json!(bytes);
+        }
+        go_file_modes(&mut v);
+    }
+    data(&v)
+}
+
+fn go_file_modes(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(map) => {
+            if let Some(mode) = map.get_mut("File").and_then(|f| f.get_mut("Mode")).filter(|m| m.is_u64()) {
+                *mode = serde_json::json!(file_mode(mode.as_u64().unwrap_or(0) as u32));
+            }
+            map.values_mut().for_each(go_file_modes);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(go_file_modes),
+        _ => {}
+    }
+}
+
+/// Go's `os.FileMode.String()` for a regular file's permission bits.
+fn file_mode(mode: u32) -> String {
+    let mut s = String::from("-");
+    for (i, c) in "rwxrwxrwx".chars().enumerate() {
+        s.push(if mode & (1 << (8 - i)) != 0 { c } else { '-' });
+    }
+    s
+}
+
 /// The ` - key=value` lines docker's pretty templates print for labels (` - key` when
 /// the value is empty).
 pub fn label_lines(labels: &crate::types::Labels) -> String {

@@ -7,7 +7,6 @@ use super::{CliError, Ctx, error_text};
 use crate::api::ApiResult;
 use crate::time::human_duration;
 use crate::types::{Secret, to_go_json_indent};
-use base64::Engine;
 use gotmpl::Value;
 use std::collections::BTreeMap;
 
@@ -73,8 +72,6 @@ pub fn inspect(
         "json" => Some(parse("{{json .}}")?),
         t => Some(parse(t)?),
     };
-    // Templates see Spec.Data as Go's []byte (printed [112 111 …]); JSON keeps base64.
-    let data_as_bytes = fmt != "json";
     let (mut found, mut errs) = (Vec::new(), Vec::new());
     for name in &p.args {
         match ctx.call(|api| get(api, name)) {
@@ -86,13 +83,7 @@ pub fn inspect(
         None => ctx.out.push_str(&(to_go_json_indent(&found) + "\n")),
         Some(t) => {
             for x in &found {
-                let mut v = serde_json::to_value(x).unwrap_or_default();
-                if data_as_bytes && let Some(d) = v.pointer_mut("/Spec/Data") {
-                    let bytes =
-                        base64::engine::general_purpose::STANDARD.decode(d.as_str().unwrap_or("")).unwrap_or_default();
-                    *d = serde_json::json!(bytes);
-                }
-                match t.execute_to_string(&format::data(&v)) {
+                match t.execute_to_string(&format::template_data(x, fmt)) {
                     Ok(out) => ctx.println(out),
                     Err(e) => errs.push(format!("template parsing error: {e}")),
                 }

@@ -255,7 +255,7 @@ pub fn inspect(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
         match ctx.call(|api| api.service_inspect(name, true)) {
             Ok(svc) => match &template {
                 _ if pretty => text.push_str(&pretty_service(&svc, now)),
-                Some(t) => match t.execute_to_string(&template_data(&svc)) {
+                Some(t) => match t.execute_to_string(&format::template_data(&svc, &fmt)) {
                     Ok(out) => {
                         text.push_str(&out);
                         text.push('\n');
@@ -461,29 +461,4 @@ fn shorten(source: &str, no_task_ids: bool, no_trunc: bool) -> String {
         [name, id] if !no_trunc => format!("{name}.{}@{node}", &id[..id.len().min(12)]),
         _ => source.to_string(),
     }
-}
-
-/// A service as templates see it: Go's os.FileMode prints as `-r--r--r--`, not 292.
-fn template_data(svc: &crate::types::Service) -> gotmpl::Value {
-    let mut v = serde_json::to_value(svc).unwrap_or_default();
-    for list in ["Secrets", "Configs"] {
-        let path = format!("/Spec/TaskTemplate/ContainerSpec/{list}");
-        if let Some(serde_json::Value::Array(items)) = v.pointer_mut(&path) {
-            for item in items {
-                if let Some(mode) = item.pointer_mut("/File/Mode") {
-                    *mode = serde_json::json!(file_mode(mode.as_u64().unwrap_or(0) as u32));
-                }
-            }
-        }
-    }
-    format::data(&v)
-}
-
-/// Go's `os.FileMode.String()` for a regular file's permission bits.
-fn file_mode(mode: u32) -> String {
-    let mut s = String::from("-");
-    for (i, c) in "rwxrwxrwx".chars().enumerate() {
-        s.push(if mode & (1 << (8 - i)) != 0 { c } else { '-' });
-    }
-    s
 }
