@@ -37,6 +37,8 @@ fn cluster() -> Cluster {
     };
     swarmlab_engine::api::Api::secret_create(&mut c.client(0), spec.clone()).expect("secret");
     swarmlab_engine::api::Api::config_create(&mut c.client(0), spec).expect("config");
+    docker(&mut c, 0, "network create -d overlay --attachable --label team=a back");
+    docker(&mut c, 0, "service create -d --name api --network back --replicas 2 nginx");
     c.run_until_idle();
     c
 }
@@ -44,7 +46,7 @@ fn cluster() -> Cluster {
 /// Fields moby's Go types carry and the real daemon sends, but its swagger (from which
 /// the models are generated) leaves out. `PreviousSpec` is what `service rollback` and
 /// `service inspect` read.
-const SWAGGER_GAPS: &[&str] = &[".PreviousSpec."];
+const SWAGGER_GAPS: &[&str] = &[".PreviousSpec.", ".NetworksAttachments[]."];
 
 /// Every path to a leaf in a JSON value, with the leaf's JSON type.
 fn leaves(v: &Value, path: String, out: &mut Vec<(String, &'static str)>) {
@@ -97,6 +99,13 @@ fn every_answer_has_dockers_shape() {
     conforms::<m::Secret>("/secrets/db_pw", &get(&mut c, 0, "/secrets/db_pw", &[]));
     conforms::<Vec<m::Config>>("/configs", &get(&mut c, 0, "/configs", &[]));
     conforms::<m::Config>("/configs/db_pw", &get(&mut c, 0, "/configs/db_pw", &[]));
+    conforms::<Vec<m::Network>>("/networks", &get(&mut c, 0, "/networks", &[]));
+    for net in ["back", "ingress", "bridge", "host"] {
+        for node in [0, 1] {
+            let path = format!("/networks/{net}");
+            conforms::<m::Network>(&format!("{path} on node{}", node + 1), &get(&mut c, node, &path, &[]));
+        }
+    }
     let containers = get(&mut c, 0, "/containers/json", &[("all", "1")]);
     conforms::<Vec<m::ContainerSummary>>("/containers/json", &containers);
     let list: Value = serde_json::from_slice(&containers).expect("json");

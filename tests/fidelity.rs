@@ -152,6 +152,26 @@ const CASES: &[(&str, On, &str)] = &[
     ("exec-nosuch", On::Manager, "exec nope cat /x"),
     ("exec-noargs", On::Manager, "exec"),
     ("ref-create-dup", On::Secrets, "service create --secret db_pw --secret source=lab,target=db_pw busybox"),
+    ("net-help", On::Manager, "network --help"),
+    ("net-nocmd", On::Manager, "network"),
+    ("net-help-ls", On::Manager, "network ls --help"),
+    ("net-help-create", On::Manager, "network create --help"),
+    ("net-help-inspect", On::Manager, "network inspect --help"),
+    ("net-help-rm", On::Manager, "network rm --help"),
+    ("net-rm-nosuch", On::Manager, "network rm nope"),
+    ("net-inspect-nosuch", On::Manager, "network inspect nope"),
+    ("net-rm-bridge", On::Manager, "network rm bridge"),
+    ("net-create-dup-ingress", On::Manager, "network create -d overlay ingress"),
+    ("net-create-noargs", On::Manager, "network create"),
+    ("net-ls-overlay", On::Manager, "network ls --filter driver=overlay --format '{{.Name}} {{.Driver}} {{.Scope}}'"),
+    ("net-ls-format", On::Manager, "network ls --format '{{.Name}}|{{.Driver}}|{{.Scope}}|{{.IPv6}}|{{.Internal}}'"),
+    (
+        "net-inspect-ingress",
+        On::Manager,
+        "network inspect --format '{{.Name}} {{.Scope}} {{.Driver}} {{.Ingress}} {{.Attachable}} {{range .IPAM.Config}}{{.Subnet}} {{.Gateway}}{{end}}' ingress",
+    ),
+    ("net-inspect-host", On::Manager, "network inspect --format '{{.Name}} {{.Scope}} {{.Driver}}' host none bridge"),
+    ("net-create-badopt", On::Manager, "network create -d overlay --subnet foo n1"),
 ];
 
 fn fixture(name: &str, ext: &str) -> String {

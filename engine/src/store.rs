@@ -4,8 +4,8 @@
 
 use crate::time::Timestamp;
 use crate::types::{
-    ClusterInfo, JoinTokens, ManagerStatus, Node, NodeSpec, NodeStatus, Secret, Service, SwarmSpec, Task, TaskState,
-    TaskStatus,
+    ClusterInfo, JoinTokens, ManagerStatus, NetworkAttachment, Node, NodeSpec, NodeStatus, Secret, Service,
+    SwarmNetwork, SwarmSpec, Task, TaskState, TaskStatus,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -37,6 +37,9 @@ pub struct Store {
     pub secrets: BTreeMap<String, Secret>,
     #[serde(default)]
     pub configs: BTreeMap<String, Secret>,
+    /// Swarm-scoped networks, `ingress` among them.
+    #[serde(default)]
+    pub networks: BTreeMap<String, SwarmNetwork>,
     /// Task IDs by service ID and by node ID, kept by `apply`.
     #[serde(skip)]
     pub tasks_by_service: BTreeMap<String, BTreeSet<String>>,
@@ -104,6 +107,18 @@ pub enum Change {
     CreateConfig(Box<Secret>),
     RemoveConfig {
         id: String,
+    },
+    /// New labels on a secret or config (nothing else of them may change).
+    UpdateSecret(Box<Secret>),
+    UpdateConfig(Box<Secret>),
+    CreateNetwork(Box<SwarmNetwork>),
+    RemoveNetwork {
+        id: String,
+    },
+    /// The allocator's addresses for a task on its networks.
+    SetTaskNetworks {
+        id: String,
+        attachments: Vec<NetworkAttachment>,
     },
 }
 
@@ -205,6 +220,23 @@ pub fn apply_change(store: &mut Store, at: Timestamp, change: Change) -> Result<
         Change::RemoveConfig { id } => {
             store.configs.remove(&id).ok_or_else(|| ApplyError(format!("config {id} not found")))?;
         }
+        Change::UpdateSecret(o) => relabel(&mut store.secrets, *o, index, at)?,
+        Change::UpdateConfig(o) => relabel(&mut store.configs, *o, index, at)?,
+        Change::CreateNetwork(n) => {
+            let mut n = *n;
+            n.version.index = index;
+            n.created_at = at;
+            n.updated_at = at;
+            store.networks.insert(n.id.clone(), n);
+        }
+        Change::RemoveNetwork { id } => {
+            store.networks.remove(&id).ok_or_else(|| ApplyError(format!("network {id} not found")))?;
+        }
+        Change::SetTaskNetworks { id, attachments } => {
+            let t = task_mut(store, &id)?;
+            t.networks_attachments = attachments;
+            touch_task(t, index, at);
+        }
         Change::RemoveService { id } => {
             store.services.remove(&id).ok_or_else(|| ApplyError(format!("service {id} not found")))?;
         }
@@ -242,6 +274,15 @@ pub fn apply_change(store: &mut Store, at: Timestamp, change: Change) -> Result<
         }
     }
     store.index = index;
+    Ok(())
+}
+
+/// Replaces a secret's or config's labels, keeping when it was made.
+fn relabel(map: &mut BTreeMap<String, Secret>, o: Secret, index: u64, at: Timestamp) -> Result<(), ApplyError> {
+    let kept = map.get_mut(&o.id).ok_or_else(|| ApplyError(format!("object {} not found", o.id)))?;
+    kept.spec.labels = o.spec.labels;
+    kept.version.index = index;
+    kept.updated_at = at;
     Ok(())
 }
 

@@ -8,8 +8,9 @@ mod errors;
 pub use errors::*;
 
 use crate::types::{
-    Config, ConfigSpec, ContainerInspect, ContainerSummary, InitRequest, JoinRequest, LogLine, LogsOptions, Node,
-    NodeSpec, Secret, SecretSpec, Service, ServiceSpec, Swarm, SwarmSpec, SystemInfo, SystemVersion, Task, UpdateFlags,
+    Config, ConfigSpec, ContainerInspect, ContainerSummary, InitRequest, JoinRequest, LogLine, LogsOptions,
+    NetworkCreateRequest, NetworkInspect, Node, NodeSpec, Secret, SecretSpec, Service, ServiceSpec, Swarm, SwarmSpec,
+    SystemInfo, SystemVersion, Task, UpdateFlags,
 };
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -87,11 +88,22 @@ pub trait Api {
     fn secret_list(&mut self, filters: &Filters) -> ApiResult<Vec<Secret>>;
     fn secret_inspect(&mut self, reference: &str) -> ApiResult<Secret>;
     fn secret_remove(&mut self, reference: &str) -> ApiResult<()>;
+    /// Only the labels of a secret may change.
+    fn secret_update(&mut self, reference: &str, version: u64, spec: SecretSpec) -> ApiResult<()>;
     /// Returns the new config's ID; `spec.data` is the content, base64.
     fn config_create(&mut self, spec: ConfigSpec) -> ApiResult<String>;
     fn config_list(&mut self, filters: &Filters) -> ApiResult<Vec<Config>>;
     fn config_inspect(&mut self, reference: &str) -> ApiResult<Config>;
     fn config_remove(&mut self, reference: &str) -> ApiResult<()>;
+    /// Only the labels of a config may change.
+    fn config_update(&mut self, reference: &str, version: u64, spec: ConfigSpec) -> ApiResult<()>;
+
+    /// Returns the new network's ID.
+    fn network_create(&mut self, req: NetworkCreateRequest) -> ApiResult<String>;
+    /// This node's local networks and the swarm's.
+    fn network_list(&mut self, filters: &Filters) -> ApiResult<Vec<NetworkInspect>>;
+    fn network_inspect(&mut self, reference: &str) -> ApiResult<NetworkInspect>;
+    fn network_remove(&mut self, reference: &str) -> ApiResult<()>;
 
     /// Containers of this node (`docker ps`).
     fn container_list(&mut self, all: bool) -> ApiResult<Vec<ContainerSummary>>;

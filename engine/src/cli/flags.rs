@@ -45,6 +45,10 @@ pub enum Kind {
     Config,
     CredentialSpec,
     Ulimit,
+    /// `opts.MapOpts`: repeatable `key=value`.
+    Map,
+    /// pflag `StringSlice`: repeatable, comma-separated.
+    Strings,
 }
 
 impl Kind {
@@ -77,6 +81,8 @@ impl Kind {
             Kind::Config => "config",
             Kind::CredentialSpec => "credential-spec",
             Kind::Ulimit => "ulimit",
+            Kind::Map => "map",
+            Kind::Strings => "strings",
         }
     }
 }

@@ -8,8 +8,10 @@ mod container;
 pub mod flags;
 pub mod format;
 mod help;
+mod network;
 mod node;
 mod objects;
+mod prompt;
 mod secret;
 pub mod service;
 mod swarm;
@@ -125,6 +127,7 @@ pub(crate) static ROOT: Command = Command {
         system::INFO,
         container::INSPECT,
         container::LOGS,
+        network::NETWORK,
         node::NODE,
         container::PS,
         secret::SECRET,

@@ -52,13 +52,13 @@ pub fn list(ctx: &mut Ctx, p: &Parsed, mut objects: Vec<Secret>, table: &str) ->
 
 /// `inspect` with --pretty (`pretty` renders one), a template, or JSON: docker/cli's
 /// inspect.Inspect prints what it found, then what it could not.
-pub fn inspect(
+pub fn inspect<T: serde::Serialize>(
     ctx: &mut Ctx,
     p: &Parsed,
-    get: fn(&mut dyn crate::api::Api, &str) -> ApiResult<Secret>,
-    pretty: fn(&Secret) -> String,
+    get: fn(&mut dyn crate::api::Api, &str) -> ApiResult<T>,
+    pretty: fn(&T) -> String,
 ) -> Result<(), CliError> {
-    if p.bool("pretty") {
+    if p.changed("pretty") && p.bool("pretty") {
         for name in &p.args {
             let x = ctx.call(|api| get(api, name))?;
             ctx.out.push_str(&pretty(&x));

@@ -6,6 +6,7 @@
 pub mod allocator;
 pub mod controlapi;
 pub mod leadership;
+pub mod networks;
 pub mod objects;
 pub mod orchestrator;
 pub mod reaper;

@@ -133,6 +133,26 @@ pub fn create(store: &Store, kind: Kind, id: String, spec: SecretSpec, data_len:
     }])
 }
 
+/// swarmkit UpdateSecret / UpdateConfig: by ID, at the version read, labels only.
+pub fn update(store: &Store, kind: Kind, id: &str, version: u64, spec: SecretSpec) -> ApiResult<Vec<Change>> {
+    let word = kind.word();
+    let old =
+        kind.map(store).get(id).ok_or_else(|| ApiError::grpc(Code::NotFound, format!("{word} {id} not found")))?;
+    if old.version.index != version {
+        return Err(ApiError::grpc(Code::Unknown, "update out of sequence"));
+    }
+    let same_data = spec.data.is_empty() || spec.data == old.spec.data;
+    if spec.name != old.spec.name || !same_data {
+        return Err(ApiError::grpc(Code::InvalidArgument, "only updates to Labels are allowed"));
+    }
+    let mut o = old.clone();
+    o.spec.labels = spec.labels;
+    Ok(vec![match kind {
+        Kind::Secret => Change::UpdateSecret(Box::new(o)),
+        Kind::Config => Change::UpdateConfig(Box::new(o)),
+    }])
+}
+
 pub fn remove(store: &Store, kind: Kind, reference: &str) -> ApiResult<Vec<Change>> {
     let object = find(store, kind, reference)?;
     let id = object.id.clone();

@@ -122,7 +122,12 @@ impl ManagerState {
             | Change::CreateSecret(_)
             | Change::RemoveSecret { .. }
             | Change::CreateConfig(_)
-            | Change::RemoveConfig { .. } => {}
+            | Change::RemoveConfig { .. }
+            | Change::UpdateSecret(_)
+            | Change::UpdateConfig(_)
+            | Change::CreateNetwork(_)
+            | Change::RemoveNetwork { .. }
+            | Change::SetTaskNetworks { .. } => {}
         }
     }
 

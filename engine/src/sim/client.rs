@@ -88,6 +88,10 @@ impl<'a> NodeClient<'a> {
         self.sim
     }
 
+    pub(super) fn machine_mut(&mut self) -> &mut super::Machine {
+        self.sim.machine_mut(self.idx)
+    }
+
     pub(super) fn machine_ref(&self) -> &super::Machine {
         self.machine()
     }
@@ -300,7 +304,13 @@ impl Api for NodeClient<'_> {
             ..Node::default()
         };
         self.sim.create_swarm(cluster_id.clone(), Store::default());
-        self.commit(&cluster_id, vec![Change::CreateCluster(Box::new(object)), Change::CreateNode(Box::new(node))])?;
+        let ingress = crate::manager::networks::ingress(object.ingress_network_id.clone());
+        let changes = vec![
+            Change::CreateCluster(Box::new(object)),
+            Change::CreateNetwork(Box::new(ingress)),
+            Change::CreateNode(Box::new(node)),
+        ];
+        self.commit(&cluster_id, changes)?;
         self.sim.machine_mut(self.idx).membership =
             Membership::Active { cluster: cluster_id, node_id: node_id.clone() };
         Ok(node_id)
@@ -580,6 +590,25 @@ impl Api for NodeClient<'_> {
     }
     fn config_remove(&mut self, reference: &str) -> ApiResult<()> {
         self.object_remove(Kind::Config, reference)
+    }
+    fn secret_update(&mut self, reference: &str, version: u64, spec: SecretSpec) -> ApiResult<()> {
+        self.object_update(Kind::Secret, reference, version, spec)
+    }
+    fn config_update(&mut self, reference: &str, version: u64, spec: SecretSpec) -> ApiResult<()> {
+        self.object_update(Kind::Config, reference, version, spec)
+    }
+
+    fn network_create(&mut self, req: NetworkCreateRequest) -> ApiResult<String> {
+        self.network_create_impl(req)
+    }
+    fn network_list(&mut self, filters: &Filters) -> ApiResult<Vec<NetworkInspect>> {
+        self.network_list_impl(filters)
+    }
+    fn network_inspect(&mut self, reference: &str) -> ApiResult<NetworkInspect> {
+        self.network_inspect_impl(reference)
+    }
+    fn network_remove(&mut self, reference: &str) -> ApiResult<()> {
+        self.network_remove_impl(reference)
     }
 
     fn sleep(&mut self, d: std::time::Duration) {

@@ -27,6 +27,9 @@ pub struct Machine {
     /// Powered on but cut off from the network: unreachable, its containers run on.
     pub cut: bool,
     pub agent: crate::agent::executor::Agent,
+    /// Local networks created on this node (`docker network create` without a swarm
+    /// driver); the predefined ones are implied.
+    pub networks: Vec<crate::types::NetworkInspect>,
 }
 
 impl Machine {

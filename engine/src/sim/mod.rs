@@ -10,6 +10,7 @@ mod faults;
 mod info;
 mod machine;
 mod mesh;
+mod networks;
 mod secrets;
 mod services;
 
@@ -96,6 +97,7 @@ impl Cluster {
                 up: true,
                 cut: false,
                 agent: Default::default(),
+                networks: Vec::new(),
             })
             .collect();
         Cluster {

@@ -28,6 +28,20 @@ impl NodeClient<'_> {
         objects::inspect(self.store_of(&cluster)?, kind, reference)
     }
 
+    pub(super) fn object_update(
+        &mut self,
+        kind: Kind,
+        reference: &str,
+        version: u64,
+        spec: SecretSpec,
+    ) -> ApiResult<()> {
+        let (cluster, _) = self.manager_ids()?;
+        let store = self.store_of(&cluster)?;
+        let id = objects::find(store, kind, reference)?.id.clone();
+        let changes = objects::update(store, kind, &id, version, spec)?;
+        self.commit_settle(&cluster, changes)
+    }
+
     pub(super) fn object_remove(&mut self, kind: Kind, reference: &str) -> ApiResult<()> {
         let (cluster, _) = self.manager_ids()?;
         let changes = objects::remove(self.store_of(&cluster)?, kind, reference)?;

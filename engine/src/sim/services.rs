@@ -170,12 +170,35 @@ impl NodeClient<'_> {
         }
     }
 
+    /// moby's populateNetworkID: each attachment names its network by ID.
+    fn populate_networks(&self, cluster: &str, spec: &mut ServiceSpec) -> ApiResult<()> {
+        let store = self.store_of(cluster)?;
+        for a in &mut spec.task_template.networks {
+            match crate::manager::networks::find(store, &a.target) {
+                Ok(n) => a.target = n.id.clone(),
+                Err(_) if ["bridge", "host", "none"].contains(&a.target.as_str()) => {
+                    return Err(ApiError::new(
+                        403,
+                        format!(
+                            "The network {} cannot be used with services. Only networks scoped to the swarm can be used, such as those created with the overlay driver.",
+                            a.target
+                        ),
+                    ));
+                }
+                Err(e) if e.status == 404 => return Err(ApiError::internal(format!("network {} not found", a.target))),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
     pub(super) fn svc_create(
         &mut self,
         mut spec: ServiceSpec,
         query_registry: bool,
     ) -> ApiResult<(String, Vec<String>)> {
         let (cluster, _) = self.manager_ids()?;
+        self.populate_networks(&cluster, &mut spec)?;
         let warnings = if query_registry { self.pin_image(&mut spec) } else { Vec::new() };
         if spec.name.is_empty() {
             let sim = self.sim_mut();
@@ -235,6 +258,7 @@ impl NodeClient<'_> {
         query_registry: bool,
     ) -> ApiResult<Vec<String>> {
         let (cluster, _) = self.manager_ids()?;
+        self.populate_networks(&cluster, &mut spec)?;
         let warnings = if query_registry { self.pin_image(&mut spec) } else { Vec::new() };
         let now = self.sim_mut().now();
         let store = self.store_of(&cluster)?;

@@ -4,6 +4,7 @@
 //! `BTreeMap` because Go's encoder sorts map keys.
 
 mod container;
+mod network;
 mod secret;
 mod service;
 mod swarm;
@@ -11,6 +12,7 @@ mod system;
 mod task;
 
 pub use container::*;
+pub use network::*;
 pub use secret::*;
 pub use service::*;
 pub use swarm::*;

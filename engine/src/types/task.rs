@@ -109,6 +109,9 @@ pub struct Task {
     pub status: TaskStatus,
     #[serde(rename = "DesiredState", default)]
     pub desired_state: TaskState,
+    /// The task's address on each network it is attached to.
+    #[serde(rename = "NetworksAttachments", default, skip_serializing_if = "Vec::is_empty")]
+    pub networks_attachments: Vec<super::NetworkAttachment>,
     #[serde(rename = "JobIteration", default, skip_serializing_if = "Option::is_none")]
     pub job_iteration: Option<Version>,
 }

@@ -87,6 +87,19 @@ fn dispatch(api: &mut dyn Api, req: &Req) -> ApiResult<Reply> {
         }
         ("GET", ["configs", id]) => ok(&api.config_inspect(id)?),
         ("DELETE", ["configs", id]) => api.config_remove(id).map(|()| Reply::empty(204)),
+        ("POST", ["secrets", id, "update"]) => {
+            api.secret_update(id, version(req)?, body(req)?).map(|()| Reply::empty(200))
+        }
+        ("POST", ["configs", id, "update"]) => {
+            api.config_update(id, version(req)?, body(req)?).map(|()| Reply::empty(200))
+        }
+
+        ("GET", ["networks"]) => ok(&api.network_list(&filters(req)?)?),
+        ("POST", ["networks", "create"]) => {
+            Ok(Reply::json(201, &serde_json::json!({ "Id": api.network_create(body(req)?)?, "Warning": "" })))
+        }
+        ("GET", ["networks", id]) => ok(&api.network_inspect(id)?),
+        ("DELETE", ["networks", id]) => api.network_remove(id).map(|()| Reply::empty(204)),
 
         ("GET", ["tasks"]) => ok(&api.task_list(&filters(req)?)?),
         ("GET", ["tasks", id]) => ok(&api.task_inspect(id)?),

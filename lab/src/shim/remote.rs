@@ -293,6 +293,33 @@ impl<T: Transport> Api for RemoteApi<T> {
         self.unit(Req::new("DELETE", &format!("/configs/{reference}")))
     }
 
+    fn secret_update(&mut self, reference: &str, version: u64, spec: SecretSpec) -> ApiResult<()> {
+        let req = Req::new("POST", &format!("/secrets/{reference}/update")).param("version", version.to_string());
+        self.unit(req.json(&spec))
+    }
+
+    fn config_update(&mut self, reference: &str, version: u64, spec: ConfigSpec) -> ApiResult<()> {
+        let req = Req::new("POST", &format!("/configs/{reference}/update")).param("version", version.to_string());
+        self.unit(req.json(&spec))
+    }
+
+    fn network_create(&mut self, req: NetworkCreateRequest) -> ApiResult<String> {
+        let v: serde_json::Value = self.get(Req::new("POST", "/networks/create").json(&req))?;
+        Ok(v["Id"].as_str().unwrap_or_default().to_string())
+    }
+
+    fn network_list(&mut self, filters: &Filters) -> ApiResult<Vec<NetworkInspect>> {
+        self.get(filtered(Req::new("GET", "/networks"), filters))
+    }
+
+    fn network_inspect(&mut self, reference: &str) -> ApiResult<NetworkInspect> {
+        self.get(Req::new("GET", &format!("/networks/{reference}")))
+    }
+
+    fn network_remove(&mut self, reference: &str) -> ApiResult<()> {
+        self.unit(Req::new("DELETE", &format!("/networks/{reference}")))
+    }
+
     fn container_list(&mut self, all: bool) -> ApiResult<Vec<ContainerSummary>> {
         let req = Req::new("GET", "/containers/json");
         self.get(if all { req.param("all", "1") } else { req })

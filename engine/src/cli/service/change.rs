@@ -47,10 +47,33 @@ pub fn update(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     if !rollback {
         spec::update(&mut s, p)?;
         super::refs::resolve(ctx, p, &mut s, true)?;
+        update_networks(ctx, p, &mut s)?;
     }
     let query = resolve(p) && p.changed("image");
     let warnings = ctx.call(|api| api.service_update(&service.id, service.version.index, s, rollback, query))?;
     report(ctx, p, warnings, &name)
+}
+
+/// docker/cli updateNetworks: names become IDs through the daemon, removals first,
+/// then additions, sorted by ID.
+fn update_networks(ctx: &mut Ctx, p: &Parsed, s: &mut crate::types::ServiceSpec) -> Result<(), CliError> {
+    let mut remove = std::collections::BTreeSet::new();
+    for name in p.list("network-rm") {
+        remove.insert(ctx.call(|api| api.network_inspect(name))?.id);
+    }
+    let nets = &mut s.task_template.networks;
+    nets.retain(|n| !remove.contains(&n.target));
+    for name in p.list("network-add") {
+        let id = ctx.call(|api| api.network_inspect(name))?.id;
+        if nets.iter().any(|n| n.target == id) {
+            return Err(CliError::msg(format!("service is already attached to network {name}")));
+        }
+        nets.push(crate::types::NetworkAttachmentConfig { target: id, aliases: Vec::new() });
+    }
+    if p.changed("network-add") || p.changed("network-rm") {
+        nets.sort_by(|a, b| a.target.cmp(&b.target));
+    }
+    Ok(())
 }
 
 pub fn rollback(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {

@@ -285,11 +285,6 @@ pub fn update(spec: &mut ServiceSpec, p: &Parsed) -> Result<(), CliError> {
     if p.bool("force") {
         t.force_update += 1;
     }
-    let rm_net = p.list("network-rm");
-    t.networks.retain(|n| !rm_net.contains(&n.target));
-    for n in p.list("network-add") {
-        t.networks.push(NetworkAttachmentConfig { target: n.clone(), aliases: Vec::new() });
-    }
     if !is_job {
         spec.update_config = update_config(p, "update", spec.update_config.take());
     }
