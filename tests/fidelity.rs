@@ -20,6 +20,8 @@ enum On {
     Secrets,
     /// Secrets, and a service `sv` using both.
     InUse,
+    /// Stacks `x` (tests/fixtures/compose/stack.yml) and `s` (sc.yml) deployed.
+    Stacks,
 }
 
 const CASES: &[(&str, On, &str)] = &[
@@ -172,6 +174,30 @@ const CASES: &[(&str, On, &str)] = &[
     ),
     ("net-inspect-host", On::Manager, "network inspect --format '{{.Name}} {{.Scope}} {{.Driver}}' host none bridge"),
     ("net-create-badopt", On::Manager, "network create -d overlay --subnet foo n1"),
+    ("stk-help", On::Manager, "stack --help"),
+    ("stk-nocmd", On::Manager, "stack"),
+    ("stk-help-deploy", On::Manager, "stack deploy --help"),
+    ("stk-help-ls", On::Manager, "stack ls --help"),
+    ("stk-help-ps", On::Manager, "stack ps --help"),
+    ("stk-help-rm", On::Manager, "stack rm --help"),
+    ("stk-help-services", On::Manager, "stack services --help"),
+    ("stk-ps-nosuch", On::Manager, "stack ps nope"),
+    ("stk-services-nosuch", On::Manager, "stack services nope"),
+    ("stk-rm-nosuch", On::Manager, "stack rm nope"),
+    ("stk-deploy-nofile", On::Manager, "stack deploy x"),
+    ("stk-deploy-missing", On::Manager, "stack deploy -c /tmp/nofile.yml y"),
+    ("stk-ls-empty", On::Manager, "stack ls"),
+    ("stk-ls-bogus", On::Manager, "stack ls --bogus"),
+    ("stk-deploy-noname", On::Manager, "stack deploy -c /tmp/stack.yml"),
+    ("stk-deploy", On::Manager, "stack deploy -c /tmp/stack.yml x"),
+    ("stk-deploy-sc", On::Manager, "stack deploy -c /tmp/sc.yml s"),
+    ("stk-ls", On::Stacks, "stack ls"),
+    ("stk-services-format", On::Stacks, "stack services x --format '{{.Name}} {{.Mode}} {{.Image}} {{.Ports}}'"),
+    (
+        "net-ls-stack",
+        On::Stacks,
+        "network ls --filter label=com.docker.stack.namespace=s --format '{{.Name}} {{.Driver}} {{.Scope}} {{.Labels}}'",
+    ),
 ];
 
 fn fixture(name: &str, ext: &str) -> String {
@@ -190,6 +216,12 @@ fn matches_real_docker_byte_for_byte() {
                 let mut c = common::initialised(3, 1);
                 assert_eq!(docker(&mut c, 0, "service create -d --name web bbweb:1").code, 0);
                 assert_eq!(docker(&mut c, 0, "service create -d --mode global --name glob bbweb:1").code, 0);
+                c
+            }
+            On::Stacks => {
+                let mut c = common::initialised(3, 1);
+                assert_eq!(docker(&mut c, 0, "stack deploy -c /tmp/stack.yml x").code, 0);
+                assert_eq!(docker(&mut c, 0, "stack deploy -c /tmp/sc.yml s").code, 0);
                 c
             }
             On::Secrets | On::InUse => {
@@ -241,4 +273,28 @@ fn node_inspect_has_dockers_json_shape() {
     let real = fixture("11-nodeinspect", "out");
     assert_eq!(key_sequence(&ours), key_sequence(&real));
     assert!(ours.starts_with("[\n    {\n        \"ID\": \""), "{ours}");
+}
+
+/// `stack rm` removes networks, secrets and configs in the daemon's order, which is
+/// their IDs' order: random on both sides. The lines must match as a set, services
+/// first and sorted, and each stack's networks last.
+#[test]
+fn stack_rm_matches_real_docker_up_to_id_order() {
+    let mut c = common::initialised(3, 1);
+    assert_eq!(docker(&mut c, 0, "stack deploy -c /tmp/stack.yml x").code, 0);
+    assert_eq!(docker(&mut c, 0, "stack deploy -c /tmp/sc.yml s").code, 0);
+    let out = docker(&mut c, 0, "stack rm s x");
+    let want = fixture("stk-rm", "out");
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    let sorted = |t: &str| {
+        let mut v: Vec<String> = t.lines().map(str::to_string).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(sorted(&out.stdout), sorted(&want));
+    let got: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(&got[..2], ["Removing service s_web", "Removing service s_worker"]);
+    assert!(got[4..6].iter().all(|l| l.starts_with("Removing network s_")), "{got:?}");
+    let after = docker(&mut c, 0, "network ls --format '{{.Name}}'");
+    assert_eq!(after.stdout, "bridge\ndocker_gwbridge\nhost\ningress\nnone\n");
 }

@@ -11,8 +11,12 @@ use swarmlab_engine::sim::{Cluster, ClusterConfig};
 
 /// Commands run without a terminal; progress output gives up after five minutes
 /// of virtual time, as a learner pressing Ctrl-C would.
-const HEADLESS: Env =
-    Env { width: None, progress_limit: Some(Duration::from_secs(300)), read: Some(crate::files::read_without_stdin) };
+const HEADLESS: Env = Env {
+    width: None,
+    progress_limit: Some(Duration::from_secs(300)),
+    read: Some(crate::files::read_without_stdin),
+    var: None,
+};
 
 /// The outcome of a run: the transcript and whether every step went as expected.
 pub struct Transcript {

@@ -17,6 +17,11 @@ fn files(path: &str) -> Result<Vec<u8>, String> {
         "/tmp/pw.txt" => Ok(b"s3cret".to_vec()),
         "/tmp/app.conf" => Ok(b"port=80".to_vec()),
         "/tmp/empty.txt" => Ok(Vec::new()),
+        // The compose files the real docker CLI deployed (tests/fixtures/compose).
+        "/tmp/stack.yml" => Ok(include_bytes!("../fixtures/compose/stack.yml").to_vec()),
+        "/tmp/sc.yml" => Ok(include_bytes!("../fixtures/compose/sc.yml").to_vec()),
+        "/tmp/bad.yml" => Ok(include_bytes!("../fixtures/compose/bad.yml").to_vec()),
+        "/tmp/indent.yml" => Ok(include_bytes!("../fixtures/compose/indent.yml").to_vec()),
         _ => Err(format!("open {path}: no such file or directory")),
     }
 }

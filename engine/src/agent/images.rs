@@ -211,8 +211,18 @@ pub fn behaviour(image: &str, argv: &[String]) -> Behaviour {
             Behaviour::Ticker { line: format!("64 bytes from {target}: seq={{seq}} ttl=64 time=0.080 ms"), limit }
         }
         "tail" if rest.iter().any(|a| a == "-f" || a == "-F") => Behaviour::Serve { http_port: None },
+        // whoami listens where `--port N` (or `--port=N`) says.
+        "whoami" => Behaviour::Serve { http_port: flag_port(rest).or(http_port) },
         _ => Behaviour::Serve { http_port },
     }
+}
+
+fn flag_port(args: &[String]) -> Option<u16> {
+    args.iter().enumerate().find_map(|(i, a)| match a.strip_prefix("--port") {
+        Some("") => args.get(i + 1)?.parse().ok(),
+        Some(v) => v.strip_prefix('=')?.parse().ok(),
+        None => None,
+    })
 }
 
 /// `sh -c SCRIPT`: the few scripts tutorials use, else a long-running process.

@@ -14,6 +14,7 @@ mod objects;
 mod prompt;
 mod secret;
 pub mod service;
+mod stack;
 mod swarm;
 mod system;
 
@@ -43,6 +44,9 @@ pub struct Env {
     /// (`open x: no such file or directory`). The engine does no I/O: callers that
     /// have a file system give it here.
     pub read: Option<ReadFile>,
+    /// The client's environment variables, for `${VAR}` in compose files; None has
+    /// none set.
+    pub var: Option<fn(&str) -> Option<String>>,
 }
 
 /// How a command reads a file it names: its bytes, or Go's error text.
@@ -132,6 +136,7 @@ pub(crate) static ROOT: Command = Command {
         container::PS,
         secret::SECRET,
         service::SERVICE,
+        stack::STACK,
         swarm::SWARM,
         system::VERSION,
     ],

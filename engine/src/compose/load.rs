@@ -139,8 +139,71 @@ const FORBIDDEN: &[(&str, &str)] = &[
 
 /// Loads one compose file. `lookup` gives environment variables for substitution.
 pub fn load(file: &str, text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<Loaded, LoadError> {
+    load_all(&[(file.to_string(), text.to_string())], lookup)
+}
+
+/// Loads `-c` files in order, each merged over the ones before, as docker/cli does;
+/// warnings cover them all, and every service must end up with an image.
+pub fn load_all(files: &[(String, String)], lookup: &dyn Fn(&str) -> Option<String>) -> Result<Loaded, LoadError> {
+    let mut merged: Option<Compose> = None;
+    let mut unsupported = std::collections::BTreeSet::new();
+    let mut deprecated = BTreeMap::new();
+    let mut positions: BTreeMap<String, (String, (u32, u32))> = BTreeMap::new();
+    for (file, text) in files {
+        let (parsed, at) = parse_file(file, text, lookup)?;
+        unsupported.extend(parsed.unsupported);
+        deprecated.extend(parsed.deprecated);
+        for (name, pos) in at {
+            positions.insert(name, (file.clone(), pos));
+        }
+        merged = Some(match merged {
+            None => parsed.compose,
+            Some(base) => super::merge::merge(base, parsed.compose),
+        });
+    }
+    let compose = merged.unwrap_or_default();
+    let mut warnings = Vec::new();
+    if !unsupported.is_empty() {
+        warnings.push(format!(
+            "Ignoring unsupported options: {}\n",
+            unsupported.into_iter().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    if !deprecated.is_empty() {
+        let lines: Vec<String> = deprecated.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+        warnings.push(format!("Ignoring deprecated options:\n\n{}\n", lines.join("\n\n")));
+    }
+    for s in &compose.services {
+        if s.image.is_empty() {
+            let (file, (line, column)) = positions.get(&s.name).cloned().unwrap_or_default();
+            return Err(LoadError {
+                file,
+                line,
+                column,
+                message: format!("invalid image reference for service {}: no image specified", s.name),
+            });
+        }
+    }
+    Ok(Loaded { compose, warnings })
+}
+
+/// One file, before merging: its model, what it uses that swarm ignores, and where
+/// each service is named.
+pub(super) struct ParsedFile {
+    pub compose: Compose,
+    unsupported: std::collections::BTreeSet<String>,
+    deprecated: BTreeMap<&'static str, &'static str>,
+}
+
+type Positions = BTreeMap<String, (u32, u32)>;
+
+pub(super) fn parse_file(
+    file: &str,
+    text: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<(ParsedFile, Positions), LoadError> {
     let cx = Ctx { file };
-    let mut root = yaml::parse(text).map_err(|e| cx.err((0, 0), e))?;
+    let mut root = yaml::parse(text).map_err(|(line, column, e)| cx.err((line, column), e))?;
     let Value::Map(_) = &root.value else {
         return Err(cx.err(at(&root), "top-level object must be a mapping"));
     };
@@ -160,7 +223,6 @@ pub fn load(file: &str, text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> 
         );
     }
     let mut compose = Compose { version, ..Compose::default() };
-    let mut warnings = Vec::new();
     let mut unsupported = std::collections::BTreeSet::new();
     let mut deprecated = BTreeMap::new();
     if let Some(services) = root.get("services") {
@@ -201,28 +263,13 @@ pub fn load(file: &str, text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> 
             }
         }
     }
-    if !unsupported.is_empty() {
-        warnings.push(format!(
-            "Ignoring unsupported options: {}\n",
-            unsupported.into_iter().collect::<Vec<_>>().join(", ")
-        ));
-    }
-    if !deprecated.is_empty() {
-        let lines: Vec<String> = deprecated.iter().map(|(k, v)| format!("{k}: {v}")).collect();
-        warnings.push(format!("Ignoring deprecated options:\n\n{}\n", lines.join("\n\n")));
-    }
-    for s in &compose.services {
-        if s.image.is_empty() {
-            let (line, column) = match root.get("services").map(|n| &n.value) {
-                Some(Value::Map(e)) => e.iter().find(|(k, _)| k.name == s.name).map_or((0, 0), |(k, _)| key_at(k)),
-                _ => (0, 0),
-            };
-            return Err(
-                cx.err((line, column), format!("invalid image reference for service {}: no image specified", s.name))
-            );
+    let mut positions = Positions::new();
+    if let Some(Value::Map(e)) = root.get("services").map(|n| &n.value) {
+        for (k, _) in e {
+            positions.insert(k.name.clone(), key_at(k));
         }
     }
-    Ok(Loaded { compose, warnings })
+    Ok((ParsedFile { compose, unsupported, deprecated }, positions))
 }
 
 /// docker/cli validateForbidden: options whose presence stops the deploy.
@@ -375,6 +422,7 @@ secrets:
         for (text, want) in cases {
             assert_eq!(load_str(text).unwrap_err(), want, "{text}");
         }
-        assert!(load_str("services:\n  web:\n image: x\n    bad: [").unwrap_err().starts_with("docker-compose.yml: "));
+        let broken = load_str("services:\n  web:\n image: x\n    bad: [").unwrap_err();
+        assert_eq!(broken, "docker-compose.yml:3:2: yaml: while parsing a block mapping, did not find expected key");
     }
 }

@@ -2,11 +2,13 @@
 //! line and column, variables substituted as docker/cli does.
 
 mod check;
+pub mod convert;
 pub mod interpolate;
 mod load;
+mod merge;
 pub mod model;
 mod objects;
 mod service;
 pub mod yaml;
 
-pub use load::{LoadError, Loaded, load};
+pub use load::{LoadError, Loaded, load, load_all};

@@ -62,7 +62,8 @@ fn ports(cx: &Ctx, n: &Node, path: &str) -> Result<Vec<PortConfig>, LoadError> {
             Value::Map(e) => {
                 let pp = format!("{path}.{}", out.len());
                 only(cx, e, &["mode", "target", "published", "protocol", "host_ip", "name", "app_protocol"], &pp)?;
-                let mut p = PortConfig { mode: "ingress".into(), protocol: "tcp".into(), ..PortConfig::default() };
+                // Long syntax keeps what was written; defaults come with the conversion.
+                let mut p = PortConfig::default();
                 for (k, v) in e {
                     match k.name.as_str() {
                         "mode" => p.mode = string(cx, v, &format!("{pp}.mode"))?,
@@ -72,7 +73,7 @@ fn ports(cx: &Ctx, n: &Node, path: &str) -> Result<Vec<PortConfig>, LoadError> {
                         _ => {}
                     }
                 }
-                if !matches!(p.mode.as_str(), "ingress" | "host") {
+                if !matches!(p.mode.as_str(), "" | "ingress" | "host") {
                     return Err(cx.err(
                         at(item),
                         format!("invalid publish mode value ({}): must be either 'ingress' or 'host'", p.mode),

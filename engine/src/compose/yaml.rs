@@ -137,11 +137,25 @@ fn node(raw: Spanned<Raw>) -> Node {
 }
 
 /// Parses one YAML document. An empty document is Null.
-pub fn parse(text: &str) -> Result<Node, String> {
+/// A document as a tree, or where and why it is not YAML (Go's yaml package prefixes
+/// its messages with `yaml: `).
+pub fn parse(text: &str) -> Result<Node, (u32, u32, String)> {
     if text.trim().is_empty() {
         return Ok(Node { value: Value::Null, line: 1, column: 1 });
     }
-    serde_saphyr::from_str::<Spanned<Raw>>(text).map(node).map_err(|e| e.to_string())
+    serde_saphyr::from_str::<Spanned<Raw>>(text).map(node).map_err(|e| {
+        let (line, column) = e.location().map_or((0, 0), |l| (l.line() as u32, l.column() as u32));
+        let full = e.without_snippet().to_string();
+        // Drop the parser's own "error: line N column M: " lead: the position goes first.
+        let text = full.strip_prefix("error: ").unwrap_or(&full);
+        let text = match text.split_once(": ") {
+            Some((lead, rest)) if lead.starts_with("line ") => rest,
+            _ => text,
+        };
+        let text = text.lines().next().unwrap_or(text);
+        let text = text.split(" at line ").next().unwrap_or(text);
+        (line, column, format!("yaml: {text}"))
+    })
 }
 
 impl Node {

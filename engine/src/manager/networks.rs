@@ -151,11 +151,11 @@ pub fn remove(store: &Store, id: &str) -> ApiResult<Vec<Change>> {
         store.services.values().find(|s| s.spec.task_template.networks.iter().any(|a| a.target == id))
     {
         return Err(ApiError::grpc(Code::FailedPrecondition, format!("network {id} is in use by service {}", s.id)));
-    } else if let Some(t) = store
-        .tasks
-        .values()
-        .find(|t| !t.status.state.is_terminal() && t.networks_attachments.iter().any(|a| a.network.id == id))
-    {
+    } else if let Some(t) = store.tasks.values().find(|t| {
+        t.desired_state <= crate::types::TaskState::Running
+            && t.status.state <= crate::types::TaskState::Running
+            && t.networks_attachments.iter().any(|a| a.network.id == id)
+    }) {
         return Err(ApiError::grpc(Code::FailedPrecondition, format!("network {id} is in use by task {}", t.id)));
     }
     Ok(vec![Change::RemoveNetwork { id: id.to_string() }])

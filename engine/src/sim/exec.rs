@@ -1,6 +1,7 @@
 //! `docker exec` in a simulated container: a few commands (cat, ls, env, hostname,
-//! echo, true, false) over the files the container would have, secrets under
-//! /run/secrets and configs at their targets among them.
+//! echo, true, false, nslookup, getent hosts) over the files the container would
+//! have (secrets under /run/secrets, configs at their targets) and the names the
+//! swarm's DNS gives it.
 
 use super::client::NodeClient;
 use crate::api::{ApiError, ApiResult};
@@ -14,7 +15,49 @@ impl NodeClient<'_> {
             return Err(ApiError::new(409, format!("container {} is not running", c.id)));
         }
         let files = self.container_files(&c);
-        Ok(run(argv, &files, &c.hostname))
+        let names = self.container_dns(&c);
+        Ok(run(argv, &files, &c.hostname, &names))
+    }
+
+    /// What the swarm's embedded DNS answers inside a container: on each network its
+    /// task joined (ingress has no DNS), every service there by name and alias (its
+    /// VIP, or its tasks' addresses with dnsrr), `tasks.<name>` for the addresses of
+    /// its running tasks, and the container's own hostname.
+    fn container_dns(&self, c: &crate::agent::executor::Container) -> BTreeMap<String, Vec<String>> {
+        let mut names: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let Some(store) = self.machine_ref().cluster_id().and_then(|id| self.sim().swarm(id)).map(|s| &s.store) else {
+            return names;
+        };
+        let Some(me) = store.tasks.get(&c.task_id) else { return names };
+        let ip = |a: &str| a.split('/').next().unwrap_or(a).to_string();
+        for att in me.networks_attachments.iter().filter(|a| !a.network.spec.ingress) {
+            let net = &att.network.id;
+            if let Some(a) = att.addresses.first() {
+                names.entry(c.hostname.clone()).or_default().push(ip(a));
+            }
+            for svc in store.services.values() {
+                let Some(cfg) = svc.spec.task_template.networks.iter().find(|n| n.target == *net) else { continue };
+                let mut tasks: Vec<String> = store
+                    .service_tasks(&svc.id)
+                    .filter(|t| t.status.state == crate::types::TaskState::Running)
+                    .flat_map(|t| t.networks_attachments.iter().filter(|a| a.network.id == *net))
+                    .filter_map(|a| a.addresses.first().map(|x| ip(x)))
+                    .collect();
+                tasks.sort();
+                let vip: Vec<String> =
+                    svc.endpoint.virtual_ips.iter().filter(|v| v.network_id == *net).map(|v| ip(&v.addr)).collect();
+                let answer = if svc.endpoint.spec.mode == "dnsrr" { tasks.clone() } else { vip };
+                for name in std::iter::once(&svc.spec.name).chain(cfg.aliases.iter()) {
+                    if !answer.is_empty() {
+                        names.entry(name.clone()).or_default().extend(answer.iter().cloned());
+                    }
+                    if !tasks.is_empty() {
+                        names.entry(format!("tasks.{name}")).or_default().extend(tasks.iter().cloned());
+                    }
+                }
+            }
+        }
+        names
     }
 
     /// The files a container sees: its hostname, and the secrets and configs its task
@@ -40,8 +83,33 @@ impl NodeClient<'_> {
     }
 }
 
-/// Runs one command line (busybox's words) over `files`.
-fn run(argv: &[String], files: &BTreeMap<String, Vec<u8>>, hostname: &str) -> (String, i32) {
+/// busybox nslookup through Docker's embedded DNS server.
+fn nslookup(name: &str, names: &BTreeMap<String, Vec<String>>) -> (String, i32) {
+    let mut out = String::from("Server:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\n");
+    match names.get(name) {
+        Some(ips) => {
+            out.push_str("Non-authoritative answer:\n");
+            for ip in ips {
+                out.push_str(&format!("Name:\t{name}\nAddress: {ip}\n"));
+            }
+            out.push('\n');
+            (out, 0)
+        }
+        None => {
+            out.push_str(&format!("** server can't find {name}: NXDOMAIN\n\n"));
+            (out, 1)
+        }
+    }
+}
+
+/// Runs one command line (busybox's words) over `files`, with `names` as what the
+/// container's DNS resolves.
+fn run(
+    argv: &[String],
+    files: &BTreeMap<String, Vec<u8>>,
+    hostname: &str,
+    names: &BTreeMap<String, Vec<String>>,
+) -> (String, i32) {
     let args = &argv[1..];
     match argv[0].as_str() {
         "cat" => {
@@ -75,6 +143,22 @@ fn run(argv: &[String], files: &BTreeMap<String, Vec<u8>>, hostname: &str) -> (S
             (names.iter().map(|n| format!("{n}\n")).collect(), 0)
         }
         "hostname" => (format!("{hostname}\n"), 0),
+        "nslookup" => match args.first() {
+            Some(name) => nslookup(name, names),
+            None => (
+                "BusyBox v1.36.1 multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n"
+                    .into(),
+                1,
+            ),
+        },
+        // glibc's getent: one line per address, `%-15s %s`.
+        "getent" if args.first().is_some_and(|a| a == "hosts") => {
+            let found: Vec<String> = args[1..]
+                .iter()
+                .flat_map(|n| names.get(n).into_iter().flatten().map(move |ip| format!("{ip:<15} {n}\n")))
+                .collect();
+            if found.is_empty() { (String::new(), 2) } else { (found.concat(), 0) }
+        }
         "env" => (
             format!(
                 "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\nHOSTNAME={hostname}\nHOME=/root\n"
@@ -104,9 +188,16 @@ mod tests {
             ("/etc/app.conf".to_string(), b"port=80".to_vec()),
         ]);
         let argv = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
-        assert_eq!(run(&argv("cat /run/secrets/db_pw"), &files, "h"), ("s3cret".into(), 0));
-        assert_eq!(run(&argv("ls /run/secrets"), &files, "h"), ("db_pw\n".into(), 0));
-        assert_eq!(run(&argv("cat /nope"), &files, "h").1, 1);
-        assert_eq!(run(&argv("frob"), &files, "h").1, 126);
+        let names = BTreeMap::from([("tasks.web".to_string(), vec!["10.0.1.3".to_string(), "10.0.1.4".to_string()])]);
+        let run = |s: &str| run(&argv(s), &files, "h", &names);
+        assert_eq!(run("cat /run/secrets/db_pw"), ("s3cret".into(), 0));
+        assert_eq!(run("ls /run/secrets"), ("db_pw\n".into(), 0));
+        assert_eq!(run("cat /nope").1, 1);
+        assert_eq!(run("frob").1, 126);
+        assert_eq!(run("getent hosts tasks.web"), ("10.0.1.3        tasks.web\n10.0.1.4        tasks.web\n".into(), 0));
+        assert_eq!(run("getent hosts nope").1, 2);
+        let (out, code) = run("nslookup tasks.web");
+        assert!(out.contains("Name:\ttasks.web\nAddress: 10.0.1.4\n") && code == 0, "{out}");
+        assert!(run("nslookup nope").0.contains("** server can't find nope: NXDOMAIN"));
     }
 }

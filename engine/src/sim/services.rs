@@ -306,6 +306,14 @@ impl NodeClient<'_> {
             .filter(|t| desired.is_empty() || desired.contains(&t.desired_state))
             .filter(|t| prefix(&t.id, filters.get("id")))
             .filter(|t| prefix(&task_name(store, t), filters.get("name")))
+            // swarmkit matches a task's labels filter against its service's labels.
+            .filter(|t| {
+                let labels = store.services.get(&t.service_id).map(|s| &s.spec.labels);
+                filters.get("label").iter().all(|kv| {
+                    let (k, v) = kv.split_once('=').map_or((kv.as_str(), None), |(k, v)| (k, Some(v)));
+                    labels.and_then(|l| l.get(k)).is_some_and(|x| v.is_none_or(|v| v == x))
+                })
+            })
             .filter(|t| {
                 filters.get("_up-to-date").is_empty()
                     || store

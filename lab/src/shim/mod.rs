@@ -37,7 +37,7 @@ pub fn docker(args: &[String]) -> ExitCode {
     }
     let width =
         std::io::stdout().is_terminal().then(|| crossterm::terminal::size().map(|(w, _)| usize::from(w)).unwrap_or(80));
-    let env = Env { width, progress_limit: None, read: Some(crate::files::read_with_stdin) };
+    let env = Env { width, progress_limit: None, read: Some(crate::files::read_with_stdin), var: Some(env_var) };
     let mut api = RemoteApi::new(transport);
     let mut stdout = std::io::stdout();
     let mut live = |s: &str| {
@@ -111,4 +111,9 @@ pub fn hostname(args: &[String]) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// The pane's environment, for `${VAR}` in compose files.
+fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok()
 }

@@ -4,7 +4,7 @@ mod change;
 mod flags;
 pub mod parse;
 pub mod progress;
-mod refs;
+pub(crate) mod refs;
 pub mod show;
 mod spec;
 

@@ -22,7 +22,7 @@ fn requested(values: &[String], word: &str) -> Result<BTreeMap<String, (String, 
 }
 
 /// The IDs of the named secrets or configs; `secret not found: x` for a missing one.
-fn ids(ctx: &mut Ctx, word: &str, names: Vec<&String>) -> Result<BTreeMap<String, String>, CliError> {
+pub(crate) fn ids(ctx: &mut Ctx, word: &str, names: Vec<&String>) -> Result<BTreeMap<String, String>, CliError> {
     if names.is_empty() {
         return Ok(BTreeMap::new());
     }

@@ -80,9 +80,13 @@ fn ports(list: &[PortConfig]) -> String {
 }
 
 pub fn list(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
+    let services = ctx.call(|api| api.service_list(&p.filters(), !p.bool("quiet")))?;
+    print_services(ctx, services, p)
+}
+
+/// docker/cli `service.ListFormatWrite`, sorted by name.
+pub fn print_services(ctx: &mut Ctx, mut services: Vec<Service>, p: &Parsed) -> Result<(), CliError> {
     let quiet = p.bool("quiet");
-    let f = p.filters();
-    let mut services = ctx.call(|api| api.service_list(&f, !quiet))?;
     services.sort_by(|a, b| natural_cmp(&a.spec.name, &b.spec.name));
     let src = match p.string("format").unwrap_or("") {
         "" | "table" if quiet => "{{.ID}}",
