@@ -81,7 +81,7 @@ fn words(command: &str) -> Vec<String> {
 }
 
 /// (node, command): `$W` stands for the worker join token, `$F` for a file holding a
-/// secret.
+/// secret, `$C` and `$S` for a compose file and its edit with one more replica.
 const SESSION: &[(usize, &str)] = &[
     (1, "version --format {{.Server.Version}}/{{.Server.APIVersion}}"),
     (2, "node ls"),
@@ -146,17 +146,57 @@ const SESSION: &[(usize, &str)] = &[
     (1, "service update -d --secret-rm db_pw --config-add source=other,target=/o sv"),
     (1, "config create other $F"),
     (1, "service update -d --secret-rm db_pw --config-add source=other,target=/o sv"),
+    (
+        1,
+        "service inspect --format '{{range .Spec.TaskTemplate.ContainerSpec.Configs}}{{.ConfigName}}:{{.File.Name}} {{end}}' sv",
+    ),
     (1, "secret rm db_pw"),
     (1, "config rm app_conf other"),
     (1, "service rm sv"),
     (1, "config rm app_conf other app_conf"),
     (1, "service ls"),
+    (1, "network create -d overlay --attachable front"),
+    (1, "network create -d overlay front"),
+    (1, "network ls --filter driver=overlay --format {{.Name}}/{{.Driver}}/{{.Scope}}"),
+    (1, "network inspect front"),
+    (1, "network inspect --format '{{.Name}}/{{.Attachable}}/{{range .IPAM.Config}}{{.Subnet}}{{end}}' front ingress"),
+    (1, "stack deploy -c $C app"),
+    (1, "stack ls"),
+    (1, "stack services app"),
+    (1, "stack ps --format {{.Name}}/{{.DesiredState}}/{{.Image}} app"),
+    (1, "network ls"),
+    (2, "network ls"),
+    (1, "service inspect --format '{{.Spec.Labels}}/{{len .Endpoint.VirtualIPs}}' app_web"),
+    (1, "stack deploy -c $S app"),
+    (1, "stack services app"),
+    (1, "network rm front"),
+    (1, "stack rm app"),
+    (1, "stack rm app"),
+    (1, "network rm front nope"),
+    (1, "stack config -c $S"),
     (1, "swarm leave"),
     (3, "swarm leave"),
     (1, "node ls"),
     (1, "node rm node3"),
     (1, "node ls"),
 ];
+
+const COMPOSE: &str = "version: \"3.8\"
+services:
+  web:
+    image: nginx
+    ports: [\"8080:80\"]
+    networks: [default, front]
+    secrets: [pw]
+    deploy:
+      replicas: 2
+networks:
+  front:
+    external: true
+secrets:
+  pw:
+    file: ./secret.txt
+";
 
 #[test]
 fn the_real_docker_cli_and_the_shim_print_the_same_through_the_sockets() {
@@ -171,11 +211,20 @@ fn the_real_docker_cli_and_the_shim_print_the_same_through_the_sockets() {
     let mut token = String::new();
     let secret_file = real.dir.join("secret.txt");
     std::fs::write(&secret_file, "s3cret").unwrap();
+    let compose = real.dir.join("docker-compose.yml");
+    std::fs::write(&compose, COMPOSE).unwrap();
+    let scaled = real.dir.join("docker-compose.scaled.yml");
+    std::fs::write(&scaled, COMPOSE.replace("replicas: 2", "replicas: 3")).unwrap();
     let mut mismatches = Vec::new();
     for (node, command) in SESSION {
         let args: Vec<String> = words(command)
             .into_iter()
-            .map(|w| w.replace("$W", &token).replace("$F", &secret_file.display().to_string()))
+            .map(|w| {
+                w.replace("$W", &token)
+                    .replace("$F", &secret_file.display().to_string())
+                    .replace("$C", &compose.display().to_string())
+                    .replace("$S", &scaled.display().to_string())
+            })
             .collect();
         let a = run_real(&docker, &real.socket(*node), &args, &config);
         let b = run_shim(&ours.socket(*node), &args);

@@ -103,5 +103,9 @@ pub(super) fn file_object(cx: &Ctx, section: &str, name: &str, n: &Node) -> Resu
             _ => {}
         }
     }
+    // docker/cli names an external object after its key when it has no name.
+    if c.external && c.name.is_empty() {
+        c.name = name.to_string();
+    }
     Ok(c)
 }

@@ -102,6 +102,37 @@ pub fn validate(spec: &ServiceSpec) -> ApiResult<()> {
     if matches!(spec.mode.kind(), ModeKind::ReplicatedJob | ModeKind::GlobalJob) && spec.update_config.is_some() {
         return Err(invalid("Jobs may not have an update config"));
     }
+    if let Some(c) = &t.container_spec {
+        let secrets = c.secrets.iter().map(|r| (r.secret_id.as_str(), r.secret_name.as_str(), r.file.as_ref()));
+        unique_targets("secret", secrets)?;
+        let configs = c.configs.iter().map(|r| (r.config_id.as_str(), r.config_name.as_str(), r.file.as_ref()));
+        unique_targets("config", configs)?;
+    }
+    Ok(())
+}
+
+/// swarmkit validateSecretRefsSpec / validateConfigRefsSpec: whole references, and no
+/// two files at one target.
+fn unique_targets<'a>(
+    word: &str,
+    refs: impl Iterator<Item = (&'a str, &'a str, Option<&'a crate::types::FileTarget>)>,
+) -> ApiResult<()> {
+    let mut seen: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
+    for (id, name, file) in refs {
+        if id.is_empty() || name.is_empty() {
+            return Err(invalid(format!("malformed {word} reference")));
+        }
+        let Some(file) = file else { return Err(invalid(format!("malformed {word} reference, no target provided"))) };
+        if file.name.is_empty() {
+            return Err(invalid(format!("malformed file {word} reference, invalid target file name provided")));
+        }
+        if let Some(prev) = seen.insert(&file.name, name) {
+            return Err(invalid(format!(
+                "{word} references '{prev}' and '{name}' have a conflicting target: '{}'",
+                file.name
+            )));
+        }
+    }
     Ok(())
 }
 

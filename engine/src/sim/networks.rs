@@ -92,7 +92,12 @@ impl NodeClient<'_> {
                 }
             }
             let me = &self.machine_ref().engine_id;
-            if let Some((_, mine)) = peers.iter().find(|(e, _)| e == me) {
+            let attached = peers.iter().find(|(e, _)| e == me);
+            // A worker knows only the swarm networks it runs something on.
+            if attached.is_none() && self.manager_ids().is_err() {
+                continue;
+            }
+            if let Some((_, mine)) = attached {
                 let m = self.machine_ref();
                 let containers = mine
                     .iter()

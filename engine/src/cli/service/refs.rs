@@ -53,8 +53,10 @@ pub fn resolve(ctx: &mut Ctx, p: &Parsed, spec: &mut ServiceSpec, update: bool) 
     if update {
         let rm_s: Vec<&String> = p.list("secret-rm").iter().collect();
         let rm_c: Vec<&String> = p.list("config-rm").iter().collect();
-        c.secrets.retain(|r| !rm_s.contains(&&r.secret_name) && !secrets.contains_key(&target(&r.file)));
-        c.configs.retain(|r| !rm_c.contains(&&r.config_name) && !configs.contains_key(&target(&r.file)));
+        // docker/cli removes by name only: adding a reference the service already has
+        // sends it twice, and the daemon refuses the conflicting target.
+        c.secrets.retain(|r| !rm_s.contains(&&r.secret_name));
+        c.configs.retain(|r| !rm_c.contains(&&r.config_name));
     } else {
         c.secrets.clear();
         c.configs.clear();

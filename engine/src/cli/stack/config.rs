@@ -291,7 +291,7 @@ pub fn render(c: &Compose, dir: &str) -> String {
         head(&mut o, 0, "networks");
         for (name, n) in &c.networks {
             let mut b = String::new();
-            if !n.name.is_empty() && !n.external {
+            if !n.name.is_empty() {
                 line(&mut b, 4, "name", &scalar(&n.name));
             }
             if !n.driver.is_empty() {
