@@ -223,7 +223,7 @@ impl Agent {
                     (_, Behaviour::Ticker { limit: Some(n), .. }) => Some((Duration::from_secs(*n), 0, Vec::new())),
                     _ => None,
                 };
-                for line in startup_logs(&c.image) {
+                for line in startup_logs(&c.image).into_iter().chain(images::prelude(&c.argv)) {
                     c.logs.push((now, line));
                 }
                 let mut s = status(now, TaskState::Running, "started");

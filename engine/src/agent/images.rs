@@ -226,8 +226,31 @@ fn flag_port(args: &[String]) -> Option<u16> {
 }
 
 /// `sh -c SCRIPT`: the few scripts tutorials use, else a long-running process.
+/// A script's statements (`a; b && c`), in order.
+fn statements(script: &str) -> Vec<&str> {
+    script.split(';').flat_map(|s| s.split("&&")).map(str::trim).filter(|s| !s.is_empty()).collect()
+}
+
+/// What `sh -c 'echo …; echo …; CMD'` prints before its last statement runs.
+pub fn prelude(argv: &[String]) -> Vec<String> {
+    let name = argv.first().map(|p| p.rsplit('/').next().unwrap_or(p));
+    if !matches!(name, Some("sh" | "bash" | "ash")) || argv.get(1).map(String::as_str) != Some("-c") {
+        return Vec::new();
+    }
+    let script = argv.get(2).map_or("", String::as_str);
+    let stmts = statements(script);
+    stmts[..stmts.len().saturating_sub(1)]
+        .iter()
+        .filter_map(|s| s.strip_prefix("echo").filter(|r| r.is_empty() || r.starts_with(' ')))
+        .map(|r| r.split_whitespace().map(|w| w.trim_matches(['"', '\''])).collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
 fn shell_behaviour(image: &str, script: &str, http_port: Option<u16>) -> Behaviour {
-    let words: Vec<String> = script.split_whitespace().map(str::to_string).collect();
+    // The last statement is what keeps running (or exits); echoes before it are the
+    // prelude the agent logs at start.
+    let last = statements(script).last().copied().unwrap_or("");
+    let words: Vec<String> = last.split_whitespace().map(str::to_string).collect();
     match words.first().map(String::as_str) {
         Some("exit") => Behaviour::Exit {
             code: words.get(1).and_then(|c| c.parse().ok()).unwrap_or(0),

@@ -60,6 +60,10 @@ fn int_arg(args: &[Value], i: usize) -> i64 {
 }
 
 /// docker/cli `templates.basicFunctions`.
+fn is_byte(v: &Value) -> bool {
+    matches!(v, Value::Int(n) if (0..=255).contains(n)) || matches!(v, Value::Uint(n) if *n <= 255)
+}
+
 fn docker_funcs() -> gotmpl::FuncMap {
     let mut m = gotmpl::FuncMap::new();
     let s = |v: String| Ok(Value::String(v.into()));
@@ -84,6 +88,31 @@ fn docker_funcs() -> gotmpl::FuncMap {
                 _ => Vec::new(),
             };
             s(items.join(&sep))
+        }),
+    );
+    // Go's printf prints a []byte (a secret's or config's data) as text under %s;
+    // gotmpl sees a list of numbers, so turn such lists into strings first.
+    m.insert(
+        "printf".into(),
+        Arc::new(|a: &[Value]| {
+            let args: Vec<Value> = a
+                .iter()
+                .enumerate()
+                .map(|(i, v)| match v {
+                    Value::List(l) if i > 0 && !l.is_empty() && l.iter().all(is_byte) => {
+                        let bytes: Vec<u8> = l.iter().map(|b| int_arg(std::slice::from_ref(b), 0) as u8).collect();
+                        Value::String(String::from_utf8_lossy(&bytes).into_owned().into())
+                    }
+                    other => other.clone(),
+                })
+                .collect();
+            let call: String = (0..args.len()).map(|i| format!(" (index .A {i})")).collect();
+            let t = Template::new("")
+                .parse(&format!("{{{{printf{call}}}}}"))
+                .map_err(|e| gotmpl::TemplateError::Exec(e.to_string()))?;
+            let data =
+                Value::Map(Arc::new(std::collections::BTreeMap::from([(Arc::from("A"), Value::List(args.into()))])));
+            Ok(Value::String(t.execute_to_string(&data)?.into()))
         }),
     );
     m.insert("title".into(), Arc::new(move |a: &[Value]| s(title(&str_arg(a, 0)))));

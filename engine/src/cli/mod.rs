@@ -268,7 +268,7 @@ fn dispatch(argv: &[String], ctx: &mut Ctx) -> Result<(), CliError> {
     let resolved = Resolved { cmd, path };
     // Commands that run a command of their own (`service create IMAGE [COMMAND] [ARG...]`,
     // `exec`) stop reading flags at the first argument, as cobra's SetInterspersed(false).
-    let interspersed = !cmd.usage.ends_with("COMMAND [ARG...]");
+    let interspersed = !cmd.usage.ends_with("[ARG...]");
     let parsed = flags::parse(cmd.flags, args, interspersed).map_err(|e| resolved.flag_error(&e))?;
     let cols = ctx.env.width.unwrap_or(80);
     if parsed.help {

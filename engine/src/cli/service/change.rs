@@ -32,7 +32,7 @@ pub fn create(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     let mut spec = spec::create(p)?;
     super::refs::resolve(ctx, p, &mut spec, false)?;
     let query = resolve(p);
-    let (id, warnings) = ctx.call(|api| api.service_create(spec, query))?;
+    let (id, warnings) = ctx.call(|api| api.service_create(super::tagged(spec), query))?;
     report(ctx, p, warnings, &id)
 }
 
@@ -50,7 +50,8 @@ pub fn update(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
         update_networks(ctx, p, &mut s)?;
     }
     let query = resolve(p) && p.changed("image");
-    let warnings = ctx.call(|api| api.service_update(&service.id, service.version.index, s, rollback, query))?;
+    let warnings =
+        ctx.call(|api| api.service_update(&service.id, service.version.index, super::tagged(s), rollback, query))?;
     report(ctx, p, warnings, &name)
 }
 
@@ -79,8 +80,9 @@ fn update_networks(ctx: &mut Ctx, p: &Parsed, s: &mut crate::types::ServiceSpec)
 pub fn rollback(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     let name = p.args[0].clone();
     let service = ctx.call(|api| api.service_inspect(&name, false))?;
-    let warnings =
-        ctx.call(|api| api.service_update(&service.id, service.version.index, service.spec.clone(), true, false))?;
+    let warnings = ctx.call(|api| {
+        api.service_update(&service.id, service.version.index, super::tagged(service.spec.clone()), true, false)
+    })?;
     report(ctx, p, warnings, &name)
 }
 
@@ -107,7 +109,7 @@ pub fn scale(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
             } else {
                 return Err(CliError::msg("scale can only be used with replicated or replicated-job mode"));
             }
-            ctx.call(|api| api.service_update(&service.id, service.version.index, s, false, false))
+            ctx.call(|api| api.service_update(&service.id, service.version.index, super::tagged(s), false, false))
         });
         match result {
             Ok(warnings) => {

@@ -137,3 +137,17 @@ pub const SERVICE: Command = Command {
         },
     ],
 };
+
+/// moby's client adds `:latest` to an image without tag or digest before it sends a
+/// spec (`imageWithTagString` in client/service_create.go and service_update.go).
+pub fn tagged(mut spec: crate::types::ServiceSpec) -> crate::types::ServiceSpec {
+    if let Some(c) = spec.task_template.container_spec.as_mut() {
+        let image = &c.image;
+        let last = image.rsplit('/').next().unwrap_or(image);
+        let valid = !image.is_empty() && !image.chars().any(|ch| ch.is_whitespace() || ch.is_ascii_uppercase());
+        if valid && !image.contains('@') && !last.contains(':') {
+            c.image = format!("{image}:latest");
+        }
+    }
+    spec
+}

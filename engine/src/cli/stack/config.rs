@@ -29,9 +29,9 @@ fn scalar(s: &str) -> String {
     let plain = !s.is_empty()
         && s.parse::<f64>().is_err()
         && !matches!(s.to_lowercase().as_str(), "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "~")
-        && !s.starts_with([
-            '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`', ' ',
-        ])
+        && !s.starts_with([',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`', ' '])
+        // `-`, `?` and `:` start a plain scalar unless a space follows.
+        && !(s.starts_with(['-', '?', ':']) && (s.len() == 1 || s[1..].starts_with(' ')))
         && !s.contains(": ")
         && !s.contains(" #")
         && !s.ends_with([' ', ':']);

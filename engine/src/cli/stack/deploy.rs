@@ -230,7 +230,7 @@ fn deploy_service(
         let query = resolve != "never";
         // docker/cli does not print the daemon's warnings on create here.
         let (id, _) = ctx
-            .call(|api| api.service_create(spec, query))
+            .call(|api| api.service_create(crate::cli::service::tagged(spec), query))
             .map_err(|e| CliError::msg(format!("failed to create service {name}: {}", crate::cli::error_text(e))))?;
         return Ok(id);
     };
@@ -249,7 +249,7 @@ fn deploy_service(
     }
     spec.task_template.force_update = old.spec.task_template.force_update;
     let warnings = ctx
-        .call(|api| api.service_update(&old.id, old.version.index, spec, false, query))
+        .call(|api| api.service_update(&old.id, old.version.index, crate::cli::service::tagged(spec), false, query))
         .map_err(|e| CliError::msg(format!("failed to update service {name}: {}", crate::cli::error_text(e))))?;
     for w in warnings {
         ctx.err.push_str(&w);
