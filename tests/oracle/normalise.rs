@@ -11,6 +11,9 @@ fn re(pattern: &str) -> Regex {
 
 static RULES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
     vec![
+        // Keys and certificates are random on both sides.
+        (re(r"(?s)-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----"), "<CERTIFICATE>"),
+        (re(r"(Issuer Public Key:\t)[A-Za-z0-9+/=]+"), "${1}<KEY>"),
         (re(r"SWMTKN-1-[0-9a-z]+-[0-9a-z]+"), "<TOKEN>"),
         (re(r"SWMKEY-1-[A-Za-z0-9+/=]+"), "<UNLOCK-KEY>"),
         (re(r"sha256:[0-9a-f]{64}"), "<DIGEST>"),

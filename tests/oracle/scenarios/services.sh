@@ -3,6 +3,7 @@ node1$ docker swarm init --advertise-addr 127.0.0.1
 node1$ docker service create --no-resolve-image --name web --replicas 2 --publish 8080:80 busybox httpd -f -p 80 -h /www
 node1$ docker service ls
 node1$ docker service ps --format '{{.Name}} {{.Image}} {{.DesiredState}} {{.Error}}' web
+node1$ docker service ps web
 node1$ docker service inspect --pretty web
 node1$ docker service inspect -f '{{.Spec.Mode.Replicated.Replicas}} {{len .Endpoint.Ports}}' web
 node1$ docker service scale web=3

@@ -12,6 +12,8 @@ node1$ docker info --format '{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable
 node1$ docker node ls
 node1$ docker node ls --format '{{.Hostname}} {{.Status}} {{.Availability}} {{.ManagerStatus}}'
 node1$ docker node inspect -f '{{.Spec.Role}} {{.Spec.Availability}} {{.Status.State}}' self
+node1$ docker node inspect --pretty self
+node1$ docker node ps
 node1$ docker node update --availability drain self
 node1$ docker node ls --format '{{.Availability}}'
 node1$ docker node update --availability active --label-add zone=a self
