@@ -9,6 +9,7 @@ pub mod cli;
 pub mod compose;
 pub mod ids;
 pub mod manager;
+pub mod raft;
 pub mod sim;
 pub mod store;
 pub mod time;

@@ -1,0 +1,342 @@
+//! Manager consensus: one raft-rs node per manager, driven by the engine's virtual
+//! clock, over a simulated network that delivers messages after a latency and drops
+//! them across a partition or to a powered-off node. No I/O, no wall clock, no thread
+//! RNG: each member gets a fixed election timeout drawn from the seeded entropy
+//! (swarmkit: tick 1 s, heartbeat 1 tick, election 10 ticks; FIDELITY.md), so the same
+//! seed and the same faults elect the same leaders.
+//!
+//! Entries are opaque bytes (serialized store ops); the caller applies what each
+//! member commits, in order.
+
+use crate::ids::Entropy;
+use raft::eraftpb::{ConfChange, ConfChangeType, Entry, EntryType, Message};
+use raft::storage::MemStorage;
+use raft::{Config, RawNode, StateRole};
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+/// swarmkit's tick interval.
+pub const TICK: Duration = Duration::from_secs(1);
+/// One-way network latency between managers, in virtual time.
+pub const LATENCY: Duration = Duration::from_millis(2);
+
+/// What a member applied, in log order: a data entry for its store, or a snapshot
+/// (a member that joined or fell behind the leader's log): its store is then the
+/// leader's as of `index`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Committed {
+    Entry { member: u64, index: u64, term: u64, data: Vec<u8> },
+    Snapshot { member: u64, index: u64 },
+}
+
+struct Member {
+    node: RawNode<MemStorage>,
+    up: bool,
+    /// Which side of a partition it is on (0 when the network is whole).
+    side: u8,
+}
+
+/// A message on its way, ordered by delivery time then sending order.
+#[derive(Debug, Clone)]
+struct InFlight {
+    at: Duration,
+    seq: u64,
+    msg: Message,
+}
+
+/// The managers of one swarm.
+pub struct Group {
+    members: BTreeMap<u64, Member>,
+    /// Time since the group started, advanced by the caller.
+    now: Duration,
+    next_tick: Duration,
+    inflight: Vec<InFlight>,
+    seq: u64,
+    logger: slog::Logger,
+    /// (term, leader) pairs seen, to check that a term never has two leaders.
+    leaders: BTreeSet<(u64, u64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProposeError {
+    /// This member is not the leader (or is down): the caller finds the leader.
+    NotLeader { leader: Option<u64> },
+    /// No leader anywhere reachable: the swarm cannot change.
+    NoLeader,
+}
+
+fn config(id: u64, election: usize) -> Config {
+    Config {
+        id,
+        election_tick: election,
+        heartbeat_tick: 1,
+        // A single-value range: raft-rs draws it with an unseeded RNG otherwise.
+        min_election_tick: election,
+        max_election_tick: election + 1,
+        check_quorum: true,
+        pre_vote: true,
+        ..Config::default()
+    }
+}
+
+impl Group {
+    /// A group whose first member is `first` (the `swarm init` node), leader at once.
+    pub fn new(first: u64, entropy: &mut Entropy) -> Group {
+        let logger = slog::Logger::root(slog::Discard, slog::o!());
+        let mut g = Group {
+            members: BTreeMap::new(),
+            now: Duration::ZERO,
+            next_tick: TICK,
+            inflight: Vec::new(),
+            seq: 0,
+            logger,
+            leaders: BTreeSet::new(),
+        };
+        let storage = MemStorage::new_with_conf_state((vec![first], vec![]));
+        g.insert(first, storage, entropy);
+        if let Some(m) = g.members.get_mut(&first) {
+            let _ = m.node.campaign();
+        }
+        g.settle();
+        g
+    }
+
+    fn insert(&mut self, id: u64, storage: MemStorage, entropy: &mut Entropy) {
+        let election = 10 + entropy.below(10) as usize;
+        if let Ok(node) = RawNode::new(&config(id, election), storage, &self.logger) {
+            self.members.insert(id, Member { node, up: true, side: 0 });
+        }
+    }
+
+    /// Adds a manager (promote, join as manager): a conf change through the leader,
+    /// then a new member that catches up from the log.
+    pub fn add(&mut self, id: u64, entropy: &mut Entropy) -> Result<Vec<Committed>, ProposeError> {
+        let leader = self.leader().ok_or(ProposeError::NoLeader)?;
+        let cc = ConfChange { change_type: ConfChangeType::AddNode, node_id: id, ..ConfChange::default() };
+        let node = &mut self.members.get_mut(&leader).ok_or(ProposeError::NoLeader)?.node;
+        node.propose_conf_change(Vec::new(), cc).map_err(|_| ProposeError::NoLeader)?;
+        // The new member starts from the group's first configuration plus itself, as
+        // the first member did, and replays the whole log (it is never compacted).
+        let mut voters: Vec<u64> = node.raft.prs().conf().voters().ids().iter().collect();
+        voters.push(id);
+        voters.sort_unstable();
+        voters.dedup();
+        self.insert(id, MemStorage::new_with_conf_state((voters, vec![])), entropy);
+        Ok(self.settle())
+    }
+
+    /// Removes a manager (demote, leave, node rm).
+    pub fn remove(&mut self, id: u64) -> Result<Vec<Committed>, ProposeError> {
+        let leader = self.leader().ok_or(ProposeError::NoLeader)?;
+        let cc = ConfChange { change_type: ConfChangeType::RemoveNode, node_id: id, ..ConfChange::default() };
+        let node = &mut self.members.get_mut(&leader).ok_or(ProposeError::NoLeader)?.node;
+        node.propose_conf_change(Vec::new(), cc).map_err(|_| ProposeError::NoLeader)?;
+        let out = self.settle();
+        self.members.remove(&id);
+        Ok(out)
+    }
+
+    /// The member that leads now, seen from a member that is up (the highest term wins).
+    pub fn leader(&self) -> Option<u64> {
+        self.members
+            .iter()
+            .filter(|(_, m)| m.up && m.node.raft.state == StateRole::Leader)
+            .max_by_key(|(_, m)| m.node.raft.term)
+            .map(|(id, _)| *id)
+    }
+
+    /// The leader `id` believes in, if it is up and has one.
+    pub fn leader_seen_by(&self, id: u64) -> Option<u64> {
+        let m = self.members.get(&id).filter(|m| m.up)?;
+        let l = m.node.raft.leader_id;
+        (l != 0).then_some(l)
+    }
+
+    pub fn term(&self, id: u64) -> u64 {
+        self.members.get(&id).map_or(0, |m| m.node.raft.term)
+    }
+
+    pub fn commit_index(&self, id: u64) -> u64 {
+        self.members.get(&id).map_or(0, |m| m.node.raft.raft_log.committed)
+    }
+
+    pub fn members(&self) -> impl Iterator<Item = u64> + '_ {
+        self.members.keys().copied()
+    }
+
+    /// Every (term, leader) pair any member has been leader in.
+    pub fn leaders_seen(&self) -> &BTreeSet<(u64, u64)> {
+        &self.leaders
+    }
+
+    /// Proposes `data` on `id`, which must be the leader; what got committed meanwhile
+    /// (the proposal itself once a quorum has it) comes back.
+    pub fn propose(&mut self, id: u64, data: Vec<u8>) -> Result<Vec<Committed>, ProposeError> {
+        let leader = self.leader_seen_by(id);
+        let m = self.members.get_mut(&id).filter(|m| m.up).ok_or(ProposeError::NotLeader { leader })?;
+        if m.node.raft.state != StateRole::Leader {
+            return Err(match leader {
+                Some(l) => ProposeError::NotLeader { leader: Some(l) },
+                None => ProposeError::NoLeader,
+            });
+        }
+        m.node.propose(Vec::new(), data).map_err(|_| ProposeError::NoLeader)?;
+        Ok(self.settle())
+    }
+
+    pub fn set_up(&mut self, id: u64, up: bool) {
+        if let Some(m) = self.members.get_mut(&id) {
+            m.up = up;
+        }
+        // A node that goes down loses what was on its way to it.
+        if !up {
+            self.inflight.retain(|f| f.msg.to != id);
+        }
+    }
+
+    /// Splits the members: those in `side` on one side, the rest on the other; an
+    /// empty set heals the network.
+    pub fn partition(&mut self, side: &BTreeSet<u64>) {
+        for (id, m) in self.members.iter_mut() {
+            m.side = u8::from(side.contains(id));
+        }
+    }
+
+    fn reachable(&self, from: u64, to: u64) -> bool {
+        match (self.members.get(&from), self.members.get(&to)) {
+            (Some(a), Some(b)) => a.up && b.up && a.side == b.side,
+            _ => false,
+        }
+    }
+
+    /// When the group next needs the clock: a tick or a delivery.
+    pub fn next_event(&self) -> Duration {
+        self.inflight.iter().map(|f| f.at).min().map_or(self.next_tick, |d| d.min(self.next_tick))
+    }
+
+    /// Lets `d` of virtual time pass: ticks every member that is up once per second,
+    /// delivers messages as they arrive. Returns what members committed.
+    pub fn advance(&mut self, d: Duration) -> Vec<Committed> {
+        let until = self.now + d;
+        let mut out = Vec::new();
+        loop {
+            let next = self.next_event();
+            if next > until {
+                break;
+            }
+            self.now = next;
+            if self.next_tick == next {
+                for m in self.members.values_mut().filter(|m| m.up) {
+                    m.node.tick();
+                }
+                self.next_tick += TICK;
+            }
+            self.deliver_due();
+            out.extend(self.process());
+        }
+        self.now = until;
+        out
+    }
+
+    /// Runs the network until no message is left in flight, without ticks: what one
+    /// round of proposals and acknowledgements needs. Time moves by the latencies.
+    pub fn settle(&mut self) -> Vec<Committed> {
+        let mut out = self.process();
+        for _ in 0..1000 {
+            let Some(at) = self.inflight.iter().map(|f| f.at).min() else { break };
+            self.now = self.now.max(at);
+            self.deliver_due();
+            out.extend(self.process());
+        }
+        out
+    }
+
+    fn deliver_due(&mut self) {
+        let now = self.now;
+        let mut due: Vec<InFlight> = Vec::new();
+        self.inflight.retain(|f| {
+            if f.at <= now {
+                due.push(f.clone());
+                false
+            } else {
+                true
+            }
+        });
+        due.sort_by_key(|f| (f.at, f.seq));
+        for f in due {
+            if !self.reachable(f.msg.from, f.msg.to) {
+                continue;
+            }
+            if let Some(m) = self.members.get_mut(&f.msg.to) {
+                let _ = m.node.step(f.msg);
+            }
+        }
+    }
+
+    fn send(&mut self, msgs: Vec<Message>) {
+        for msg in msgs {
+            self.seq += 1;
+            self.inflight.push(InFlight { at: self.now + LATENCY, seq: self.seq, msg });
+        }
+    }
+
+    /// Handles every member's Ready: persist, send, apply committed entries.
+    fn process(&mut self) -> Vec<Committed> {
+        let mut out = Vec::new();
+        let ids: Vec<u64> = self.members.keys().copied().collect();
+        for id in ids {
+            while let Some(m) = self.members.get_mut(&id).filter(|m| m.up && m.node.has_ready()) {
+                let store = m.node.raft.raft_log.store.clone();
+                let mut ready = m.node.ready();
+                let mut to_send = ready.take_messages();
+                if *ready.snapshot() != raft::eraftpb::Snapshot::default() {
+                    let snap = ready.snapshot().clone();
+                    out.push(Committed::Snapshot { member: id, index: snap.get_metadata().index });
+                    let _ = store.wl().apply_snapshot(snap);
+                }
+                let mut committed = ready.take_committed_entries();
+                if !ready.entries().is_empty() {
+                    let _ = store.wl().append(ready.entries());
+                }
+                if let Some(hs) = ready.hs() {
+                    store.wl().set_hardstate(hs.clone());
+                }
+                to_send.extend(ready.take_persisted_messages());
+                let mut light = m.node.advance(ready);
+                if let Some(commit) = light.commit_index() {
+                    store.wl().mut_hard_state().set_commit(commit);
+                }
+                to_send.extend(light.take_messages());
+                committed.extend(light.take_committed_entries());
+                apply(id, &mut m.node, committed, &mut out);
+                m.node.advance_apply();
+                if m.node.raft.state == StateRole::Leader {
+                    self.leaders.insert((m.node.raft.term, id));
+                }
+                self.send(to_send);
+            }
+        }
+        out
+    }
+}
+
+/// Applies committed entries on one member: conf changes to raft, data to `out`.
+fn apply(id: u64, node: &mut RawNode<MemStorage>, entries: Vec<Entry>, out: &mut Vec<Committed>) {
+    for e in entries {
+        match e.get_entry_type() {
+            EntryType::EntryConfChange => {
+                let mut cc = ConfChange::default();
+                if protobuf::Message::merge_from_bytes(&mut cc, &e.data).is_ok()
+                    && let Ok(cs) = node.apply_conf_change(&cc)
+                {
+                    node.raft.raft_log.store.wl().set_conf_state(cs);
+                }
+            }
+            _ if e.data.is_empty() => {}
+            _ => out.push(Committed::Entry { member: id, index: e.index, term: e.term, data: e.data.to_vec() }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
