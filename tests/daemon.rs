@@ -103,6 +103,8 @@ const SESSION: &[(usize, &str)] = &[
     (1, "node inspect --pretty node3"),
     (1, "node update --availability active node3"),
     (1, "node inspect nope"),
+    (1, "node inspect --format {{.ID node3"),
+    (1, "service inspect --format {{.Spec.Name nope"),
     (3, "node ls"),
     (1, "service create -d --name web --replicas 3 -p 8080:80 nginx"),
     (1, "service create -d --name web nginx"),

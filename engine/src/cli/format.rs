@@ -153,7 +153,22 @@ fn title(s: &str) -> String {
 
 /// docker/cli `templates.Parse`.
 pub fn parse(src: &str) -> Result<Template, String> {
-    Template::new("").funcs(docker_funcs()).parse(src).map_err(|e| e.to_string())
+    Template::new("").funcs(docker_funcs()).parse(src).map_err(|e| go_template_error(&e.to_string()))
+}
+
+/// Go names the (unnamed) template and the line only: `template: :1: unclosed action`
+/// where gotmpl says `template: 1:23: unclosed action`.
+fn go_template_error(msg: &str) -> String {
+    let Some(rest) = msg.strip_prefix("template: ") else { return msg.to_string() };
+    let mut parts = rest.splitn(3, ':');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(line), Some(col), Some(text))
+            if line.chars().all(|c| c.is_ascii_digit()) && col.chars().all(|c| c.is_ascii_digit()) =>
+        {
+            format!("template: :{line}:{text}")
+        }
+        _ => msg.to_string(),
+    }
 }
 
 /// A `--format` value as docker/cli's `formatter.Context.preFormat` prepares it.

@@ -207,10 +207,8 @@ fn inspect(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     }
     let template = match fmt.as_str() {
         "" | "pretty" => None,
-        "json" => Some(
-            format::parse("{{json .}}").map_err(|e| CliError::status(64, format!("template parsing error: {e}")))?,
-        ),
-        t => Some(format::parse(t).map_err(|e| CliError::status(64, format!("template parsing error: {e}")))?),
+        "json" => Some(format::parse("{{json .}}").map_err(|e| CliError::msg(format!("template parsing error: {e}")))?),
+        t => Some(format::parse(t).map_err(|e| CliError::msg(format!("template parsing error: {e}")))?),
     };
     let mut found = Vec::new();
     let mut errs = Vec::new();

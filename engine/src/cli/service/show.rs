@@ -248,10 +248,8 @@ pub fn inspect(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     }
     let template = match fmt.as_str() {
         "" => None,
-        "json" => Some(
-            format::parse("{{json .}}").map_err(|e| CliError::status(64, format!("template parsing error: {e}")))?,
-        ),
-        t => Some(format::parse(t).map_err(|e| CliError::status(64, format!("template parsing error: {e}")))?),
+        "json" => Some(format::parse("{{json .}}").map_err(|e| CliError::msg(format!("template parsing error: {e}")))?),
+        t => Some(format::parse(t).map_err(|e| CliError::msg(format!("template parsing error: {e}")))?),
     };
     let now = ctx.call(|api| Ok(api.now()))?;
     let (mut found, mut errs, mut text) = (Vec::new(), Vec::new(), String::new());
