@@ -53,7 +53,7 @@ const ALLOWED: &[(&str, &str, &str)] = &[
     (
         "stacks",
         "node1$ docker stack config -c tests/oracle/compose/app.yml",
-        "known gap: swarmlab's stack config leaves out keys swarm ignores (build) and prints a secret's file relative to the working directory where docker makes it absolute",
+        "known gap: swarmlab's stack config leaves out keys swarm ignores (build); and the secret's absolute path names the directory the repository was recorded in",
     ),
     (
         "stacks",

@@ -36,6 +36,11 @@ fn read(path: &str) -> Result<Vec<u8>, String> {
     Ok(data)
 }
 
+/// The process's working directory, for paths docker makes absolute.
+pub fn working_dir() -> Option<String> {
+    std::env::current_dir().ok().map(|d| d.to_string_lossy().into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,6 +16,7 @@ const HEADLESS: Env = Env {
     progress_limit: Some(Duration::from_secs(300)),
     read: Some(crate::files::read_without_stdin),
     var: None,
+    cwd: Some(crate::files::working_dir),
 };
 
 /// The outcome of a run: the transcript and whether every step went as expected.

@@ -47,6 +47,9 @@ pub struct Env {
     /// The client's environment variables, for `${VAR}` in compose files; None has
     /// none set.
     pub var: Option<fn(&str) -> Option<String>>,
+    /// The client's working directory, which relative paths in compose files start
+    /// from; None leaves them relative.
+    pub cwd: Option<fn() -> Option<String>>,
 }
 
 /// How a command reads a file it names: its bytes, or Go's error text.

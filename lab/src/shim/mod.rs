@@ -37,7 +37,13 @@ pub fn docker(args: &[String]) -> ExitCode {
     }
     let width =
         std::io::stdout().is_terminal().then(|| crossterm::terminal::size().map(|(w, _)| usize::from(w)).unwrap_or(80));
-    let env = Env { width, progress_limit: None, read: Some(crate::files::read_with_stdin), var: Some(env_var) };
+    let env = Env {
+        width,
+        progress_limit: None,
+        read: Some(crate::files::read_with_stdin),
+        var: Some(env_var),
+        cwd: Some(crate::files::working_dir),
+    };
     let mut api = RemoteApi::new(transport);
     let mut stdout = std::io::stdout();
     let mut live = |s: &str| {

@@ -28,15 +28,23 @@ pub(super) fn read_files(ctx: &Ctx, files: &[String]) -> Result<Vec<(String, Str
         .collect()
 }
 
-/// The directory relative `file:` paths start from: the first compose file's.
-pub(super) fn working_dir(first: &str) -> String {
+/// The directory relative `file:` paths start from: the first compose file's, made
+/// absolute from the client's working directory as docker/cli's `filepath.Abs` does (or
+/// the working directory itself for `-`).
+pub(super) fn working_dir(cwd: Option<String>, first: &str) -> String {
+    let cwd = cwd.unwrap_or_default();
     if first == "-" {
-        return String::new();
+        return cwd;
     }
-    match first.rfind('/') {
-        Some(0) => "/".into(),
+    let dir = match first.rfind('/') {
+        Some(0) => "/".to_string(),
         Some(i) => first[..i].to_string(),
         None => String::new(),
+    };
+    match (dir.starts_with('/'), cwd.is_empty(), dir.is_empty()) {
+        (true, _, _) | (_, true, _) => dir,
+        (false, false, true) => cwd,
+        (false, false, false) => format!("{}/{}", cwd.trim_end_matches('/'), dir.trim_start_matches("./")),
     }
 }
 
@@ -72,7 +80,7 @@ pub fn run(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
         prune(ctx, ns, &compose)?;
     }
     networks(ctx, ns, &compose)?;
-    let dir = working_dir(&files[0].0);
+    let dir = working_dir(ctx.env.cwd.and_then(|f| f()), &files[0].0);
     let read = ctx.env.read;
     let reader =
         move |path: &str| read.map_or_else(|| Err(format!("open {path}: no such file or directory")), |r| r(path));
@@ -256,4 +264,19 @@ fn deploy_service(
         ctx.err.push('\n');
     }
     Ok(old.id.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::working_dir;
+
+    #[test]
+    fn relative_compose_files_resolve_from_the_working_directory() {
+        let cwd = || Some("/home/me/app".to_string());
+        assert_eq!(working_dir(cwd(), "docker-compose.yml"), "/home/me/app");
+        assert_eq!(working_dir(cwd(), "deploy/stack.yml"), "/home/me/app/deploy");
+        assert_eq!(working_dir(cwd(), "/srv/stack.yml"), "/srv");
+        assert_eq!(working_dir(cwd(), "-"), "/home/me/app");
+        assert_eq!(working_dir(None, "deploy/stack.yml"), "deploy");
+    }
 }
