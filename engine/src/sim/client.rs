@@ -4,11 +4,10 @@
 use super::machine::ResolveError;
 use super::{Cluster, ENGINE_VERSION, Event, Membership, split_host_port};
 use crate::api::*;
-use crate::ca::RootCa;
 use crate::ids;
 use crate::manager::controlapi;
 use crate::manager::objects::Kind;
-use crate::store::{Change, ClusterObject, Store};
+use crate::store::{Change, Store};
 use crate::types::*;
 use std::time::Duration;
 
@@ -18,8 +17,8 @@ const DEFAULT_DATA_PATH_PORT: u32 = 4789;
 const JOIN_TIMEOUT: Duration = Duration::from_secs(20);
 
 pub struct NodeClient<'a> {
-    sim: &'a mut Cluster,
-    idx: usize,
+    pub(super) sim: &'a mut Cluster,
+    pub(super) idx: usize,
 }
 
 /// The swarm a manager request runs in.
@@ -37,7 +36,7 @@ impl<'a> NodeClient<'a> {
         &self.sim.machines()[self.idx]
     }
 
-    fn store(&self, cluster: &str) -> ApiResult<&Store> {
+    pub(super) fn store(&self, cluster: &str) -> ApiResult<&Store> {
         self.sim.swarm(cluster).map(|s| &s.store).ok_or_else(|| ApiError::unavailable(ERR_NO_SWARM))
     }
 
@@ -60,7 +59,7 @@ impl<'a> NodeClient<'a> {
         Ok(ManagerCtx { cluster, node_id })
     }
 
-    fn commit(&mut self, cluster: &str, changes: Vec<Change>) -> ApiResult<()> {
+    pub(super) fn commit(&mut self, cluster: &str, changes: Vec<Change>) -> ApiResult<()> {
         self.sim.commit(cluster, changes).map_err(|e| ApiError::internal(e.0))
     }
 
@@ -165,72 +164,6 @@ impl<'a> NodeClient<'a> {
     fn schedule_election(&mut self, cluster: &str) {
         let ticks = 10 + self.sim.entropy.below(10);
         self.sim.schedule(Duration::from_secs(ticks), Event::Election { cluster: cluster.into() });
-    }
-
-    fn new_cluster_object(&mut self, req: &InitRequest, data_path_port: u32) -> (String, ClusterObject) {
-        let cluster_id = self.sim.entropy.id();
-        let now = self.sim.now();
-        let ca = RootCa::generate(&mut self.sim.entropy, now);
-        let ca_digest = ca.digest;
-        let mut spec = SwarmSpec::default();
-        req.spec.apply_to(&mut spec);
-        if req.auto_lock_managers {
-            spec.encryption_config.auto_lock_managers = true;
-        }
-        let pools =
-            if req.default_addr_pool.is_empty() { vec!["10.0.0.0/8".into()] } else { req.default_addr_pool.clone() };
-        let autolock = spec.encryption_config.auto_lock_managers;
-        let info = ClusterInfo {
-            id: cluster_id.clone(),
-            spec,
-            default_addr_pool: pools,
-            subnet_size: if req.subnet_size == 0 { 24 } else { req.subnet_size },
-            data_path_port,
-            tls_info: ca.tls_info(),
-            ..ClusterInfo::default()
-        };
-        let join_tokens = JoinTokens {
-            worker: self.sim.entropy.join_token(&ca_digest),
-            manager: self.sim.entropy.join_token(&ca_digest),
-        };
-        let unlock_key = if autolock { ids::unlock_key(&mut self.sim.entropy) } else { String::new() };
-        let ca_digest = ids::digest_b36(&ca_digest);
-        let ingress_network_id = self.sim.entropy.id();
-        (cluster_id, ClusterObject { info, join_tokens, ca_digest, unlock_key, ingress_network_id })
-    }
-
-    /// `swarm init --force-new-cluster` on a manager: the same store, with this node as
-    /// the only manager and leader.
-    fn force_new_cluster(&mut self, ctx: (String, String)) -> ApiResult<String> {
-        let (cluster, node_id) = ctx;
-        let store = self.store(&cluster)?;
-        let mut changes = Vec::new();
-        for n in store.managers() {
-            if n.id == node_id {
-                let status = n.manager_status.clone().map(|m| ManagerStatus {
-                    leader: true,
-                    reachability: Reachability::Reachable,
-                    ..m
-                });
-                changes.push(Change::SetManagerStatus { id: n.id.clone(), status });
-            } else {
-                let spec = NodeSpec { role: NodeRole::Worker, ..n.spec.clone() };
-                changes.push(Change::UpdateNodeSpec { id: n.id.clone(), spec });
-                changes.push(Change::SetManagerStatus { id: n.id.clone(), status: None });
-            }
-        }
-        self.commit(&cluster, changes)?;
-        Ok(node_id)
-    }
-
-    /// The manager a join request reaches at `remote`, if one answers there.
-    fn manager_at(&self, remote: &str) -> Option<String> {
-        self.sim.machines().iter().enumerate().find_map(|(i, m)| {
-            let cluster = m.cluster_id()?;
-            let node = self.sim.swarm_of(i)?.store.nodes.get(m.node_id()?)?;
-            let addr = &node.manager_status.as_ref()?.addr;
-            (addr == remote && i != self.idx).then(|| cluster.to_string())
-        })
     }
 }
 

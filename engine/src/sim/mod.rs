@@ -9,6 +9,7 @@ mod exec;
 mod faults;
 mod info;
 mod machine;
+mod membership;
 mod mesh;
 mod networks;
 mod secrets;
