@@ -425,4 +425,26 @@ secrets:
         let broken = load_str("services:\n  web:\n image: x\n    bad: [").unwrap_err();
         assert_eq!(broken, "docker-compose.yml:3:2: yaml: while parsing a block mapping, did not find expected key");
     }
+
+    #[test]
+    fn external_objects_are_named_as_docker_cli_names_them() {
+        let c = load_str(
+            "services:\n  web: {image: x}\nnetworks:\n  front: {external: true}\nvolumes:\n  v: {external: {name: data}}\n  w: {external: true}\nsecrets:\n  s: {external: true}\n",
+        )
+        .expect("loads")
+        .compose;
+        assert_eq!((c.networks["front"].name.as_str(), c.networks["front"].external), ("front", true));
+        assert_eq!(c.volumes["v"].name, "data");
+        assert_eq!(c.volumes["w"].name, "w");
+        assert_eq!(c.secrets["s"].name, "s");
+        for (section, word) in [("networks", "network"), ("volumes", "volume"), ("configs", "config")] {
+            let text =
+                format!("services:\n  web: {{image: x}}\n{section}:\n  o:\n    name: o\n    external: {{name: o}}\n");
+            let e = load_str(&text).unwrap_err();
+            assert!(
+                e.ends_with(&format!("{word} o: {word}.external.name and {word}.name conflict; only use {word}.name")),
+                "{e}"
+            );
+        }
+    }
 }

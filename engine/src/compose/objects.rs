@@ -5,15 +5,50 @@ use super::load::LoadError;
 use super::model::*;
 use super::yaml::{Node, Value};
 
-/// `external: true` or the older `external: {name: x}`.
-fn external(cx: &Ctx, n: &Node, path: &str) -> Result<(bool, Option<String>), LoadError> {
-    match &n.value {
-        Value::Bool(b) => Ok((*b, None)),
+/// `external: true` or the older `external: {name: x}`, and where it was written.
+type External = ((bool, Option<String>), (u32, u32));
+
+fn external(cx: &Ctx, n: &Node, path: &str) -> Result<External, LoadError> {
+    let value = match &n.value {
+        Value::Bool(b) => (*b, None),
         Value::Map(e) => {
             only(cx, e, &["name"], path)?;
-            Ok((true, n.get("name").map(|v| string(cx, v, &format!("{path}.name"))).transpose()?))
+            (true, n.get("name").map(|v| string(cx, v, &format!("{path}.name"))).transpose()?)
         }
-        _ => Err(cx.err(at(n), format!("{path} must be a boolean or mapping"))),
+        _ => return Err(cx.err(at(n), format!("{path} must be a boolean or mapping"))),
+    };
+    Ok((value, at(n)))
+}
+
+/// docker/cli's loader for an external network, volume, secret or config: the
+/// deprecated `external.name` becomes the name (refused beside a `name`), and an
+/// external object without a name is named after its key. Whether it is external.
+fn resolve_external(
+    cx: &Ctx,
+    kind: &str,
+    key: &str,
+    ext: Option<External>,
+    name: &mut String,
+) -> Result<bool, LoadError> {
+    let Some(((is_external, ext_name), pos)) = ext else { return Ok(false) };
+    if !is_external {
+        return Ok(false);
+    }
+    match ext_name {
+        Some(_) if !name.is_empty() => {
+            Err(cx
+                .err(pos, format!("{kind} {key}: {kind}.external.name and {kind}.name conflict; only use {kind}.name")))
+        }
+        Some(n) => {
+            *name = n;
+            Ok(true)
+        }
+        None => {
+            if name.is_empty() {
+                *name = key.to_string();
+            }
+            Ok(true)
+        }
     }
 }
 
@@ -25,6 +60,7 @@ pub(super) fn network(cx: &Ctx, name: &str, n: &Node) -> Result<NetworkConfig, L
     }
     let e = entries(cx, n, &path)?;
     only(cx, e, &["driver", "driver_opts", "ipam", "external", "internal", "attachable", "labels", "name"], &path)?;
+    let mut ext = None;
     for (k, v) in e {
         let p = format!("{path}.{}", k.name);
         match k.name.as_str() {
@@ -32,27 +68,11 @@ pub(super) fn network(cx: &Ctx, name: &str, n: &Node) -> Result<NetworkConfig, L
             "name" => c.name = string(cx, v, &p)?,
             "attachable" => c.attachable = boolean(cx, v, &p)?,
             "labels" => c.labels = labels(cx, v, &p)?,
-            "external" => {
-                let (ext, ext_name) = external(cx, v, &p)?;
-                c.external = ext;
-                if let Some(n) = ext_name {
-                    if !c.name.is_empty() && c.name != n {
-                        return Err(cx.err(
-                            at(v),
-                            format!(
-                                "network {name}: network.external.name and network.name conflict; only use network.name"
-                            ),
-                        ));
-                    }
-                    c.name = n;
-                }
-            }
+            "external" => ext = Some(external(cx, v, &p)?),
             _ => {}
         }
     }
-    if c.external && c.name.is_empty() {
-        c.name = name.to_string();
-    }
+    c.external = resolve_external(cx, "network", name, ext, &mut c.name)?;
     Ok(c)
 }
 
@@ -64,21 +84,17 @@ pub(super) fn volume(cx: &Ctx, name: &str, n: &Node) -> Result<VolumeConfig, Loa
     }
     let e = entries(cx, n, &path)?;
     only(cx, e, &["driver", "driver_opts", "external", "labels", "name"], &path)?;
+    let mut ext = None;
     for (k, v) in e {
         let p = format!("{path}.{}", k.name);
         match k.name.as_str() {
             "driver" => c.driver = string(cx, v, &p)?,
             "name" => c.name = string(cx, v, &p)?,
-            "external" => {
-                let (ext, ext_name) = external(cx, v, &p)?;
-                c.external = ext;
-                if let Some(n) = ext_name {
-                    c.name = n;
-                }
-            }
+            "external" => ext = Some(external(cx, v, &p)?),
             _ => {}
         }
     }
+    c.external = resolve_external(cx, "volume", name, ext, &mut c.name)?;
     Ok(c)
 }
 
@@ -87,25 +103,18 @@ pub(super) fn file_object(cx: &Ctx, section: &str, name: &str, n: &Node) -> Resu
     let e = entries(cx, n, &path)?;
     only(cx, e, &["file", "external", "labels", "name", "template_driver", "driver", "driver_opts"], &path)?;
     let mut c = FileObject::default();
+    let mut ext = None;
     for (k, v) in e {
         let p = format!("{path}.{}", k.name);
         match k.name.as_str() {
             "file" => c.file = string(cx, v, &p)?,
             "name" => c.name = string(cx, v, &p)?,
             "labels" => c.labels = labels(cx, v, &p)?,
-            "external" => {
-                let (ext, ext_name) = external(cx, v, &p)?;
-                c.external = ext;
-                if let Some(n) = ext_name {
-                    c.name = n;
-                }
-            }
+            "external" => ext = Some(external(cx, v, &p)?),
             _ => {}
         }
     }
-    // docker/cli names an external object after its key when it has no name.
-    if c.external && c.name.is_empty() {
-        c.name = name.to_string();
-    }
+    // "secrets" -> "secret", "configs" -> "config", as docker/cli words it.
+    c.external = resolve_external(cx, section.trim_end_matches('s'), name, ext, &mut c.name)?;
     Ok(c)
 }
