@@ -143,7 +143,7 @@ fn ps(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
             let cmd = if trunc { ellipsis(&c.command, 20) } else { c.command.clone() };
             let names: Vec<String> = c.names.iter().map(|n| n.trim_start_matches('/').to_string()).collect();
             let created = Timestamp(c.created * 1_000_000_000);
-            let map: std::collections::BTreeMap<Arc<str>, Value> = [
+            format::row([
                 ("ID", s(if trunc { c.id[..12].to_string() } else { c.id.clone() })),
                 ("Image", s(&c.image)),
                 ("Command", s(format!("{cmd:?}"))),
@@ -152,11 +152,7 @@ fn ps(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
                 ("State", s(&c.state)),
                 ("Ports", s("")),
                 ("Names", s(names.join(","))),
-            ]
-            .into_iter()
-            .map(|(k, v)| (Arc::from(k), v))
-            .collect();
-            Value::Map(Arc::new(map))
+            ])
         })
         .collect();
     let header: std::collections::BTreeMap<Arc<str>, Value> = [

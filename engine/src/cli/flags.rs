@@ -160,6 +160,10 @@ impl Parsed {
     pub fn string(&self, name: &str) -> Option<&str> {
         self.values.get(name).and_then(|v| v.last()).map(String::as_str)
     }
+    /// pflag's StringSlice: every occurrence, each split at commas.
+    pub fn strings(&self, name: &str) -> Vec<String> {
+        self.list(name).iter().flat_map(|v| v.split(',')).filter(|v| !v.is_empty()).map(str::to_string).collect()
+    }
     pub fn list(&self, name: &str) -> &[String] {
         self.values.get(name).map(Vec::as_slice).unwrap_or(&[])
     }

@@ -17,6 +17,11 @@ pub fn data<T: serde::Serialize>(v: &T) -> Value {
     gotmpl::to_value(v).unwrap_or(Value::Nil)
 }
 
+/// A row of template data: field names to values.
+pub fn row<'a>(fields: impl IntoIterator<Item = (&'a str, Value)>) -> Value {
+    Value::Map(Arc::new(fields.into_iter().map(|(k, v)| (Arc::from(k), v)).collect()))
+}
+
 /// A string as template data.
 pub fn text(v: impl Into<String>) -> Value {
     Value::String(Arc::from(v.into().as_str()))

@@ -144,13 +144,8 @@ pub const NETWORK: Command = Command {
     ],
 };
 
-/// pflag's StringSlice: every occurrence, each split at commas.
-fn strings(p: &Parsed, name: &str) -> Vec<String> {
-    p.list(name).iter().flat_map(|v| v.split(',')).filter(|v| !v.is_empty()).map(str::to_string).collect()
-}
-
 fn create(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
-    let (subnets, ranges, gateways) = (strings(p, "subnet"), strings(p, "ip-range"), strings(p, "gateway"));
+    let (subnets, ranges, gateways) = (p.strings("subnet"), p.strings("ip-range"), p.strings("gateway"));
     if subnets.len() < ranges.len() || subnets.len() < gateways.len() {
         return Err(CliError::msg("every ip-range or gateway must have a corresponding subnet"));
     }
@@ -189,21 +184,17 @@ fn create(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
 fn row(n: &NetworkInspect, trunc: bool) -> Value {
     let id = if trunc { n.id.chars().take(12).collect() } else { n.id.clone() };
     let labels: Vec<String> = n.labels.iter().flatten().map(|(k, v)| format!("{k}={v}")).collect();
-    let m: BTreeMap<std::sync::Arc<str>, Value> = BTreeMap::from(
-        [
-            ("ID", s(id)),
-            ("Name", s(&n.name)),
-            ("Driver", s(&n.driver)),
-            ("Scope", s(&n.scope)),
-            ("IPv4", s(n.enable_ipv4.to_string())),
-            ("IPv6", s(n.enable_ipv6.to_string())),
-            ("Internal", s(n.internal.to_string())),
-            ("Labels", s(labels.join(","))),
-            ("CreatedAt", s(n.created.go_string())),
-        ]
-        .map(|(k, v)| (std::sync::Arc::from(k), v)),
-    );
-    Value::Map(m.into())
+    format::row([
+        ("ID", s(id)),
+        ("Name", s(&n.name)),
+        ("Driver", s(&n.driver)),
+        ("Scope", s(&n.scope)),
+        ("IPv4", s(n.enable_ipv4.to_string())),
+        ("IPv6", s(n.enable_ipv6.to_string())),
+        ("Internal", s(n.internal.to_string())),
+        ("Labels", s(labels.join(","))),
+        ("CreatedAt", s(n.created.go_string())),
+    ])
 }
 
 fn list(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {

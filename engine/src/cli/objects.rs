@@ -24,18 +24,14 @@ pub fn list(ctx: &mut Ctx, p: &Parsed, mut objects: Vec<Secret>, table: &str) ->
         .iter()
         .map(|x| {
             let labels: Vec<String> = x.spec.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            let m: BTreeMap<std::sync::Arc<str>, Value> = BTreeMap::from(
-                [
-                    ("ID", s(&x.id)),
-                    ("Name", s(&x.spec.name)),
-                    ("Driver", s(x.spec.driver.as_ref().map_or("", |d| d.name.as_str()))),
-                    ("CreatedAt", s(ago(x.created_at))),
-                    ("UpdatedAt", s(ago(x.updated_at))),
-                    ("Labels", s(labels.join(","))),
-                ]
-                .map(|(k, v)| (std::sync::Arc::from(k), v)),
-            );
-            Value::Map(m.into())
+            format::row([
+                ("ID", s(&x.id)),
+                ("Name", s(&x.spec.name)),
+                ("Driver", s(x.spec.driver.as_ref().map_or("", |d| d.name.as_str()))),
+                ("CreatedAt", s(ago(x.created_at))),
+                ("UpdatedAt", s(ago(x.updated_at))),
+                ("Labels", s(labels.join(","))),
+            ])
         })
         .collect();
     let header = format::data(&BTreeMap::from([

@@ -155,7 +155,9 @@ impl NodeClient<'_> {
     pub(super) fn network_create_impl(&mut self, req: NetworkCreateRequest) -> ApiResult<String> {
         let driver = if req.driver.is_empty() { "bridge" } else { req.driver.as_str() };
         let in_swarm = self.machine_ref().cluster_id().is_some();
-        if in_swarm && self.swarm_networks().iter().any(|n| n.name == req.name) {
+        // The daemon asks the managers for the name first (a worker cannot ask).
+        let store = self.manager_ids().ok().and_then(|(c, _)| self.store_of(&c).ok());
+        if store.is_some_and(|s| s.networks.values().any(|n| n.spec.name == req.name)) {
             return Err(ApiError::new(409, format!("network with name {} already exists", req.name)));
         }
         if driver == "overlay" || req.scope == "swarm" {
@@ -183,11 +185,12 @@ impl NodeClient<'_> {
         if !matches!(driver, "bridge" | "macvlan" | "ipvlan") {
             return Err(ApiError::not_found(format!("plugin \"{driver}\" not found")));
         }
-        if self.local_networks().iter().any(|n| n.name == req.name) {
+        let locals = self.local_networks();
+        if locals.iter().any(|n| n.name == req.name) {
             return Err(ApiError::new(409, format!("network with name {} already exists", req.name)));
         }
         // User bridges take the next /16 after docker0 and docker_gwbridge.
-        let taken = self.local_networks().len();
+        let taken = locals.len();
         let subnet = format!("172.{}.0.0/16", 16 + taken);
         let gateway = format!("172.{}.0.1", 16 + taken);
         let id = hex(&self.sim_mut().entropy.bytes::<32>());

@@ -7,16 +7,11 @@ use crate::time::{Timestamp, bytes_size, go_duration, human_duration};
 use crate::types::{LogsOptions, ModeKind, PortConfig, Service, Task, to_go_json_indent};
 use gotmpl::Value;
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Duration;
 
 const SERVICE_TABLE: &str = "table {{.ID}}\t{{.Name}}\t{{.Mode}}\t{{.Replicas}}\t{{.Image}}\t{{.Ports}}";
 pub const TASK_TABLE: &str =
     "table {{.ID}}\t{{.Name}}\t{{.Image}}\t{{.Node}}\t{{.DesiredState}}\t{{.CurrentState}}\t{{.Error}}\t{{.Ports}}";
-
-fn map(pairs: Vec<(&str, Value)>) -> Value {
-    Value::Map(Arc::new(pairs.into_iter().map(|(k, v)| (Arc::from(k), v)).collect()))
-}
 
 /// `nginx:latest@sha256:…` -> `nginx:latest`, as the list views show images.
 pub fn short_image(image: &str) -> String {
@@ -97,7 +92,7 @@ pub fn print_services(ctx: &mut Ctx, mut services: Vec<Service>, p: &Parsed) -> 
     let rows: Vec<Value> = services
         .iter()
         .map(|svc| {
-            map(vec![
+            format::row(vec![
                 ("ID", s(if table { svc.id[..12.min(svc.id.len())].to_string() } else { svc.id.clone() })),
                 ("Name", s(&svc.spec.name)),
                 ("Mode", s(mode_name(svc))),
@@ -107,7 +102,7 @@ pub fn print_services(ctx: &mut Ctx, mut services: Vec<Service>, p: &Parsed) -> 
             ])
         })
         .collect();
-    let header = map(vec![
+    let header = format::row(vec![
         ("ID", s("ID")),
         ("Name", s("NAME")),
         ("Mode", s("MODE")),
@@ -182,7 +177,7 @@ pub fn print_tasks(ctx: &mut Ctx, tasks: Vec<Task>, p: &Parsed) -> Result<(), Cl
                 .iter()
                 .map(|p| format!("*:{}->{}/{}", p.published_port, p.target_port, p.protocol))
                 .collect();
-            map(vec![
+            format::row(vec![
                 ("ID", s(if trunc { t.id[..12.min(t.id.len())].to_string() } else { t.id.clone() })),
                 ("Name", s(shown)),
                 ("Image", s(if trunc { short_image(&image) } else { image })),
@@ -201,7 +196,7 @@ pub fn print_tasks(ctx: &mut Ctx, tasks: Vec<Task>, p: &Parsed) -> Result<(), Cl
             ])
         })
         .collect();
-    let header = map(vec![
+    let header = format::row(vec![
         ("ID", s("ID")),
         ("Name", s("NAME")),
         ("Image", s("IMAGE")),

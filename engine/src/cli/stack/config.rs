@@ -8,14 +8,7 @@ use crate::compose::model::*;
 use std::fmt::Write;
 
 pub fn run(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
-    let files: Vec<String> = p
-        .list("compose-file")
-        .iter()
-        .flat_map(|v| v.split(','))
-        .filter(|v| !v.is_empty())
-        .map(str::to_string)
-        .collect();
-    let files = read_files(ctx, &files)?;
+    let files = read_files(ctx, &p.strings("compose-file"))?;
     let lookup = ctx.env.var;
     let skip = p.bool("skip-interpolation");
     let env = move |k: &str| if skip { Some(format!("${{{k}}}")) } else { lookup.and_then(|f| f(k)) };

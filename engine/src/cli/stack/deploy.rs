@@ -8,11 +8,6 @@ use crate::cli::CliError;
 use crate::compose::convert::{self, LABEL_IMAGE, Namespace};
 use crate::types::{ConfigReference, SecretReference, ServiceSpec};
 
-/// docker/cli's StringSlice: every `-c`, each split at commas.
-fn compose_files(p: &Parsed) -> Vec<String> {
-    p.list("compose-file").iter().flat_map(|v| v.split(',')).filter(|v| !v.is_empty()).map(str::to_string).collect()
-}
-
 /// Reads the files named by `-c` (`-` for standard input), with Go's error text.
 pub(super) fn read_files(ctx: &Ctx, files: &[String]) -> Result<Vec<(String, String)>, CliError> {
     if files.is_empty() {
@@ -51,7 +46,7 @@ pub(super) fn working_dir(cwd: Option<String>, first: &str) -> String {
 pub fn run(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     let stack = p.args[0].clone();
     valid_name(&stack)?;
-    let files = read_files(ctx, &compose_files(p))?;
+    let files = read_files(ctx, &p.strings("compose-file"))?;
     let lookup = ctx.env.var;
     let env = move |k: &str| lookup.and_then(|f| f(k));
     let loaded = crate::compose::load_all(&files, &env).map_err(|e| CliError::msg(e.to_string()))?;

@@ -162,11 +162,7 @@ fn list(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
         "" | "table" => "table {{.Name}}\t{{.Services}}",
         other => other,
     };
-    let row = |name: &str, services: String| {
-        let m: BTreeMap<std::sync::Arc<str>, Value> =
-            BTreeMap::from([("Name".into(), s(name)), ("Services".into(), s(services))]);
-        Value::Map(m.into())
-    };
+    let row = |name: &str, services: String| format::row([("Name", s(name)), ("Services", s(services))]);
     let rows: Vec<Value> = stacks.iter().map(|(n, c)| row(n, c.to_string())).collect();
     let header = row("NAME", "SERVICES".into());
     ctx.out.push_str(&format::write(&Format::new(src), &header, &rows).map_err(CliError::msg)?);
