@@ -42,7 +42,12 @@ fn local_and_swarm_networks_each_in_their_place() {
         out.stderr,
         "Error response from daemon: bridge is a pre-defined network and cannot be removed\nexit status 1\n"
     );
+    // A freed subnet is taken again, never one in use.
+    assert_eq!(docker(&mut c, 1, "network create second").code, 0);
     assert_eq!(docker(&mut c, 1, "network rm mybridge").stdout, "mybridge\n");
+    assert_eq!(docker(&mut c, 1, "network create third").code, 0);
+    let subnets = docker(&mut c, 1, "network inspect -f '{{range .IPAM.Config}}{{.Subnet}}{{end}}' second third");
+    assert_eq!(subnets.stdout, "172.20.0.0/16\n172.19.0.0/16\n");
     // --network-rm by name, and the network is free again.
     assert_eq!(docker(&mut c, 0, "service update -d --network-rm back api").code, 0);
     c.run_until_idle();

@@ -189,10 +189,12 @@ impl NodeClient<'_> {
         if locals.iter().any(|n| n.name == req.name) {
             return Err(ApiError::new(409, format!("network with name {} already exists", req.name)));
         }
-        // User bridges take the next /16 after docker0 and docker_gwbridge.
-        let taken = locals.len();
-        let subnet = format!("172.{}.0.0/16", 16 + taken);
-        let gateway = format!("172.{}.0.1", 16 + taken);
+        // User bridges take the first free /16 of 172.17-31, as the default pools do.
+        let used = |n: u8| {
+            locals.iter().flat_map(|l| l.ipam.config.iter().flatten()).any(|c| c.subnet == format!("172.{n}.0.0/16"))
+        };
+        let n = (17..=31u8).find(|n| !used(*n)).unwrap_or(31);
+        let (subnet, gateway) = (format!("172.{n}.0.0/16"), format!("172.{n}.0.1"));
         let id = hex(&self.sim_mut().entropy.bytes::<32>());
         let now = self.sim().now();
         let net = NetworkInspect {
