@@ -84,12 +84,19 @@ fn attached<'a>(
     nets
 }
 
-/// Addresses held on each network, updated as this pass hands out more.
-struct Held(std::collections::BTreeMap<String, BTreeSet<std::net::Ipv4Addr>>);
+/// Addresses held on each network, updated as this pass hands out more. Read from the
+/// store only when a pass first hands one out: most passes (task states moving on)
+/// hand out none, and the scan covers every task.
+struct Held<'a> {
+    store: &'a Store,
+    held: Option<std::collections::BTreeMap<String, BTreeSet<std::net::Ipv4Addr>>>,
+}
 
-impl Held {
+impl Held<'_> {
     fn take(&mut self, net: &SwarmNetwork) -> Option<String> {
-        let set = self.0.entry(net.id.clone()).or_default();
+        let store = self.store;
+        let held = self.held.get_or_insert_with(|| networks::held_addresses(store));
+        let set = held.entry(net.id.clone()).or_default();
         let addr = networks::next_address(net, set)?;
         if let Some(ip) = addr.split('/').next().and_then(|a| a.parse().ok()) {
             set.insert(ip);
@@ -102,7 +109,7 @@ impl Held {
 /// moves them to pending.
 pub fn allocate(pass: &mut Pass, store: &Store, services: &BTreeSet<String>, tasks: &BTreeSet<String>) {
     let ingress = store.networks.values().find(|n| n.spec.ingress);
-    let mut held = Held(networks::held_addresses(store));
+    let mut held = Held { store, held: None };
     let mut endpoints = std::collections::BTreeMap::new();
     for id in services {
         let Some(service) = store.services.get(id) else { continue };
