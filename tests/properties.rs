@@ -88,7 +88,7 @@ fn apply(c: &mut Cluster, actor: usize, op: &Op, ledger: &mut Ledger) {
             let ids: Vec<String> = c
                 .swarm_of(actor)
                 .map(|s| {
-                    s.store
+                    s.store()
                         .nodes
                         .values()
                         .filter(|n| n.description.hostname == host(*target))
@@ -114,10 +114,12 @@ fn apply(c: &mut Cluster, actor: usize, op: &Op, ledger: &mut Ledger) {
 fn check_invariants(c: &mut Cluster, ledger: &Ledger, settled: bool) -> Result<(), TestCaseError> {
     let mut total = 0;
     for (id, swarm) in c.swarms() {
-        let store = &swarm.store;
+        let store = swarm.store();
         total += store.nodes.len();
-        let leaders = store.nodes.values().filter(|n| n.manager_status.as_ref().is_some_and(|m| m.leader)).count();
-        prop_assert!(leaders <= 1, "swarm {id} has {leaders} leaders");
+        let leaders = usize::from(swarm.leader_node().is_some());
+        let seen = swarm.group().leaders_seen();
+        let terms: std::collections::BTreeSet<u64> = seen.iter().map(|(t, _)| *t).collect();
+        prop_assert_eq!(terms.len(), seen.len(), "swarm {} had two leaders in one term: {:?}", id, seen);
         let managers = store.managers().count();
         let reachable = store
             .managers()
@@ -135,12 +137,12 @@ fn check_invariants(c: &mut Cluster, ledger: &Ledger, settled: bool) -> Result<(
     // Manager-only commands answer exactly on managers of a swarm that has a leader.
     for idx in 0..NODES {
         let is_manager_with_leader = c.machines()[idx].node_id().zip(c.swarm_of(idx)).is_some_and(|(nid, s)| {
-            s.store.nodes.get(nid).is_some_and(|n| n.manager_status.is_some()) && s.store.leader().is_some()
+            s.store().nodes.get(nid).is_some_and(|n| n.manager_status.is_some()) && s.leader_for(nid).is_some()
         });
         let is_worker = c.machines()[idx]
             .node_id()
             .zip(c.swarm_of(idx))
-            .is_some_and(|(nid, s)| s.store.nodes.get(nid).is_some_and(|n| n.manager_status.is_none()));
+            .is_some_and(|(nid, s)| s.store().nodes.get(nid).is_some_and(|n| n.manager_status.is_none()));
         let out = docker(c, idx, "node ls -q");
         prop_assert_eq!(out.code == 0, is_manager_with_leader, "node{} answered node ls: {}", idx + 1, out.stderr);
         if is_worker {
@@ -218,12 +220,12 @@ proptest! {
         ], 0..6),
     ) {
         let mut c = common::initialised(3, 9);
-        let before = c.swarms().map(|(_, s)| s.store.services.len()).sum::<usize>();
+        let before = c.swarms().map(|(_, s)| s.store().services.len()).sum::<usize>();
         let mut argv: Vec<String> = vec!["service".into(), "create".into(), "-d".into()];
         argv.extend(words.iter().cloned());
         argv.push("nginx".into());
         let out = swarmlab_engine::cli::run(&argv, &mut c.client(0), Default::default());
-        let after = c.swarms().map(|(_, s)| s.store.services.len()).sum::<usize>();
+        let after = c.swarms().map(|(_, s)| s.store().services.len()).sum::<usize>();
         prop_assert!([0, 1, 125].contains(&out.code), "exit {} for {:?}", out.code, argv);
         if out.code != 0 {
             prop_assert!(!out.stderr.is_empty());

@@ -88,7 +88,7 @@ fn apply(c: &mut Cluster, op: &Op) {
 /// runs two tasks at once.
 fn always(c: &Cluster, seen: &mut BTreeMap<String, TaskState>) -> Result<(), TestCaseError> {
     for (_, swarm) in c.swarms() {
-        let store = &swarm.store;
+        let store = &swarm.store();
         for t in store.tasks.values() {
             let before = seen.insert(t.id.clone(), t.status.state).unwrap_or(TaskState::New);
             prop_assert!(t.status.state >= before, "task {} went back from {:?} to {:?}", t.id, before, t.status.state);
@@ -114,9 +114,9 @@ fn always(c: &Cluster, seen: &mut BTreeMap<String, TaskState>) -> Result<(), Tes
 /// Checks that hold once the swarm has settled.
 fn settled(c: &Cluster) -> Result<(), TestCaseError> {
     for (_, swarm) in c.swarms() {
-        let store = &swarm.store;
+        let store = swarm.store();
         // Without a leader (quorum lost) nothing is orchestrated, as in Docker.
-        if store.leader().is_none() {
+        if swarm.leader_node().is_none() {
             continue;
         }
         for s in store.services.values() {
@@ -225,12 +225,17 @@ fn run(c: &mut Cluster, ops: &[Op]) -> Result<(), TestCaseError> {
 #[test]
 fn start_first_update_drained_before_running_pauses_and_keeps_the_old_task() {
     let mut c = swarm(6782169950093247, 1);
-    let ops = [
-        Op::Create { name: 1, replicas: 1, constraint: 0, max_per_node: 0, reserve_gb: 0, order_start_first: true },
-        Op::Update { name: 1 },
-        Op::Availability { node: 3, which: 2 },
-    ];
-    run(&mut c, &ops).unwrap_or_else(|e| panic!("{e}"));
+    let create =
+        Op::Create { name: 1, replicas: 1, constraint: 0, max_per_node: 0, reserve_gb: 0, order_start_first: true };
+    run(&mut c, &[create, Op::Update { name: 1 }]).unwrap_or_else(|e| panic!("{e}"));
+    apply(&mut c, &Op::Update { name: 1 });
+    // Drain the node the new task went to, before it runs.
+    let ps = docker(&mut c, 0, "service ps s1 --format {{.Node}}/{{.CurrentState}}").stdout;
+    let newest = ps.lines().next().unwrap_or_default();
+    assert!(!newest.contains("Running"), "the new task is not running yet: {ps}");
+    let node = newest.split('/').next().and_then(|n| n.strip_prefix("node")).and_then(|n| n.parse::<usize>().ok());
+    let node = node.expect("a node name") - 1;
+    run(&mut c, &[Op::Availability { node, which: 2 }]).unwrap_or_else(|e| panic!("{e}"));
     let status = docker(&mut c, 0, "service inspect s1 --format {{.UpdateStatus.State}}");
     assert_eq!(status.stdout, "paused\n");
     let ps = docker(&mut c, 0, "service ps s1 --filter desired-state=running --format {{.Name}}/{{.CurrentState}}");

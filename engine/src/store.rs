@@ -354,10 +354,6 @@ impl Store {
     pub fn managers(&self) -> impl Iterator<Item = &Node> {
         self.nodes.values().filter(|n| n.manager_status.is_some())
     }
-
-    pub fn leader(&self) -> Option<&Node> {
-        self.nodes.values().find(|n| n.manager_status.as_ref().is_some_and(|m| m.leader))
-    }
 }
 
 #[cfg(test)]

@@ -35,7 +35,7 @@ speed-paused = paused
 
 cluster-title = Cluster
 cluster-empty = No swarm yet: run docker swarm init on a node.
-cluster-quorum = Managers reachable { $up }/{ $total } · quorum { $quorum } · leader { $leader }
+cluster-quorum = Managers reachable { $up }/{ $total } · quorum { $quorum } · leader { $leader } · term { $term } · commit { $commit }
 quorum-ok = held
 quorum-lost = LOST
 leader-none = none

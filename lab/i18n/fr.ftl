@@ -35,7 +35,7 @@ speed-paused = en pause
 
 cluster-title = Cluster
 cluster-empty = Pas encore de swarm : lancez docker swarm init sur un nœud.
-cluster-quorum = Managers joignables { $up }/{ $total } · quorum { $quorum } · leader { $leader }
+cluster-quorum = Managers joignables { $up }/{ $total } · quorum { $quorum } · leader { $leader } · mandat { $term } · commit { $commit }
 quorum-ok = tenu
 quorum-lost = PERDU
 leader-none = aucun

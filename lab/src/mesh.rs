@@ -55,7 +55,7 @@ pub fn wanted(c: &Cluster) -> BTreeSet<(usize, u16)> {
     for (idx, m) in c.machines().iter().enumerate() {
         let Membership::Active { cluster, .. } = &m.membership else { continue };
         let Some(swarm) = c.swarm(cluster) else { continue };
-        for s in swarm.store.services.values() {
+        for s in swarm.store().services.values() {
             for p in s.endpoint.ports.iter().filter(|p| p.protocol == "tcp" || p.protocol.is_empty()) {
                 if let Ok(port) = u16::try_from(p.published_port)
                     && port > 0

@@ -51,6 +51,42 @@ pub struct ManagerState {
 }
 
 impl ManagerState {
+    /// The state control loops start from on a new leader (swarmkit's components
+    /// start over and read the store): every service and node to look at, every
+    /// live task to check, pending ones to schedule, and replacements that were
+    /// waiting for their restart delay to wait for what is left of it.
+    pub fn resume(store: &Store, now: Timestamp) -> ManagerState {
+        let mut s = ManagerState { retry_pending: true, ..ManagerState::default() };
+        s.dirty_services = store.services.keys().cloned().collect();
+        s.node_events = store.nodes.keys().cloned().collect();
+        for t in store.tasks.values() {
+            if t.desired_state <= TaskState::Running {
+                s.task_events.insert(t.id.clone());
+            }
+            if t.desired_state <= TaskState::Running && (t.node_id.is_empty() || t.status.state < TaskState::Assigned) {
+                s.unassigned.insert(t.id.clone());
+            }
+            if t.desired_state == TaskState::Ready && t.status.state <= TaskState::Complete {
+                let delay = t
+                    .spec
+                    .restart_policy
+                    .as_ref()
+                    .and_then(|p| p.delay)
+                    .map_or(super::orchestrator::restart::DEFAULT_RESTART_DELAY, |n| {
+                        std::time::Duration::from_nanos(n.max(0) as u64)
+                    });
+                let not_before = t.status.timestamp.plus(delay).min(now.plus(delay));
+                s.delayed.insert(t.id.clone(), DelayedStart { old_task: None, not_before, give_up: not_before });
+            }
+        }
+        s
+    }
+
+    /// When the resumed delayed starts are due.
+    pub fn wake_times(&self) -> BTreeSet<Timestamp> {
+        self.delayed.values().map(|d| d.not_before).collect()
+    }
+
     /// Records what a change is about to touch (called before it is applied, so that
     /// removed objects can still be looked up).
     pub fn observe(&mut self, change: &Change, store: &Store) {

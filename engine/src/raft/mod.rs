@@ -33,7 +33,7 @@ struct Member {
     node: RawNode<MemStorage>,
     up: bool,
     /// Which side of a partition it is on (0 when the network is whole).
-    side: u8,
+    side: u32,
 }
 
 /// A message on its way, ordered by delivery time then sending order.
@@ -55,6 +55,24 @@ pub struct Group {
     logger: slog::Logger,
     /// (term, leader) pairs seen, to check that a term never has two leaders.
     leaders: BTreeSet<(u64, u64)>,
+}
+
+impl std::fmt::Debug for Group {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let members: Vec<String> = self
+            .members
+            .iter()
+            .map(|(id, m)| {
+                let r = &m.node.raft;
+                format!("{id}:{:?} t{} lead{} up{} side{}", r.state, r.term, r.leader_id, m.up, m.side)
+            })
+            .collect();
+        f.debug_struct("Group")
+            .field("members", &members)
+            .field("leader", &self.leader())
+            .field("now", &self.now)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,7 +120,13 @@ impl Group {
     }
 
     fn insert(&mut self, id: u64, storage: MemStorage, entropy: &mut Entropy) {
-        let election = 10 + entropy.below(10) as usize;
+        // Distinct timeouts: with fixed ones, two members that drew the same would
+        // split every vote forever (raft-rs would redraw them at random each round).
+        let taken: BTreeSet<usize> = self.members.values().map(|m| m.node.raft.election_timeout()).collect();
+        let mut election = 10 + entropy.below(10) as usize;
+        while taken.contains(&election) && taken.len() < 10 {
+            election = 10 + (election - 9) % 10;
+        }
         if let Ok(node) = RawNode::new(&config(id, election), storage, &self.logger) {
             self.members.insert(id, Member { node, up: true, side: 0 });
         }
@@ -184,6 +208,98 @@ impl Group {
         Ok(self.settle())
     }
 
+    /// Time since the group started.
+    pub fn now(&self) -> Duration {
+        self.now
+    }
+
+    pub fn is_up(&self, id: u64) -> bool {
+        self.members.get(&id).is_some_and(|m| m.up)
+    }
+
+    /// Can `from` and `to` talk (both up, same side of any partition)?
+    pub fn connected(&self, from: u64, to: u64) -> bool {
+        from == to && self.is_up(from) || self.reachable(from, to)
+    }
+
+    /// How many voting members the configuration holds.
+    pub fn voters(&self) -> usize {
+        self.members.len()
+    }
+
+    /// Moves the clock to `at` (time since the group started) without ticking: for a
+    /// quiet group, where ticks would only exchange heartbeats.
+    pub fn skip_to(&mut self, at: Duration) {
+        if at > self.now {
+            self.now = at;
+        }
+        while self.next_tick <= self.now {
+            self.next_tick += TICK;
+        }
+    }
+
+    /// Lets time run to `at`, ticking and delivering on the way.
+    pub fn advance_to(&mut self, at: Duration) -> Vec<Committed> {
+        match at.checked_sub(self.now) {
+            Some(d) if !d.is_zero() => self.advance(d),
+            _ => Vec::new(),
+        }
+    }
+
+    /// When the leader `id`, cut off from its quorum, steps down (check_quorum runs
+    /// every election timeout, counted on its own clock).
+    pub fn step_down_after(&self, id: u64) -> Duration {
+        let Some(m) = self.members.get(&id) else { return Duration::ZERO };
+        let left = m.node.raft.election_timeout().saturating_sub(m.node.raft.election_elapsed).max(1);
+        let to_tick = self.next_tick.saturating_sub(self.now);
+        to_tick + TICK * (left as u32 - 1)
+    }
+
+    /// Hands leadership to `to` (swarmkit transfers it before a leader is demoted).
+    pub fn transfer_leader(&mut self, to: u64) -> Vec<Committed> {
+        if let Some(l) = self.leader()
+            && let Some(m) = self.members.get_mut(&l)
+        {
+            m.node.transfer_leader(to);
+        }
+        self.settle()
+    }
+
+    /// Would ticking change anything? False while an election is due or under way, a
+    /// leader has lost its quorum but not yet stepped down, a follower lags, or
+    /// messages are in flight. Members that cannot form a quorum and know they have no
+    /// leader are quiet: nothing changes until a fault heals.
+    pub fn quiet(&self) -> bool {
+        if !self.inflight.is_empty() {
+            return false;
+        }
+        let quorum = self.members.len() / 2 + 1;
+        let ups: Vec<(u64, &Member)> = self.members.iter().filter(|(_, m)| m.up).map(|(i, m)| (*i, m)).collect();
+        let sides: BTreeSet<u32> = ups.iter().map(|(_, m)| m.side).collect();
+        for side in sides {
+            let part: Vec<&(u64, &Member)> = ups.iter().filter(|(_, m)| m.side == side).collect();
+            let leaders: Vec<&&(u64, &Member)> =
+                part.iter().filter(|(_, m)| m.node.raft.state == StateRole::Leader).collect();
+            if part.len() >= quorum {
+                let [(lid, leader)] = leaders.as_slice() else { return false };
+                let last = leader.node.raft.raft_log.last_index();
+                let settled = part.iter().all(|(id, m)| {
+                    m.node.raft.term == leader.node.raft.term
+                        && m.node.raft.leader_id == *lid
+                        && m.node.raft.raft_log.last_index() == last
+                        && m.node.raft.raft_log.applied == leader.node.raft.raft_log.committed
+                        && (id == lid || m.node.raft.state == StateRole::Follower)
+                });
+                if !settled {
+                    return false;
+                }
+            } else if part.iter().any(|(_, m)| m.node.raft.state == StateRole::Leader || m.node.raft.leader_id != 0) {
+                return false;
+            }
+        }
+        true
+    }
+
     pub fn set_up(&mut self, id: u64, up: bool) {
         if let Some(m) = self.members.get_mut(&id) {
             m.up = up;
@@ -198,7 +314,14 @@ impl Group {
     /// empty set heals the network.
     pub fn partition(&mut self, side: &BTreeSet<u64>) {
         for (id, m) in self.members.iter_mut() {
-            m.side = u8::from(side.contains(id));
+            m.side = u32::from(side.contains(id));
+        }
+    }
+
+    /// Puts member `id` on a side of the network: members talk only within a side.
+    pub fn set_side(&mut self, id: u64, side: u32) {
+        if let Some(m) = self.members.get_mut(&id) {
+            m.side = side;
         }
     }
 

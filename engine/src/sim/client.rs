@@ -2,7 +2,7 @@
 //! with moby's daemon-side checks and messages (daemon/cluster).
 
 use super::machine::ResolveError;
-use super::{Cluster, ENGINE_VERSION, Event, Membership, split_host_port};
+use super::{Cluster, CommitError, ENGINE_VERSION, Event, Membership, split_host_port};
 use crate::api::*;
 use crate::ids;
 use crate::manager::controlapi;
@@ -21,10 +21,12 @@ pub struct NodeClient<'a> {
     pub(super) idx: usize,
 }
 
-/// The swarm a manager request runs in.
+/// The swarm a manager request runs in, and the leader that serves it (itself, or
+/// the leader it forwards to, as swarmkit's raft proxy does).
 struct ManagerCtx {
     cluster: String,
     node_id: String,
+    leader: u64,
 }
 
 impl<'a> NodeClient<'a> {
@@ -36,8 +38,19 @@ impl<'a> NodeClient<'a> {
         &self.sim.machines()[self.idx]
     }
 
+    /// The store as the leader serving this node holds it (the swarm's, for a node
+    /// that is not one of its managers).
     pub(super) fn store(&self, cluster: &str) -> ApiResult<&Store> {
-        self.sim.swarm(cluster).map(|s| &s.store).ok_or_else(|| ApiError::unavailable(ERR_NO_SWARM))
+        let swarm = self.sim.swarm(cluster).ok_or_else(|| ApiError::unavailable(ERR_NO_SWARM))?;
+        let serving = self.serving_leader(cluster);
+        Ok(serving.and_then(|l| swarm.replica(l)).unwrap_or_else(|| swarm.store()))
+    }
+
+    /// The leader that answers this node's manager requests in `cluster`.
+    fn serving_leader(&self, cluster: &str) -> Option<u64> {
+        let m = self.machine();
+        let node_id = m.node_id().filter(|_| m.cluster_id() == Some(cluster))?;
+        self.sim.swarm(cluster)?.leader_for(node_id)
     }
 
     /// moby `lockedManagerAction`: this node must be a manager of a swarm with a leader.
@@ -48,19 +61,31 @@ impl<'a> NodeClient<'a> {
             Membership::Pending { .. } => return Err(ApiError::unavailable(ERR_NOT_MANAGER)),
             Membership::Active { cluster, node_id } => (cluster.clone(), node_id.clone()),
         };
-        let store = self.store(&cluster)?;
-        let is_manager = store.nodes.get(&node_id).is_some_and(|n| n.manager_status.is_some());
+        let swarm = self.sim.swarm(&cluster).ok_or_else(|| ApiError::unavailable(ERR_NO_SWARM))?;
+        let own = swarm.raft_id(&node_id).and_then(|id| swarm.replica(id)).unwrap_or_else(|| swarm.store());
+        let is_manager = own.nodes.get(&node_id).is_some_and(|n| n.manager_status.is_some());
         if !is_manager {
             return Err(ApiError::unavailable(ERR_NOT_MANAGER));
         }
-        if store.leader().is_none() {
-            return Err(ApiError::grpc(Code::Unknown, ERR_NO_LEADER));
-        }
-        Ok(ManagerCtx { cluster, node_id })
+        let leader = swarm.leader_for(&node_id).ok_or_else(|| ApiError::grpc(Code::Unknown, ERR_NO_LEADER))?;
+        Ok(ManagerCtx { cluster, node_id, leader })
     }
 
+    /// Commits through the leader serving this node (the swarm's, for a node joining).
     pub(super) fn commit(&mut self, cluster: &str, changes: Vec<Change>) -> ApiResult<()> {
-        self.sim.commit(cluster, changes).map_err(|e| ApiError::internal(e.0))
+        let result = match self.serving_leader(cluster) {
+            Some(l) => self.sim.commit_via(cluster, l, changes),
+            None => self.sim.commit(cluster, changes),
+        };
+        result.map_err(|e| match e {
+            CommitError::NoLeader => ApiError::grpc(Code::Unknown, ERR_NO_LEADER),
+            // swarmkit `ErrLostLeadership`, once the leader gives up.
+            CommitError::LostLeadership { after } => {
+                ApiError::grpc(Code::Unknown, "raft: failed to process the request: node lost leader status")
+                    .after(after)
+            }
+            CommitError::Apply(e) => ApiError::internal(e.0),
+        })
     }
 
     /// Commits, then lets the control loops react before answering, as the real
@@ -95,17 +120,24 @@ impl<'a> NodeClient<'a> {
         self.machine()
     }
 
+    /// Managers the serving leader hears.
     fn reachable_managers(&self, cluster: &str) -> Vec<String> {
+        let serving = self.serving_leader(cluster);
         self.sim
             .swarm(cluster)
-            .map(|s| {
-                s.store
-                    .managers()
-                    .filter(|n| self.sim.manager_reachable(cluster, &n.id))
-                    .map(|n| n.id.clone())
-                    .collect()
-            })
+            .map(|s| if serving.is_some() { s.reachable_managers(serving) } else { Vec::new() })
             .unwrap_or_default()
+    }
+
+    /// Manager statuses as the serving leader reports them (swarmkit fills them
+    /// from Raft's member list when a client reads nodes).
+    fn with_raft_status(&self, cluster: &str, leader: u64, nodes: &mut [Node]) {
+        let Some(swarm) = self.sim.swarm(cluster) else { return };
+        for n in nodes {
+            if let Some(ms) = &n.manager_status {
+                n.manager_status = Some(swarm.manager_status(&n.id, ms, Some(leader)));
+            }
+        }
     }
 
     fn description(&self, tls_info: TlsInfo) -> NodeDescription {
@@ -155,15 +187,10 @@ impl<'a> NodeClient<'a> {
     /// Heartbeats of `node_id` stop now: the dispatcher marks it Down after its grace
     /// period (3 × a heartbeat period of 5 s ± 0.5 s).
     fn schedule_heartbeat_expiry(&mut self, cluster: &str, node_id: &str) {
-        let jitter_ms = self.sim.entropy.below(1001);
-        let period = Duration::from_millis(4500 + jitter_ms);
-        self.sim.schedule(period * 3, Event::HeartbeatExpired { cluster: cluster.into(), node_id: node_id.into() });
-    }
-
-    /// Raft's randomized election timeout: 10 to 20 ticks of 1 s.
-    fn schedule_election(&mut self, cluster: &str) {
-        let ticks = 10 + self.sim.entropy.below(10);
-        self.sim.schedule(Duration::from_secs(ticks), Event::Election { cluster: cluster.into() });
+        let period = self.sim.heartbeat_period();
+        let epoch = self.sim.swarm(cluster).map_or(0, |s| s.epoch);
+        self.sim
+            .schedule(period * 3, Event::HeartbeatExpired { cluster: cluster.into(), node_id: node_id.into(), epoch });
     }
 }
 
@@ -230,13 +257,13 @@ impl Api for NodeClient<'_> {
             description: self.description(tls_info),
             status: NodeStatus { state: NodeState::Ready, message: String::new(), addr: adv_host.clone() },
             manager_status: Some(ManagerStatus {
-                leader: true,
+                leader: false,
                 reachability: Reachability::Reachable,
                 addr: format!("{adv_host}:{adv_port}"),
             }),
             ..Node::default()
         };
-        self.sim.create_swarm(cluster_id.clone(), Store::default());
+        self.sim.create_swarm(cluster_id.clone(), &node_id);
         let ingress = crate::manager::networks::ingress(object.ingress_network_id.clone());
         let changes = vec![
             Change::CreateCluster(Box::new(object)),
@@ -273,7 +300,7 @@ impl Api for NodeClient<'_> {
             None => remote,
         };
         let Some(cluster) =
-            self.manager_at(&remote).filter(|c| self.sim.swarm(c).is_some_and(|s| s.store.leader().is_some()))
+            self.manager_at(&remote).filter(|c| self.sim.swarm(c).is_some_and(|s| s.leader_node().is_some()))
         else {
             self.sim.machine_mut(self.idx).membership = Membership::Pending { remote };
             return Err(ApiError::unavailable(ERR_JOIN_TIMEOUT).after(JOIN_TIMEOUT));
@@ -319,6 +346,7 @@ impl Api for NodeClient<'_> {
         };
         self.commit(&cluster, vec![Change::CreateNode(Box::new(node))])?;
         self.sim.machine_mut(self.idx).membership = Membership::Active { cluster: cluster.clone(), node_id };
+        self.sim.sync_member(self.idx);
         self.sim.settle(&cluster);
         Ok(())
     }
@@ -336,19 +364,16 @@ impl Api for NodeClient<'_> {
         let node = store.nodes.get(&node_id).cloned();
         let manager_status = node.as_ref().and_then(|n| n.manager_status.clone());
         if let (Some(_), false) = (&manager_status, force) {
+            let has_leader = self.serving_leader(&cluster).is_some();
             return Err(ApiError::unavailable(crate::manager::leadership::leave_refusal(
                 store,
+                has_leader,
                 &self.reachable_managers(&cluster),
             )));
         }
+        // A manager that leaves stays a Raft member, unreachable, until it is demoted.
         self.sim.machine_mut(self.idx).membership = Membership::Inactive;
-        if let Some(ms) = manager_status {
-            let status = ManagerStatus { leader: false, reachability: Reachability::Unreachable, ..ms.clone() };
-            self.commit(&cluster, vec![Change::SetManagerStatus { id: node_id.clone(), status: Some(status) }])?;
-            if ms.leader {
-                self.schedule_election(&cluster);
-            }
-        }
+        self.sim.member_gone(&cluster, &node_id);
         if node.is_some() {
             self.schedule_heartbeat_expiry(&cluster, &node_id);
         }
@@ -394,12 +419,17 @@ impl Api for NodeClient<'_> {
 
     fn node_list(&mut self, filters: &Filters) -> ApiResult<Vec<Node>> {
         let ctx = self.manager()?;
-        controlapi::list_nodes(self.store(&ctx.cluster)?, filters)
+        let mut nodes = controlapi::list_nodes(self.store(&ctx.cluster)?, filters)?;
+        self.with_raft_status(&ctx.cluster, ctx.leader, &mut nodes);
+        Ok(nodes)
     }
 
     fn node_inspect(&mut self, reference: &str) -> ApiResult<Node> {
         let ctx = self.manager()?;
-        controlapi::find_node(self.store(&ctx.cluster)?, reference).cloned()
+        let mut node = [controlapi::find_node(self.store(&ctx.cluster)?, reference)?.clone()];
+        self.with_raft_status(&ctx.cluster, ctx.leader, &mut node);
+        let [node] = node;
+        Ok(node)
     }
 
     fn node_update(&mut self, reference: &str, version: u64, spec: NodeSpec) -> ApiResult<()> {
@@ -411,13 +441,8 @@ impl Api for NodeClient<'_> {
         let manager_addr = up.then(|| format!("{}:{DEFAULT_PORT}", node.status.addr));
         let cctx = controlapi::Context { local: &ctx.node_id, reachable: &reachable, manager_addr };
         let changes = controlapi::update_node(store, &node.id, version, spec, &cctx)?;
-        let was_leader = node.manager_status.as_ref().is_some_and(|m| m.leader);
+        // Raft membership follows the store (a demoted leader hands over first).
         self.commit(&ctx.cluster, changes)?;
-        let still_manager = self.store(&ctx.cluster)?.nodes.get(&node.id).is_some_and(|n| n.manager_status.is_some());
-        if was_leader && !still_manager {
-            // A demoted leader hands leadership over at once (raft leadership transfer).
-            self.sim.elect(&ctx.cluster);
-        }
         self.sim.settle(&ctx.cluster);
         Ok(())
     }

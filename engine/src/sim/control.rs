@@ -13,9 +13,17 @@ const MAX_PASSES: usize = 10_000;
 impl Cluster {
     /// Does the node still answer its manager (its machine is up and runs it)?
     pub(crate) fn node_answers(&self, cluster: &str, node_id: &str) -> bool {
+        let side = self.leader_side(cluster);
         self.machines().iter().any(|m| {
-            m.up && matches!(&m.membership, Membership::Active { cluster: c, node_id: n } if c == cluster && n == node_id)
+            m.up && side.is_none_or(|s| s == m.side)
+                && matches!(&m.membership, Membership::Active { cluster: c, node_id: n } if c == cluster && n == node_id)
         })
+    }
+
+    /// The side of the network the swarm's leader is on, when a partition matters.
+    fn leader_side(&self, cluster: &str) -> Option<u32> {
+        let leader = self.swarms.get(cluster)?.leader_node()?;
+        self.machines().iter().find(|m| m.node_id() == Some(leader)).map(|m| m.side)
     }
 
     /// Runs the control loops of a swarm with a leader until nothing changes, then
@@ -23,12 +31,11 @@ impl Cluster {
     pub(crate) fn settle(&mut self, cluster: &str) {
         for _ in 0..MAX_PASSES {
             let Some(swarm) = self.swarms.get_mut(cluster) else { return };
-            if swarm.store.leader().is_none() {
-                return;
-            }
+            let Some(leader) = swarm.loops_on else { return };
             let mut manager_state = std::mem::take(&mut swarm.manager);
+            let Some(store) = swarm.replica(leader) else { return };
             let mut pass = Pass { now: self.now, entropy: &mut self.entropy, changes: Vec::new(), timers: Vec::new() };
-            manager::step(&mut pass, &swarm.store, &mut manager_state);
+            manager::step(&mut pass, store, &mut manager_state);
             let (changes, timers) = (pass.changes, pass.timers);
             swarm.manager = manager_state;
             for (after, timer) in timers {
@@ -38,10 +45,10 @@ impl Cluster {
                 };
                 self.schedule(after, Event::Manager { cluster: cluster.to_string(), service });
             }
-            if changes.is_empty() {
+            // Without a quorum nothing commits: the loops wait for the next leader.
+            if changes.is_empty() || self.commit_via(cluster, leader, changes).is_err() {
                 break;
             }
-            let _ = self.commit(cluster, changes);
         }
         self.dispatch(cluster);
     }
@@ -49,6 +56,7 @@ impl Cluster {
     /// The dispatcher: tells agents about tasks given to their node or whose desired
     /// state changed, and about tasks that are gone.
     fn dispatch(&mut self, cluster: &str) {
+        let side = self.leader_side(cluster);
         let Some(swarm) = self.swarms.get_mut(cluster) else { return };
         let tasks = std::mem::take(&mut swarm.manager.dispatch);
         let forgotten = std::mem::take(&mut swarm.manager.forgotten);
@@ -56,7 +64,7 @@ impl Cluster {
             .machines
             .iter()
             .enumerate()
-            .filter(|(_, m)| m.up && m.cluster_id() == Some(cluster))
+            .filter(|(_, m)| m.up && m.cluster_id() == Some(cluster) && side.is_none_or(|s| s == m.side))
             .filter_map(|(i, m)| m.node_id().map(|n| (n.to_string(), i)))
             .collect();
         for (node, task) in forgotten {
@@ -66,7 +74,7 @@ impl Cluster {
         }
         for id in tasks {
             let Cluster { swarms, machines, .. } = &mut *self;
-            let Some(task) = swarms.get(cluster).and_then(|s| s.store.tasks.get(&id)) else { continue };
+            let Some(task) = swarms.get(cluster).and_then(|s| s.store().tasks.get(&id)) else { continue };
             let Some(&i) = by_node.get(&task.node_id) else { continue };
             let outcome = machines[i].agent.assign(task);
             self.follow_up(i, &id, outcome);
@@ -88,7 +96,7 @@ impl Cluster {
         let cluster = m.cluster_id()?.to_string();
         let now = self.now;
         let Cluster { swarms, machines, entropy, registry, .. } = self;
-        let task = swarms.get(&cluster)?.store.tasks.get(task_id)?;
+        let task = swarms.get(&cluster)?.store().tasks.get(task_id)?;
         let agent = &mut machines[machine].agent;
         let mut outcome = agent.step(task, step, now, registry, || crate::ids::hex(&entropy.bytes::<32>()));
         let (service_id, slot, node_id) = (task.service_id.clone(), task.slot, task.node_id.clone());
@@ -96,7 +104,7 @@ impl Cluster {
             if let Some(c) = self.machines[machine].agent.containers.get_mut(task_id)
                 && c.name.is_empty()
             {
-                let service = self.swarms.get(&cluster).and_then(|s| s.store.services.get(&service_id));
+                let service = self.swarms.get(&cluster).and_then(|s| s.store().services.get(&service_id));
                 let name = service.map(|s| s.spec.name.clone()).unwrap_or_default();
                 let slot = if slot > 0 { slot.to_string() } else { node_id };
                 c.name = format!("{name}.{slot}.{task_id}");
@@ -104,7 +112,7 @@ impl Cluster {
             let statuses = std::mem::take(&mut outcome.statuses);
             let changes =
                 statuses.into_iter().map(|status| Change::SetTaskStatus { id: task_id.to_string(), status }).collect();
-            let _ = self.commit(&cluster, changes);
+            self.report(machine, &cluster, changes);
         }
         self.follow_up(machine, task_id, outcome);
         Some(cluster)

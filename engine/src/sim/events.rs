@@ -1,8 +1,8 @@
-//! Timed events: what happens later in virtual time (heartbeats that stop, elections).
+//! Timed events: what happens later in virtual time (heartbeats that stop, Raft ticks,
+//! nodes registering with a new leader).
 
 use super::Cluster;
 use crate::agent::executor::Step;
-use crate::manager::leadership;
 use crate::store::Change;
 use crate::time::Timestamp;
 use crate::types::{NodeState, NodeStatus};
@@ -10,10 +10,12 @@ use std::cmp::Ordering;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
-    /// The dispatcher stops hearing from a node: it goes Down.
-    HeartbeatExpired { cluster: String, node_id: String },
-    /// The managers of a swarm without a leader hold an election.
-    Election { cluster: String },
+    /// The dispatcher of leader `epoch` stops hearing from a node: it goes Down.
+    HeartbeatExpired { cluster: String, node_id: String, epoch: u64 },
+    /// A swarm's Raft group has work at this tick (an election, a catch-up).
+    Raft { cluster: String },
+    /// A node registers with the dispatcher of leader `epoch`.
+    Register { cluster: String, node_id: String, epoch: u64 },
     /// A swarm's control loops asked to be woken (restart or update delays), about
     /// one service or in general.
     Manager { cluster: String, service: Option<String> },
@@ -45,23 +47,30 @@ impl Cluster {
     /// Runs one event; returns the swarm it touched, to be settled.
     pub(super) fn handle(&mut self, event: Event) -> Option<String> {
         match event {
-            Event::HeartbeatExpired { cluster, node_id } => {
-                let node = self.swarm(&cluster).and_then(|s| s.store.nodes.get(&node_id))?;
+            Event::HeartbeatExpired { cluster, node_id, epoch } => {
+                let swarm = self.swarm(&cluster).filter(|s| s.epoch == epoch)?;
+                let node = swarm.store().nodes.get(&node_id)?;
                 if self.node_answers(&cluster, &node_id) || node.status.state == NodeState::Down {
                     return None;
                 }
-                let status = NodeStatus {
-                    state: NodeState::Down,
-                    message: "heartbeat failure".into(),
-                    addr: node.status.addr.clone(),
+                let message = if node.status.state == NodeState::Unknown {
+                    super::consensus::UNKNOWN_EXPIRED
+                } else {
+                    "heartbeat failure"
                 };
+                let status =
+                    NodeStatus { state: NodeState::Down, message: message.into(), addr: node.status.addr.clone() };
                 let _ = self.commit(&cluster, vec![Change::SetNodeStatus { id: node_id, status }]);
                 Some(cluster)
             }
-            Event::Election { cluster } => {
-                self.elect(&cluster);
+            Event::Raft { cluster } => {
+                if let Some(swarm) = self.swarms.get_mut(&cluster) {
+                    swarm.raft_wake = None;
+                }
+                self.wake_raft(&cluster);
                 Some(cluster)
             }
+            Event::Register { cluster, node_id, epoch } => self.register(&cluster, &node_id, epoch),
             Event::Manager { cluster, service } => {
                 if let (Some(id), Some(swarm)) = (service, self.swarms.get_mut(&cluster)) {
                     swarm.manager.dirty_services.insert(id);
@@ -70,17 +79,5 @@ impl Cluster {
             }
             Event::Agent { machine, task, step } => self.agent_step(machine, &task, step),
         }
-    }
-
-    /// Elects a leader among the reachable managers when a quorum of them is up.
-    pub(crate) fn elect(&mut self, cluster: &str) {
-        let pick = self.entropy.next_u64();
-        let Some(swarm) = self.swarm(cluster) else {
-            return;
-        };
-        let reachable: Vec<String> =
-            swarm.store.managers().filter(|n| self.manager_reachable(cluster, &n.id)).map(|n| n.id.clone()).collect();
-        let changes = leadership::elect(&swarm.store, &reachable, pick);
-        let _ = self.commit(cluster, changes);
     }
 }

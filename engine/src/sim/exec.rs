@@ -25,7 +25,7 @@ impl NodeClient<'_> {
     /// its running tasks, and the container's own hostname.
     fn container_dns(&self, c: &crate::agent::executor::Container) -> BTreeMap<String, Vec<String>> {
         let mut names: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        let Some(store) = self.machine_ref().cluster_id().and_then(|id| self.sim().swarm(id)).map(|s| &s.store) else {
+        let Some(store) = self.machine_ref().cluster_id().and_then(|id| self.sim().swarm(id)).map(|s| s.store()) else {
             return names;
         };
         let Some(me) = store.tasks.get(&c.task_id) else { return names };
@@ -64,7 +64,7 @@ impl NodeClient<'_> {
     /// references, with their data from the swarm's store.
     fn container_files(&self, c: &crate::agent::executor::Container) -> BTreeMap<String, Vec<u8>> {
         let mut files = BTreeMap::from([("/etc/hostname".to_string(), format!("{}\n", c.hostname).into_bytes())]);
-        let Some(store) = self.machine_ref().cluster_id().and_then(|id| self.sim().swarm(id)).map(|s| &s.store) else {
+        let Some(store) = self.machine_ref().cluster_id().and_then(|id| self.sim().swarm(id)).map(|s| s.store()) else {
             return files;
         };
         let Some(spec) = store.tasks.get(&c.task_id).and_then(|t| t.spec.container_spec.as_ref()) else { return files };

@@ -4,7 +4,6 @@
 use super::{Cluster, Event, Membership};
 use crate::store::Change;
 use crate::types::{NodeState, NodeStatus, TaskState, TaskStatus};
-use std::time::Duration;
 
 impl Cluster {
     /// Powers machine `idx` off.
@@ -70,20 +69,82 @@ impl Cluster {
         Ok(name)
     }
 
-    /// The swarm stops hearing from machine `idx`: managers hold an election if it
-    /// led, and its heartbeats expire.
-    fn lose(&mut self, idx: usize) {
-        let m = &self.machines[idx];
-        let Membership::Active { cluster, node_id } = m.membership.clone() else { return };
-        let was_leader = self.swarm(&cluster).and_then(|s| s.store.leader()).is_some_and(|l| l.id == node_id);
-        let is_manager =
-            self.swarm(&cluster).and_then(|s| s.store.nodes.get(&node_id)).is_some_and(|n| n.manager_status.is_some());
-        if is_manager {
-            self.elect_without(&cluster, &node_id, was_leader);
+    /// Splits the network in two: the machines in `side` on one side, every other
+    /// machine on the other. Managers talk only within a side; nodes that cannot reach
+    /// the leader stop being heard by it.
+    pub fn partition(&mut self, side: &[usize]) {
+        let before: Vec<bool> = (0..self.machines.len()).map(|i| self.heard(i)).collect();
+        for (i, m) in self.machines.iter_mut().enumerate() {
+            m.side = u32::from(side.contains(&i));
         }
-        // Three heartbeat periods of 5 s (± 0.5 s) without news: Down.
-        let jitter = Duration::from_millis(4500 + self.entropy.below(1001));
-        self.schedule(jitter * 3, Event::HeartbeatExpired { cluster, node_id });
+        self.network_changed(&before);
+    }
+
+    /// Heals a partition.
+    pub fn heal(&mut self) {
+        let before: Vec<bool> = (0..self.machines.len()).map(|i| self.heard(i)).collect();
+        for m in self.machines.iter_mut() {
+            m.side = 0;
+        }
+        self.network_changed(&before);
+    }
+
+    /// Is machine `idx` heard by its swarm's leader?
+    fn heard(&self, idx: usize) -> bool {
+        let m = &self.machines[idx];
+        m.cluster_id().zip(m.node_id()).is_some_and(|(c, n)| self.node_answers(c, n))
+    }
+
+    /// After the sides changed: Raft members move, nodes the leader stopped hearing
+    /// time out, nodes it hears again come back.
+    fn network_changed(&mut self, before: &[bool]) {
+        for i in 0..self.machines.len() {
+            self.sync_member(i);
+        }
+        let clusters: Vec<String> = self.swarms.keys().cloned().collect();
+        for c in &clusters {
+            self.follow(c);
+        }
+        for (i, was) in before.iter().enumerate() {
+            match (*was, self.heard(i)) {
+                (true, false) => self.expire_heartbeats(i),
+                (false, true) => self.rejoin(i),
+                _ => {}
+            }
+        }
+    }
+
+    /// The swarm stops hearing from machine `idx`: its Raft member (if a manager)
+    /// goes quiet and its heartbeats expire.
+    fn lose(&mut self, idx: usize) {
+        self.sync_member(idx);
+        if let Some(c) = self.machines[idx].cluster_id().map(String::from) {
+            self.follow(&c);
+        }
+        self.expire_heartbeats(idx);
+    }
+
+    /// Three heartbeat periods of 5 s (± 0.5 s) without news: Down.
+    fn expire_heartbeats(&mut self, idx: usize) {
+        let Membership::Active { cluster, node_id } = self.machines[idx].membership.clone() else { return };
+        let epoch = self.swarm(&cluster).map_or(0, |s| s.epoch);
+        let after = self.heartbeat_period() * 3;
+        self.schedule(after, Event::HeartbeatExpired { cluster, node_id, epoch });
+    }
+
+    /// Tells machine `idx`'s Raft member (if it is a manager) whether it runs and
+    /// which side of the network it is on: a cut-off machine is alone on its side.
+    pub(crate) fn sync_member(&mut self, idx: usize) {
+        let m = &self.machines[idx];
+        let (powered, side) = (m.up || m.cut, if m.cut { 1000 + idx as u32 } else { m.side });
+        let active = matches!(m.membership, Membership::Active { .. });
+        let Some(node_id) = m.node_id().map(String::from) else { return };
+        let Some(cluster) = m.cluster_id().map(String::from) else { return };
+        let Some(swarm) = self.swarms.get_mut(&cluster) else { return };
+        if let Some(id) = swarm.raft_id(&node_id) {
+            swarm.group.set_up(id, powered && active);
+            swarm.group.set_side(id, side);
+        }
     }
 
     /// Powers machine `idx` back on: the node registers again as Ready, and reports
@@ -105,7 +166,7 @@ impl Cluster {
         let m = &self.machines[idx];
         let addr = m.addr.to_string();
         let Membership::Active { cluster, node_id } = m.membership.clone() else { return };
-        let Some(store) = self.swarm(&cluster).map(|s| &s.store) else { return };
+        let Some(store) = self.swarm(&cluster).map(|s| s.store()) else { return };
         let mut changes = Vec::new();
         if store.nodes.get(&node_id).is_some_and(|n| n.status.state != NodeState::Ready) {
             changes.push(Change::SetNodeStatus {
@@ -145,31 +206,10 @@ impl Cluster {
         for id in stopped {
             self.machines[idx].agent.forget(&id);
         }
-        let _ = self.commit(&cluster, changes);
-        self.elect(&cluster);
+        self.sync_member(idx);
+        self.follow(&cluster);
+        self.report(idx, &cluster, changes);
         self.settle(&cluster);
-    }
-
-    /// A manager stops answering: it becomes unreachable; if it led, the others hold
-    /// an election after their timeout.
-    fn elect_without(&mut self, cluster: &str, node_id: &str, was_leader: bool) {
-        let Some(n) = self.swarm(cluster).and_then(|s| s.store.nodes.get(node_id)).cloned() else { return };
-        if let Some(ms) = n.manager_status {
-            let status = crate::types::ManagerStatus {
-                leader: false,
-                reachability: crate::types::Reachability::Unreachable,
-                ..ms
-            };
-            let _ =
-                self.commit(cluster, vec![Change::SetManagerStatus { id: node_id.to_string(), status: Some(status) }]);
-        }
-        if was_leader {
-            let ticks = 10 + self.entropy.below(10);
-            self.schedule(Duration::from_secs(ticks), Event::Election { cluster: cluster.to_string() });
-        } else {
-            // The leader keeps its place only while a majority of managers answer.
-            self.elect(cluster);
-        }
     }
 }
 

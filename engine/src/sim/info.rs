@@ -124,13 +124,15 @@ fn swarm_info(sim: &Cluster, idx: usize) -> SwarmInfo {
     let (Some(node_id), Some(swarm)) = (m.node_id(), sim.swarm_of(idx)) else {
         return info;
     };
-    let store = &swarm.store;
+    let leader = swarm.leader_for(node_id);
+    let store = leader.and_then(|l| swarm.replica(l)).unwrap_or_else(|| swarm.store());
     info.node_id = node_id.to_string();
     let me = store.nodes.get(node_id);
     info.node_addr = me.map(|n| n.status.addr.clone()).unwrap_or_default();
+    let reachable = swarm.reachable_managers(leader);
     let peers: Vec<Peer> = store
         .managers()
-        .filter(|n| n.manager_status.as_ref().is_some_and(|s| s.reachability == Reachability::Reachable))
+        .filter(|n| leader.is_none() || reachable.contains(&n.id))
         .map(|n| Peer {
             node_id: n.id.clone(),
             addr: n.manager_status.as_ref().map(|s| s.addr.clone()).unwrap_or_default(),
@@ -138,7 +140,7 @@ fn swarm_info(sim: &Cluster, idx: usize) -> SwarmInfo {
         .collect();
     info.remote_managers = Some(peers);
     let is_manager = me.is_some_and(|n| n.manager_status.is_some());
-    if is_manager && store.leader().is_some() {
+    if is_manager && leader.is_some() {
         info.control_available = true;
         info.cluster = store.cluster.as_ref().map(|c| c.info.clone());
         info.nodes = store.nodes.len() as i64;

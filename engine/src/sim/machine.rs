@@ -26,6 +26,8 @@ pub struct Machine {
     pub up: bool,
     /// Powered on but cut off from the network: unreachable, its containers run on.
     pub cut: bool,
+    /// Which side of a network partition it is on (0 when the network is whole).
+    pub side: u32,
     pub agent: crate::agent::executor::Agent,
     /// Local networks created on this node (`docker network create` without a swarm
     /// driver); the predefined ones are implied.

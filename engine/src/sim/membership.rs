@@ -1,6 +1,7 @@
 //! Making and finding swarms: the cluster object `swarm init` creates, `--force-new-cluster`
 //! on a surviving manager, and the manager a join request reaches.
 
+use super::Cluster;
 use super::client::NodeClient;
 use crate::api::*;
 use crate::ca::RootCa;
@@ -41,27 +42,25 @@ impl NodeClient<'_> {
         (cluster_id, ClusterObject { info, join_tokens, ca_digest, unlock_key, ingress_network_id })
     }
 
-    /// `swarm init --force-new-cluster` on a manager: the same store, with this node as
-    /// the only manager and leader.
+    /// `swarm init --force-new-cluster` on a manager: a new Raft group with this node
+    /// as its only member, from the store this node holds; the other managers become
+    /// workers.
     pub(super) fn force_new_cluster(&mut self, ctx: (String, String)) -> ApiResult<String> {
         let (cluster, node_id) = ctx;
+        let now = self.sim.now();
+        let Cluster { swarms, entropy, .. } = &mut *self.sim;
+        let swarm = swarms.get_mut(&cluster).ok_or_else(|| ApiError::unavailable(ERR_NO_SWARM))?;
+        swarm.refound(&node_id, now, entropy);
+        self.sim.follow(&cluster);
         let store = self.store(&cluster)?;
         let mut changes = Vec::new();
-        for n in store.managers() {
-            if n.id == node_id {
-                let status = n.manager_status.clone().map(|m| ManagerStatus {
-                    leader: true,
-                    reachability: Reachability::Reachable,
-                    ..m
-                });
-                changes.push(Change::SetManagerStatus { id: n.id.clone(), status });
-            } else {
-                let spec = NodeSpec { role: NodeRole::Worker, ..n.spec.clone() };
-                changes.push(Change::UpdateNodeSpec { id: n.id.clone(), spec });
-                changes.push(Change::SetManagerStatus { id: n.id.clone(), status: None });
-            }
+        for n in store.managers().filter(|n| n.id != node_id) {
+            let spec = NodeSpec { role: NodeRole::Worker, ..n.spec.clone() };
+            changes.push(Change::UpdateNodeSpec { id: n.id.clone(), spec });
+            changes.push(Change::SetManagerStatus { id: n.id.clone(), status: None });
         }
         self.commit(&cluster, changes)?;
+        self.sim.settle(&cluster);
         Ok(node_id)
     }
 
@@ -69,7 +68,7 @@ impl NodeClient<'_> {
     pub(super) fn manager_at(&self, remote: &str) -> Option<String> {
         self.sim.machines().iter().enumerate().find_map(|(i, m)| {
             let cluster = m.cluster_id()?;
-            let node = self.sim.swarm_of(i)?.store.nodes.get(m.node_id()?)?;
+            let node = self.sim.swarm_of(i)?.store().nodes.get(m.node_id()?)?;
             let addr = &node.manager_status.as_ref()?.addr;
             (addr == remote && i != self.idx).then(|| cluster.to_string())
         })

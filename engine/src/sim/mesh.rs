@@ -26,7 +26,7 @@ impl Cluster {
         }
         let cluster = m.cluster_id()?.to_string();
         let node_id = m.node_id()?.to_string();
-        let store = &self.swarms.get(&cluster)?.store;
+        let store = self.swarms.get(&cluster)?.store();
         let (service, ingress, target) = store.services.values().find_map(|s| {
             s.endpoint
                 .ports

@@ -3,6 +3,7 @@
 //! events. Same seed and same calls give the same trace, byte for byte.
 
 mod client;
+mod consensus;
 mod control;
 mod events;
 mod exec;
@@ -14,15 +15,18 @@ mod mesh;
 mod networks;
 mod secrets;
 mod services;
+mod swarm;
 
 pub use client::NodeClient;
+pub use consensus::CommitError;
 pub use events::Event;
 pub use machine::{Machine, Membership, node_addr, split_host_port};
 pub use mesh::Answer;
 pub use services::task_name;
+pub use swarm::{RaftStatus, SwarmState};
 
 use crate::ids::Entropy;
-use crate::store::{self, Change, Store, StoreOp};
+use crate::store::StoreOp;
 use crate::time::{DEFAULT_EPOCH, Timestamp};
 use std::collections::{BTreeMap, BinaryHeap};
 use std::time::Duration;
@@ -52,14 +56,6 @@ impl Default for ClusterConfig {
     }
 }
 
-/// One swarm: its managers' store (replicated by Raft in a later layer) and what the
-/// leader's control loops keep beside it.
-#[derive(Debug, Clone)]
-pub struct SwarmState {
-    pub store: Store,
-    pub manager: crate::manager::state::ManagerState,
-}
-
 /// What happened, in order: the store ops each swarm committed. Two runs with the same
 /// seed and inputs produce equal traces.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -80,6 +76,9 @@ pub struct Cluster {
     mesh_turns: BTreeMap<(String, u32), usize>,
     event_seq: u64,
     trace: Vec<TraceEntry>,
+    /// Status reports each machine's agent could not deliver while its swarm had no
+    /// leader, sent when it registers with the next one.
+    unreported: Vec<Vec<crate::store::Change>>,
     /// Keep every op in `trace` (tests compare traces; the lab does not need them).
     tracing: bool,
 }
@@ -97,6 +96,7 @@ impl Cluster {
                 membership: Membership::Inactive,
                 up: true,
                 cut: false,
+                side: 0,
                 agent: Default::default(),
                 networks: Vec::new(),
             })
@@ -111,6 +111,7 @@ impl Cluster {
             mesh_turns: BTreeMap::new(),
             event_seq: 0,
             trace: Vec::new(),
+            unreported: vec![Vec::new(); config.nodes],
             tracing: false,
         }
     }
@@ -165,6 +166,9 @@ impl Cluster {
             self.run_instant();
         }
         self.now = until;
+        for cluster in self.sync_raft(until) {
+            self.settle(&cluster);
+        }
     }
 
     /// When the next timed event is due, if any: a caller running the engine at
@@ -201,7 +205,7 @@ impl Cluster {
     fn run_instant(&mut self) {
         let Some(at) = self.events.peek().map(|e| e.at) else { return };
         self.now = self.now.max(at);
-        let mut touched = std::collections::BTreeSet::new();
+        let mut touched: std::collections::BTreeSet<String> = self.sync_raft(self.now).into_iter().collect();
         while self.events.peek().is_some_and(|e| e.at == at) {
             if let Some(e) = self.events.pop() {
                 touched.extend(self.handle(e.event));
@@ -215,35 +219,6 @@ impl Cluster {
     pub(crate) fn schedule(&mut self, after: Duration, event: Event) {
         self.event_seq += 1;
         self.events.push(events::Scheduled { at: self.now.plus(after), seq: self.event_seq, event });
-    }
-
-    pub(crate) fn create_swarm(&mut self, id: String, store: Store) {
-        self.swarms.insert(id, SwarmState { store, manager: Default::default() });
-    }
-
-    /// Commits changes to a swarm's store, stamped with the current virtual time.
-    /// Raft will sit here: proposed on the leader, applied once committed.
-    pub(crate) fn commit(&mut self, cluster_id: &str, changes: Vec<Change>) -> Result<(), store::ApplyError> {
-        let swarm =
-            self.swarms.get_mut(cluster_id).ok_or_else(|| store::ApplyError(format!("no swarm {cluster_id}")))?;
-        for change in changes {
-            swarm.manager.observe(&change, &swarm.store);
-            if self.tracing {
-                let op = StoreOp { at: self.now, change };
-                store::apply(&mut swarm.store, &op)?;
-                self.trace.push(TraceEntry { cluster: cluster_id.to_string(), op });
-            } else {
-                store::apply_change(&mut swarm.store, self.now, change)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Is this manager node reachable by its peers? (Its machine is up and still runs it.)
-    pub(crate) fn manager_reachable(&self, cluster_id: &str, node_id: &str) -> bool {
-        self.machines.iter().any(|m| {
-            m.up && matches!(&m.membership, Membership::Active { cluster, node_id: n } if cluster == cluster_id && n == node_id)
-        })
     }
 }
 

@@ -73,7 +73,7 @@ impl NodeClient<'_> {
     fn swarm_networks(&self) -> Vec<NetworkInspect> {
         let Some(cluster) = self.machine_ref().cluster_id() else { return Vec::new() };
         let Some(swarm) = self.sim().swarm(cluster) else { return Vec::new() };
-        let store = &swarm.store;
+        let store = swarm.store();
         let mut out = Vec::new();
         for n in store.networks.values() {
             let mut view = networks::view(n);

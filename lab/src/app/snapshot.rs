@@ -3,7 +3,7 @@
 //! decide whether the screen needs redrawing.
 
 use swarmlab_engine::sim::{Cluster, Membership};
-use swarmlab_engine::types::{NodeState, TaskState};
+use swarmlab_engine::types::TaskState;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Snapshot {
@@ -45,6 +45,9 @@ pub struct Quorum {
     pub reachable: usize,
     pub managers: usize,
     pub leader: Option<String>,
+    /// Raft term and commit index, as the leader (or a manager that is up) sees them.
+    pub term: u64,
+    pub commit: u64,
 }
 
 impl Quorum {
@@ -59,10 +62,10 @@ pub fn snapshot(c: &Cluster) -> Snapshot {
         let mut v =
             NodeView { name: m.hostname.clone(), powered: m.up || m.cut, connected: !m.cut, ..NodeView::default() };
         if let (Membership::Active { node_id, .. }, Some(swarm)) = (&m.membership, c.swarm_of(idx)) {
-            let store = &swarm.store;
+            let store = swarm.store();
             if let Some(n) = store.nodes.get(node_id) {
                 v.role = Some(if n.manager_status.is_some() { Role::Manager } else { Role::Worker });
-                v.leader = n.manager_status.as_ref().is_some_and(|s| s.leader);
+                v.leader = swarm.leader_node() == Some(node_id.as_str());
                 // As `docker node ls` prints them: Ready, Active.
                 v.status = title(n.status.state.as_str());
                 v.availability = title(n.spec.availability.as_str());
@@ -79,16 +82,17 @@ pub fn snapshot(c: &Cluster) -> Snapshot {
             tasks.sort_by_key(|t| natural(&t.name));
             v.tasks = tasks;
             if out.quorum.is_none() {
-                let managers: Vec<_> = store.managers().collect();
-                let reachable = managers
-                    .iter()
-                    .filter(|n| {
-                        n.status.state != NodeState::Down
-                            && c.machines().iter().any(|m| m.node_id() == Some(n.id.as_str()) && m.up)
-                    })
-                    .count();
-                let leader = store.leader().map(|n| n.description.hostname.clone());
-                out.quorum = Some(Quorum { reachable, managers: managers.len(), leader });
+                let raft = swarm.raft_status();
+                let reachable = raft.members.iter().filter(|(_, _, up)| *up).count();
+                let hostname = |id: &str| store.nodes.get(id).map(|n| n.description.hostname.clone());
+                let leader = raft.leader.as_deref().and_then(hostname);
+                out.quorum = Some(Quorum {
+                    reachable,
+                    managers: raft.members.len(),
+                    leader,
+                    term: raft.term,
+                    commit: raft.commit_index,
+                });
             }
         }
         out.nodes.push(v);
@@ -129,7 +133,10 @@ mod tests {
         docker(&mut c, 0, "service create -d --name web --replicas 4 nginx");
         c.run_until_idle();
         let s = snapshot(&c);
-        assert_eq!(s.quorum, Some(Quorum { reachable: 1, managers: 1, leader: Some("node1".into()) }));
+        let q = s.quorum.clone().expect("a swarm");
+        assert_eq!((q.reachable, q.managers, q.leader), (1, 1, Some("node1".into())));
+        assert_eq!(q.term, 1);
+        assert!(q.commit > 5, "init, join and the service's tasks were committed: {}", q.commit);
         assert_eq!((s.nodes[0].role, s.nodes[0].leader), (Some(Role::Manager), true));
         assert_eq!(s.nodes[1].role, Some(Role::Worker));
         assert_eq!(s.nodes[2].role, None);

@@ -44,7 +44,7 @@ pub struct Outcome {
 pub fn manager(c: &Cluster) -> Option<usize> {
     c.machines().iter().enumerate().position(|(i, m)| {
         let Membership::Active { node_id, .. } = &m.membership else { return false };
-        m.up && c.swarm_of(i).and_then(|s| s.store.nodes.get(node_id)).is_some_and(|n| n.manager_status.is_some())
+        m.up && c.swarm_of(i).and_then(|s| s.store().nodes.get(node_id)).is_some_and(|n| n.manager_status.is_some())
     })
 }
 

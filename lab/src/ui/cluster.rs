@@ -37,6 +37,8 @@ pub fn draw(frame: &mut Frame, model: &Model, area: Rect) {
                     ("total", &q.managers.to_string()),
                     ("quorum", &quorum),
                     ("leader", &leader),
+                    ("term", &q.term.to_string()),
+                    ("commit", &q.commit.to_string()),
                 ],
             );
             let style = if q.held() { Style::new() } else { Style::new().fg(Color::Red).add_modifier(Modifier::BOLD) };
