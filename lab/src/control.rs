@@ -14,6 +14,8 @@ Change the simulated world.
 Commands:
   node off|on NODE               Power a node off, or on again
   node disconnect|reconnect NODE Cut a node off the network, or bring it back
+  partition NODE...              Split the network in two: these nodes, and the others
+  heal                           Mend a partition
   crash CONTAINER [NODE]         Kill a running container (name, ID prefix, or task like web.1)
   image missing|crash|ok IMAGE [EXIT_CODE]
                                  Make an image missing, crash on start, or work again
@@ -28,6 +30,8 @@ pub enum Action {
     Image { image: String, fault: Option<Fault> },
     Power { node: String, on: bool },
     Network { node: String, connected: bool },
+    Partition { nodes: Vec<String> },
+    Heal,
     Crash { container: String, node: Option<String> },
     Speed(crate::world::Speed),
     Skip,
@@ -59,6 +63,10 @@ pub fn parse(args: &[String]) -> Result<Action, String> {
         ["node", "on", n] => Action::Power { node: node(n), on: true },
         ["node", "disconnect", n] => Action::Network { node: node(n), connected: false },
         ["node", "reconnect", n] => Action::Network { node: node(n), connected: true },
+        ["partition", nodes @ ..] if !nodes.is_empty() => {
+            Action::Partition { nodes: nodes.iter().map(|n| node(n)).collect() }
+        }
+        ["heal"] => Action::Heal,
         ["crash", c] => Action::Crash { container: c.to_string(), node: None },
         ["crash", c, n] => Action::Crash { container: c.to_string(), node: Some(node(n)) },
         ["speed", s] => Action::Speed(match *s {
@@ -101,6 +109,15 @@ pub fn apply(cluster: &mut Cluster, action: &Action) -> Result<Option<String>, S
             }
             Ok(Some(String::new()))
         }
+        Action::Partition { nodes } => {
+            let side = nodes.iter().map(|n| index(cluster, n)).collect::<Result<Vec<_>, _>>()?;
+            cluster.partition(&side);
+            Ok(Some(String::new()))
+        }
+        Action::Heal => {
+            cluster.heal();
+            Ok(Some(String::new()))
+        }
         Action::Crash { container, node } => {
             let candidates: Vec<usize> = match node {
                 Some(n) => vec![index(cluster, n)?],
@@ -134,6 +151,9 @@ mod tests {
     fn parses_every_command_and_refuses_the_rest() {
         assert_eq!(p("node off node2"), Ok(Action::Power { node: "node2".into(), on: false }));
         assert_eq!(p("node disconnect node3"), Ok(Action::Network { node: "node3".into(), connected: false }));
+        assert_eq!(p("partition node1 node2"), Ok(Action::Partition { nodes: vec!["node1".into(), "node2".into()] }));
+        assert_eq!(p("heal"), Ok(Action::Heal));
+        assert!(p("partition").is_err());
         assert_eq!(
             p("image crash nginx:bad 3"),
             Ok(Action::Image { image: "nginx:bad".into(), fault: Some(Fault::Crash(3)) })

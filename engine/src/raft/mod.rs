@@ -239,20 +239,24 @@ impl Group {
     }
 
     /// Lets time run to `at`, ticking and delivering on the way.
+    /// The group's clock may be a few latencies ahead of `at` (`settle` moves it):
+    /// ticks that fell due meanwhile still run.
     pub fn advance_to(&mut self, at: Duration) -> Vec<Committed> {
-        match at.checked_sub(self.now) {
-            Some(d) if !d.is_zero() => self.advance(d),
-            _ => Vec::new(),
-        }
+        self.advance(at.saturating_sub(self.now))
     }
 
     /// When the leader `id`, cut off from its quorum, steps down (check_quorum runs
     /// every election timeout, counted on its own clock).
     pub fn step_down_after(&self, id: u64) -> Duration {
         let Some(m) = self.members.get(&id) else { return Duration::ZERO };
-        let left = m.node.raft.election_timeout().saturating_sub(m.node.raft.election_elapsed).max(1);
+        let raft = &m.node.raft;
+        let left = raft.election_timeout().saturating_sub(raft.election_elapsed).max(1);
+        // Followers heard since the last check count once more: the check after that
+        // is the one that fails.
+        let active = raft.prs().iter().filter(|(pid, p)| **pid == id || p.recent_active).count();
+        let extra = if active > self.members.len() / 2 { raft.election_timeout() } else { 0 };
         let to_tick = self.next_tick.saturating_sub(self.now);
-        to_tick + TICK * (left as u32 - 1)
+        to_tick + TICK * (left + extra - 1) as u32
     }
 
     /// Hands leadership to `to` (swarmkit transfers it before a leader is demoted).
@@ -347,7 +351,7 @@ impl Group {
             if next > until {
                 break;
             }
-            self.now = next;
+            self.now = self.now.max(next);
             if self.next_tick == next {
                 for m in self.members.values_mut().filter(|m| m.up) {
                     m.node.tick();

@@ -198,6 +198,7 @@ impl Cluster {
             return;
         }
         let at = swarm.started.plus(swarm.group.next_event()).max(now);
+        // One pending wake-up per swarm: the earliest needed.
         if swarm.raft_wake.is_some_and(|w| w >= now && w <= at) {
             return;
         }

@@ -64,9 +64,13 @@ impl Cluster {
                 Some(cluster)
             }
             Event::Raft { cluster } => {
-                if let Some(swarm) = self.swarms.get_mut(&cluster) {
-                    swarm.raft_wake = None;
+                // Only the wake-up asked for last counts: an earlier one may have
+                // replaced a later one that still sits in the queue.
+                let swarm = self.swarms.get_mut(&cluster)?;
+                if swarm.raft_wake != Some(self.now) {
+                    return None;
                 }
+                swarm.raft_wake = None;
                 self.wake_raft(&cluster);
                 Some(cluster)
             }

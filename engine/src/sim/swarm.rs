@@ -115,6 +115,11 @@ impl SwarmState {
         &self.group
     }
 
+    /// Every manager's copy of the store, by Raft member ID.
+    pub fn replicas(&self) -> impl Iterator<Item = (u64, &Store)> {
+        self.replicas.iter().map(|(id, s)| (*id, s))
+    }
+
     /// The copy of the store held by member `id`.
     pub(crate) fn replica(&self, id: u64) -> Option<&Store> {
         self.replicas.get(&id)
