@@ -97,6 +97,9 @@ proptest! {
         }
         c.advance(Duration::from_secs(90));
         check_terms(&c)?;
+        // Healed and settled, the managers go quiet: nothing left to run.
+        c.run_until_idle();
+        prop_assert_eq!(c.next_event_at(), None, "the swarm never settles");
         let (_, swarm) = c.swarms().next().expect("a swarm");
         prop_assert!(swarm.leader_node().is_some(), "five managers back and no leader: {:?}", swarm.raft_status());
         let store = swarm.store();
