@@ -40,11 +40,18 @@ pub struct Outcome {
     pub failure: Option<String>,
 }
 
-/// The node a check's `$` queries run on: the first reachable manager.
+/// The node a check's `$` queries run on: the leader, else the first manager that runs
+/// (which then answers as Docker would without a leader).
 pub fn manager(c: &Cluster) -> Option<usize> {
-    c.machines().iter().enumerate().position(|(i, m)| {
-        let Membership::Active { node_id, .. } = &m.membership else { return false };
-        m.up && c.swarm_of(i).and_then(|s| s.store().nodes.get(node_id)).is_some_and(|n| n.manager_status.is_some())
+    let leader =
+        c.machines().iter().enumerate().position(|(i, m)| {
+            m.up && m.node_id().zip(c.swarm_of(i)).is_some_and(|(id, s)| s.leader_node() == Some(id))
+        });
+    leader.or_else(|| {
+        c.machines().iter().enumerate().position(|(i, m)| {
+            let Membership::Active { node_id, .. } = &m.membership else { return false };
+            m.up && c.swarm_of(i).and_then(|s| s.store().nodes.get(node_id)).is_some_and(|n| n.manager_status.is_some())
+        })
     })
 }
 
