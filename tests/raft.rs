@@ -230,3 +230,24 @@ fn the_no_leader_error_is_dockers() {
     let out = docker(&mut c, 0, "service ls");
     assert_eq!(out.stderr, format!("Error response from daemon: rpc error: code = Unknown desc = {NO_LEADER}\n"));
 }
+
+#[test]
+fn a_manager_powered_back_on_catches_up_from_the_log() {
+    let mut c = three_managers(6);
+    c.power_off(2);
+    c.advance(Duration::from_secs(2));
+    // Changes node3 misses while it is off.
+    assert_eq!(docker(&mut c, 0, "service scale -d web=6").code, 0);
+    assert_eq!(docker(&mut c, 0, "service create -d --name api --replicas 2 nginx").code, 0);
+    c.advance(Duration::from_secs(30));
+    let (_, s) = c.swarms().next().expect("a swarm");
+    let node3 = s.raft_status().members.iter().find(|(_, _, up)| !up).map(|(_, id, _)| *id).expect("node3 is off");
+    let behind = s.replicas().find(|(id, _)| *id == node3).map(|(_, r)| r.index).unwrap_or_default();
+    assert!(behind < s.store().index, "node3 missed the changes");
+    c.power_on(2);
+    c.advance(Duration::from_secs(5));
+    let (_, s) = c.swarms().next().expect("a swarm");
+    assert!(s.replicas().all(|(_, r)| r == s.store()), "every manager holds the leader's store");
+    let ls = docker(&mut c, 2, "service ls --format {{.Name}}:{{.Replicas}}").stdout;
+    assert_eq!(ls, "api:2/2\nweb:6/6\n");
+}
