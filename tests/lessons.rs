@@ -22,7 +22,7 @@ const GOOD: &str = "---\nid: t\ntitle: T\nnodes: 2\n---\n\nIntro.\n\n## Init\n\n
 fn the_bundled_course_verifies_in_both_languages() {
     for lang in ["en", "fr"] {
         let course = lesson::load_course(&root().join("lessons").join(lang)).expect("the course parses");
-        assert_eq!(course.lessons.len(), 3);
+        assert_eq!(course.lessons.len(), 4);
         for l in &course.lessons {
             let r = verify::verify(l);
             assert!(r.passed(), "{}: {:?}", l.path.display(), r.steps);
@@ -188,4 +188,41 @@ proptest::proptest! {
             verify::verify(&l);
         }
     }
+}
+
+/// Grades a lesson's own solutions with one line replaced by a plausible mistake:
+/// the step it belongs to must not pass.
+fn wrong_answer_fails(file: &str, right: &str, wrong: &str, step: usize) {
+    let path = root().join("lessons/en").join(file);
+    let l = lesson::parse(&std::fs::read_to_string(&path).unwrap(), &path).unwrap();
+    let mut script = String::new();
+    for s in &l.steps {
+        for line in &s.solution {
+            script.push_str(&format!("{}$ {}\n", line.node, line.command));
+        }
+    }
+    assert!(script.contains(right), "{file}: no {right:?} in the solutions");
+    let answers = swarmlab::script::parse(&script.replacen(right, wrong, 1), "answers").unwrap();
+    let r = verify::grade(&l, &answers).unwrap();
+    assert!(!r.steps[step].passed, "{file}: {wrong:?} passed step {}", step + 1);
+    let all = swarmlab::script::parse(&script, "answers").unwrap();
+    assert!(verify::grade(&l, &all).unwrap().steps.iter().all(|s| s.passed), "{file}: the right answers pass");
+}
+
+#[test]
+fn raft_lesson_rejects_plausible_wrong_answers() {
+    let f = "04-raft-quorum.md";
+    // Only one manager promoted: two managers, not three.
+    wrong_answer_fails(f, "docker node promote node2 node3", "docker node promote node2", 0);
+    // A follower powered off instead of the leader: no election.
+    wrong_answer_fails(f, "node2$ lab node off node1", "node2$ lab node off node3", 1);
+    // Demoting the wrong node leaves node3 a manager.
+    wrong_answer_fails(f, "docker node demote node3", "docker node demote node2", 4);
+    // Plain `swarm init` on a node already in a swarm is refused.
+    wrong_answer_fails(
+        f,
+        "docker swarm init --force-new-cluster --advertise-addr $(hostname -i)",
+        "docker swarm init --advertise-addr $(hostname -i)",
+        6,
+    );
 }
