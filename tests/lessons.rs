@@ -22,7 +22,7 @@ const GOOD: &str = "---\nid: t\ntitle: T\nnodes: 2\n---\n\nIntro.\n\n## Init\n\n
 fn the_bundled_course_verifies_in_both_languages() {
     for lang in ["en", "fr"] {
         let course = lesson::load_course(&root().join("lessons").join(lang)).expect("the course parses");
-        assert_eq!(course.lessons.len(), 4);
+        assert_eq!(course.lessons.len(), 5);
         for l in &course.lessons {
             let r = verify::verify(l);
             assert!(r.passed(), "{}: {:?}", l.path.display(), r.steps);
@@ -225,4 +225,17 @@ fn raft_lesson_rejects_plausible_wrong_answers() {
         "docker swarm init --advertise-addr $(hostname -i)",
         6,
     );
+}
+
+#[test]
+fn availability_lesson_rejects_plausible_wrong_answers() {
+    let f = "05-availability.md";
+    // Drain instead of pause: node2 loses its tasks.
+    wrong_answer_fails(f, "--availability pause node2", "--availability drain node2", 1);
+    // Pause instead of drain: node3 keeps its tasks.
+    wrong_answer_fails(f, "--availability drain node3", "--availability pause node3", 3);
+    // Scaling to the wrong count.
+    wrong_answer_fails(f, "docker service scale -d web=9", "docker service scale -d web=8", 2);
+    // A plain update changes nothing and moves nothing.
+    wrong_answer_fails(f, "docker service update --force -d web", "docker service update -d web", 5);
 }
