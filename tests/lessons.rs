@@ -22,7 +22,7 @@ const GOOD: &str = "---\nid: t\ntitle: T\nnodes: 2\n---\n\nIntro.\n\n## Init\n\n
 fn the_bundled_course_verifies_in_both_languages() {
     for lang in ["en", "fr"] {
         let course = lesson::load_course(&root().join("lessons").join(lang)).expect("the course parses");
-        assert_eq!(course.lessons.len(), 5);
+        assert_eq!(course.lessons.len(), 7);
         for l in &course.lessons {
             let r = verify::verify(l);
             assert!(r.passed(), "{}: {:?}", l.path.display(), r.steps);
@@ -238,4 +238,28 @@ fn availability_lesson_rejects_plausible_wrong_answers() {
     wrong_answer_fails(f, "docker service scale -d web=9", "docker service scale -d web=8", 2);
     // A plain update changes nothing and moves nothing.
     wrong_answer_fails(f, "docker service update --force -d web", "docker service update -d web", 5);
+}
+
+#[test]
+fn services_lesson_rejects_plausible_wrong_answers() {
+    let f = "06-services.md";
+    // One replica instead of two.
+    wrong_answer_fails(f, "--name greeter --replicas 2", "--name greeter --replicas 1", 0);
+    // `docker ps` shows this node's containers, not the service's tasks.
+    wrong_answer_fails(f, "node1$ docker service ps greeter", "node1$ docker ps", 1);
+    // A label is not an environment variable.
+    wrong_answer_fails(f, "--env-add GREETING=hi", "--label-add GREETING=hi", 3);
+    // Scaling to zero keeps the service.
+    wrong_answer_fails(f, "node1$ docker service rm greeter", "node1$ docker service scale greeter=0", 4);
+}
+
+#[test]
+fn routing_mesh_lesson_rejects_plausible_wrong_answers() {
+    let f = "07-routing-mesh.md";
+    // Published port and target swapped.
+    wrong_answer_fails(f, "-p 8080:80", "-p 80:8080", 0);
+    // Scaled to the wrong count.
+    wrong_answer_fails(f, "docker service scale -d web=6", "docker service scale -d web=3", 2);
+    // --publish-rm by the published port removes nothing: 8080 stays beside 9090.
+    wrong_answer_fails(f, "--publish-rm 80 --publish-add", "--publish-rm 8080 --publish-add", 3);
 }
