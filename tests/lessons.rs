@@ -22,7 +22,7 @@ const GOOD: &str = "---\nid: t\ntitle: T\nnodes: 2\n---\n\nIntro.\n\n## Init\n\n
 fn the_bundled_course_verifies_in_both_languages() {
     for lang in ["en", "fr"] {
         let course = lesson::load_course(&root().join("lessons").join(lang)).expect("the course parses");
-        assert_eq!(course.lessons.len(), 7);
+        assert_eq!(course.lessons.len(), 8);
         for l in &course.lessons {
             let r = verify::verify(l);
             assert!(r.passed(), "{}: {:?}", l.path.display(), r.steps);
@@ -262,4 +262,15 @@ fn routing_mesh_lesson_rejects_plausible_wrong_answers() {
     wrong_answer_fails(f, "docker service scale -d web=6", "docker service scale -d web=3", 2);
     // --publish-rm by the published port removes nothing: 8080 stays beside 9090.
     wrong_answer_fails(f, "--publish-rm 80 --publish-add", "--publish-rm 8080 --publish-add", 3);
+}
+
+#[test]
+fn rolling_updates_lesson_rejects_plausible_wrong_answers() {
+    let f = "08-rolling-updates.md";
+    // Parallelism left at its default of 1.
+    wrong_answer_fails(f, "--update-parallelism 2 --update-delay 10s", "--update-delay 10s", 0);
+    // Updating to the image already running does not roll back.
+    wrong_answer_fails(f, "node1$ docker service rollback -d web", "node1$ docker service update -d --force web", 2);
+    // Without the failure action the broken update only pauses.
+    wrong_answer_fails(f, "--update-failure-action rollback --image nginx:1.28", "--image nginx:1.28", 4);
 }

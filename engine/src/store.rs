@@ -126,6 +126,15 @@ pub enum Change {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApplyError(pub String);
 
+/// swarmkit's store keeps names unique per kind (memdb `ErrNameConflict`): a create
+/// that raced another of the same name through Raft fails on every manager alike.
+fn unique<'a>(mut names: impl Iterator<Item = &'a String>, name: &str) -> Result<(), ApplyError> {
+    if names.any(|n| n == name) {
+        return Err(ApplyError("name conflicts with an existing object".into()));
+    }
+    Ok(())
+}
+
 /// Applies one op. Pure: the result depends on the store and the op only.
 pub fn apply(store: &mut Store, op: &StoreOp) -> Result<(), ApplyError> {
     apply_change(store, op.at, op.change.clone())
@@ -191,6 +200,7 @@ pub fn apply_change(store: &mut Store, at: Timestamp, change: Change) -> Result<
             store.nodes.remove(&id).ok_or_else(|| ApplyError(format!("node {id} not found")))?;
         }
         Change::CreateService(svc) => {
+            unique(store.services.values().map(|s| &s.spec.name), &svc.spec.name)?;
             let mut svc = *svc;
             svc.version.index = index;
             svc.created_at = at;
@@ -207,10 +217,12 @@ pub fn apply_change(store: &mut Store, at: Timestamp, change: Change) -> Result<
             old.updated_at = at;
         }
         Change::CreateSecret(object) => {
+            unique(store.secrets.values().map(|s| &s.spec.name), &object.spec.name)?;
             let object = stamped(*object, index, at);
             store.secrets.insert(object.id.clone(), object);
         }
         Change::CreateConfig(object) => {
+            unique(store.configs.values().map(|s| &s.spec.name), &object.spec.name)?;
             let object = stamped(*object, index, at);
             store.configs.insert(object.id.clone(), object);
         }
@@ -223,6 +235,7 @@ pub fn apply_change(store: &mut Store, at: Timestamp, change: Change) -> Result<
         Change::UpdateSecret(o) => relabel(&mut store.secrets, *o, index, at)?,
         Change::UpdateConfig(o) => relabel(&mut store.configs, *o, index, at)?,
         Change::CreateNetwork(n) => {
+            unique(store.networks.values().map(|s| &s.spec.name), &n.spec.name)?;
             let mut n = *n;
             n.version.index = index;
             n.created_at = at;
@@ -362,6 +375,20 @@ mod tests {
 
     fn node(id: &str) -> Node {
         Node { id: id.into(), ..Node::default() }
+    }
+
+    #[test]
+    fn a_second_service_of_the_same_name_is_refused_on_apply() {
+        let mut s = Store::default();
+        let svc = |id: &str| {
+            let mut v = Service { id: id.into(), ..Service::default() };
+            v.spec.name = "web".into();
+            Change::CreateService(Box::new(v))
+        };
+        apply_change(&mut s, Timestamp(1), svc("a")).expect("first");
+        let e = apply_change(&mut s, Timestamp(2), svc("b")).expect_err("same name");
+        assert_eq!(e.0, "name conflicts with an existing object");
+        assert_eq!(s.services.len(), 1);
     }
 
     #[test]
