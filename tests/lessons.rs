@@ -22,7 +22,7 @@ const GOOD: &str = "---\nid: t\ntitle: T\nnodes: 2\n---\n\nIntro.\n\n## Init\n\n
 fn the_bundled_course_verifies_in_both_languages() {
     for lang in ["en", "fr"] {
         let course = lesson::load_course(&root().join("lessons").join(lang)).expect("the course parses");
-        assert_eq!(course.lessons.len(), 8);
+        assert_eq!(course.lessons.len(), 9);
         for l in &course.lessons {
             let r = verify::verify(l);
             assert!(r.passed(), "{}: {:?}", l.path.display(), r.steps);
@@ -273,4 +273,24 @@ fn rolling_updates_lesson_rejects_plausible_wrong_answers() {
     wrong_answer_fails(f, "node1$ docker service rollback -d web", "node1$ docker service update -d --force web", 2);
     // Without the failure action the broken update only pauses.
     wrong_answer_fails(f, "--update-failure-action rollback --image nginx:1.28", "--image nginx:1.28", 4);
+}
+
+#[test]
+fn placement_lesson_rejects_plausible_wrong_answers() {
+    let f = "09-placement.md";
+    // The wrong role: the admin tasks go to the workers.
+    wrong_answer_fails(
+        f,
+        "--replicas 2 --constraint node.role==manager",
+        "--replicas 2 --constraint node.role==worker",
+        0,
+    );
+    // node4 labelled like the others.
+    wrong_answer_fails(f, "--label-add zone=west node4", "--label-add zone=east node4", 1);
+    // No spread: two tasks per worker.
+    wrong_answer_fails(f, " --placement-pref spread=node.labels.zone nginx", " nginx", 2);
+    // Replicated instead of global.
+    wrong_answer_fails(f, "--name agent --mode global", "--name agent --replicas 3", 3);
+    // No limit: all six run.
+    wrong_answer_fails(f, "--replicas 6 --replicas-max-per-node 1", "--replicas 6", 4);
 }
