@@ -22,7 +22,7 @@ const GOOD: &str = "---\nid: t\ntitle: T\nnodes: 2\n---\n\nIntro.\n\n## Init\n\n
 fn the_bundled_course_verifies_in_both_languages() {
     for lang in ["en", "fr"] {
         let course = lesson::load_course(&root().join("lessons").join(lang)).expect("the course parses");
-        assert_eq!(course.lessons.len(), 9);
+        assert_eq!(course.lessons.len(), 10);
         for l in &course.lessons {
             let r = verify::verify(l);
             assert!(r.passed(), "{}: {:?}", l.path.display(), r.steps);
@@ -293,4 +293,17 @@ fn placement_lesson_rejects_plausible_wrong_answers() {
     wrong_answer_fails(f, "--name agent --mode global", "--name agent --replicas 3", 3);
     // No limit: all six run.
     wrong_answer_fails(f, "--replicas 6 --replicas-max-per-node 1", "--replicas 6", 4);
+}
+
+#[test]
+fn self_healing_lesson_rejects_plausible_wrong_answers() {
+    let f = "10-self-healing.md";
+    // Crashing a task of another service leaves web's history clean.
+    wrong_answer_fails(f, "node1$ lab crash web.1", "node1$ lab crash nope.1", 1);
+    // The default policy restarts the job: more than one task.
+    wrong_answer_fails(f, "--name once --restart-condition none", "--name once", 2);
+    // Without the cap, attempts go on.
+    wrong_answer_fails(f, "--restart-max-attempts 2 --restart-delay 2s", "--restart-delay 2s", 3);
+    // Draining is not a failure: node3 stays Ready.
+    wrong_answer_fails(f, "node1$ lab node off node3", "node1$ docker node update --availability drain node3", 4);
 }
