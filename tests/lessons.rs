@@ -307,3 +307,17 @@ fn self_healing_lesson_rejects_plausible_wrong_answers() {
     // Draining is not a failure: node3 stays Ready.
     wrong_answer_fails(f, "node1$ lab node off node3", "node1$ docker node update --availability drain node3", 4);
 }
+
+#[test]
+fn the_bundled_course_is_summary_md_in_order() {
+    for (lang, code) in [("en", swarmlab::i18n::Lang::En), ("fr", swarmlab::i18n::Lang::Fr)] {
+        let listed: Vec<String> = lesson::load_course(&root().join("lessons").join(lang))
+            .unwrap()
+            .lessons
+            .into_iter()
+            .map(|l| l.id)
+            .collect();
+        let bundled: Vec<String> = lesson::bundled(code).into_iter().map(|l| l.id).collect();
+        assert_eq!(bundled, listed, "{lang}: the binary's lessons differ from SUMMARY.md");
+    }
+}

@@ -130,19 +130,36 @@ pub fn load_course(dir: &Path) -> Result<Course, Vec<LessonError>> {
 /// The lessons bundled with swarmlab, for the lab when no course directory is given.
 pub fn bundled(lang: crate::i18n::Lang) -> Vec<Lesson> {
     let files: &[(&str, &str)] = match lang {
-        crate::i18n::Lang::En => &BUNDLED_EN,
-        crate::i18n::Lang::Fr => &BUNDLED_FR,
+        crate::i18n::Lang::En => BUNDLED_EN,
+        crate::i18n::Lang::Fr => BUNDLED_FR,
     };
     files.iter().filter_map(|(name, text)| parse(text, Path::new(name)).ok()).collect()
 }
 
-const BUNDLED_EN: [(&str, &str); 3] = [
-    ("lessons/en/01-first-swarm.md", include_str!("../../../lessons/en/01-first-swarm.md")),
-    ("lessons/en/02-joining.md", include_str!("../../../lessons/en/02-joining.md")),
-    ("lessons/en/03-inspecting-nodes.md", include_str!("../../../lessons/en/03-inspecting-nodes.md")),
-];
-const BUNDLED_FR: [(&str, &str); 3] = [
-    ("lessons/fr/01-first-swarm.md", include_str!("../../../lessons/fr/01-first-swarm.md")),
-    ("lessons/fr/02-joining.md", include_str!("../../../lessons/fr/02-joining.md")),
-    ("lessons/fr/03-inspecting-nodes.md", include_str!("../../../lessons/fr/03-inspecting-nodes.md")),
-];
+/// Every lesson of one language, by file name, embedded in the binary.
+macro_rules! course {
+    ($lang:literal: $($file:literal),* $(,)?) => {
+        [$((concat!("lessons/", $lang, "/", $file), include_str!(concat!("../../../lessons/", $lang, "/", $file)))),*]
+    };
+}
+
+/// The course, in SUMMARY.md's order (a test keeps them in step).
+macro_rules! lessons {
+    ($lang:literal) => {
+        course!($lang:
+            "01-first-swarm.md",
+            "02-joining.md",
+            "03-inspecting-nodes.md",
+            "04-raft-quorum.md",
+            "05-availability.md",
+            "06-services.md",
+            "07-routing-mesh.md",
+            "08-rolling-updates.md",
+            "09-placement.md",
+            "10-self-healing.md",
+        )
+    };
+}
+
+const BUNDLED_EN: &[(&str, &str)] = &lessons!("en");
+const BUNDLED_FR: &[(&str, &str)] = &lessons!("fr");
