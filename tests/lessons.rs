@@ -22,7 +22,7 @@ const GOOD: &str = "---\nid: t\ntitle: T\nnodes: 2\n---\n\nIntro.\n\n## Init\n\n
 fn the_bundled_course_verifies_in_both_languages() {
     for lang in ["en", "fr"] {
         let course = lesson::load_course(&root().join("lessons").join(lang)).expect("the course parses");
-        assert_eq!(course.lessons.len(), 10);
+        assert_eq!(course.lessons.len(), 11);
         for l in &course.lessons {
             let r = verify::verify(l);
             assert!(r.passed(), "{}: {:?}", l.path.display(), r.steps);
@@ -320,4 +320,19 @@ fn the_bundled_course_is_summary_md_in_order() {
         let bundled: Vec<String> = lesson::bundled(code).into_iter().map(|l| l.id).collect();
         assert_eq!(bundled, listed, "{lang}: the binary's lessons differ from SUMMARY.md");
     }
+}
+
+#[test]
+fn final_challenge_rejects_plausible_wrong_answers() {
+    let f = "13-final-challenge.md";
+    // node3 joined as a worker: two managers.
+    wrong_answer_fails(f, "node3$ docker swarm join --token $MANAGER", "node3$ docker swarm join --token $WORKER", 0);
+    // Every manager in one zone.
+    wrong_answer_fails(f, "--label-add zone=b node3", "--label-add zone=a node3", 0);
+    // Managers only, but not spread: two tasks on node3.
+    wrong_answer_fails(f, " --placement-pref spread=node.labels.zone nginx", " nginx", 0);
+    // The API anywhere: some of its tasks land on managers.
+    wrong_answer_fails(f, "--replicas 4 --constraint node.role==worker -p", "--replicas 4 -p", 0);
+    // Published on the wrong port.
+    wrong_answer_fails(f, "-p 8080:80 traefik/whoami", "-p 80:8080 traefik/whoami", 0);
 }

@@ -157,6 +157,7 @@ macro_rules! lessons {
             "08-rolling-updates.md",
             "09-placement.md",
             "10-self-healing.md",
+            "13-final-challenge.md",
         )
     };
 }
