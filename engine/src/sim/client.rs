@@ -2,7 +2,7 @@
 //! with moby's daemon-side checks and messages (daemon/cluster).
 
 use super::machine::ResolveError;
-use super::{Cluster, CommitError, ENGINE_VERSION, Event, Membership, split_host_port};
+use super::{Cluster, CommitError, ENGINE_VERSION, Membership, split_host_port};
 use crate::api::*;
 use crate::ids;
 use crate::manager::controlapi;
@@ -182,15 +182,6 @@ impl<'a> NodeClient<'a> {
             )
         })?;
         Ok((ip, port))
-    }
-
-    /// Heartbeats of `node_id` stop now: the dispatcher marks it Down after its grace
-    /// period (3 × a heartbeat period of 5 s ± 0.5 s).
-    fn schedule_heartbeat_expiry(&mut self, cluster: &str, node_id: &str) {
-        let period = self.sim.heartbeat_period();
-        let epoch = self.sim.swarm(cluster).map_or(0, |s| s.epoch);
-        self.sim
-            .schedule(period * 3, Event::HeartbeatExpired { cluster: cluster.into(), node_id: node_id.into(), epoch });
     }
 }
 
@@ -375,7 +366,7 @@ impl Api for NodeClient<'_> {
         self.sim.machine_mut(self.idx).membership = Membership::Inactive;
         self.sim.member_gone(&cluster, &node_id);
         if node.is_some() {
-            self.schedule_heartbeat_expiry(&cluster, &node_id);
+            self.sim.heartbeats_stop(&cluster, &node_id);
         }
         // The node's containers stop with it.
         self.sim.machine_mut(self.idx).agent = Default::default();

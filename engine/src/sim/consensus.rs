@@ -161,8 +161,16 @@ impl Cluster {
     }
 
     /// A heartbeat period as the dispatcher draws it: 5 s ± 0.5 s.
-    pub(crate) fn heartbeat_period(&mut self) -> Duration {
+    fn heartbeat_period(&mut self) -> Duration {
         Duration::from_millis(4500 + self.entropy.below(1001))
+    }
+
+    /// Heartbeats of `node_id` stop now: the leader's dispatcher marks it Down after
+    /// its grace period (3 heartbeat periods), unless a new leader comes first.
+    pub(crate) fn heartbeats_stop(&mut self, cluster: &str, node_id: &str) {
+        let after = self.heartbeat_period() * 3;
+        let epoch = self.swarm(cluster).map_or(0, |s| s.epoch);
+        self.schedule(after, Event::HeartbeatExpired { cluster: cluster.into(), node_id: node_id.into(), epoch });
     }
 
     /// swarmkit's role manager: managers in the store join the group, members whose

@@ -1,7 +1,7 @@
 //! Faults as engine operations: a node powers off (its containers die, its heartbeats
 //! stop, so the managers mark it Down and reschedule its tasks) and comes back.
 
-use super::{Cluster, Event, Membership};
+use super::{Cluster, Membership};
 use crate::store::Change;
 use crate::types::{NodeState, NodeStatus, TaskState, TaskStatus};
 
@@ -124,12 +124,10 @@ impl Cluster {
         self.expire_heartbeats(idx);
     }
 
-    /// Three heartbeat periods of 5 s (± 0.5 s) without news: Down.
+    /// Machine `idx` stops sending heartbeats to its swarm.
     fn expire_heartbeats(&mut self, idx: usize) {
         let Membership::Active { cluster, node_id } = self.machines[idx].membership.clone() else { return };
-        let epoch = self.swarm(&cluster).map_or(0, |s| s.epoch);
-        let after = self.heartbeat_period() * 3;
-        self.schedule(after, Event::HeartbeatExpired { cluster, node_id, epoch });
+        self.heartbeats_stop(&cluster, &node_id);
     }
 
     /// Tells machine `idx`'s Raft member (if it is a manager) whether it runs and
