@@ -7,7 +7,7 @@ mod common;
 
 use common::{docker, transcript};
 use std::time::Duration;
-use swarmlab_engine::sim::{Cluster, ClusterConfig};
+use swarmlab_engine::sim::Cluster;
 
 const NO_LEADER: &str = "The swarm does not have a leader. It's possible that too few managers are online. Make sure more than half of the managers are online.";
 
@@ -112,13 +112,9 @@ node1$ docker service ls
     insta::assert_snapshot!(transcript(&script, 4, 1));
 }
 
+/// Three managers running a service of three replicas.
 fn three_managers(seed: u64) -> Cluster {
-    let mut c = Cluster::new(ClusterConfig { nodes: 4, seed, ..ClusterConfig::default() });
-    assert_eq!(docker(&mut c, 0, "swarm init --advertise-addr 127.10.0.11").code, 0);
-    let m = docker(&mut c, 0, "swarm join-token -q manager").stdout.trim().to_string();
-    for i in 1..3 {
-        assert_eq!(docker(&mut c, i, &format!("swarm join --token {m} 127.10.0.11:2377")).code, 0);
-    }
+    let mut c = common::swarm(3, 3, seed);
     docker(&mut c, 0, "service create -d --name web --replicas 3 nginx");
     c.advance(Duration::from_secs(5));
     c

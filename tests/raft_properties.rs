@@ -9,7 +9,7 @@ use common::docker;
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 use std::time::Duration;
-use swarmlab_engine::sim::{Cluster, ClusterConfig};
+use swarmlab_engine::sim::Cluster;
 
 const NODES: usize = 6;
 
@@ -38,15 +38,7 @@ fn op() -> impl Strategy<Value = Op> {
 
 /// Five managers (node1..node5) and a worker (node6).
 fn swarm(seed: u64) -> Cluster {
-    let mut c = Cluster::new(ClusterConfig { nodes: NODES, seed, ..ClusterConfig::default() });
-    assert_eq!(docker(&mut c, 0, "swarm init").code, 0);
-    let m = docker(&mut c, 0, "swarm join-token -q manager").stdout.trim().to_string();
-    let w = docker(&mut c, 0, "swarm join-token -q worker").stdout.trim().to_string();
-    for i in 1..NODES {
-        let token = if i < 5 { &m } else { &w };
-        assert_eq!(docker(&mut c, i, &format!("swarm join --token {token} 127.10.0.11:2377")).code, 0);
-    }
-    c
+    common::swarm(NODES, 5, seed)
 }
 
 fn check_terms(c: &Cluster) -> Result<(), TestCaseError> {

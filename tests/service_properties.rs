@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use std::collections::BTreeMap;
 use std::time::Duration;
 use swarmlab_engine::manager::scheduler::constraint;
-use swarmlab_engine::sim::{Cluster, ClusterConfig};
+use swarmlab_engine::sim::Cluster;
 use swarmlab_engine::types::{NodeAvailability, NodeState, TaskState};
 
 const NODES: usize = 5;
@@ -191,15 +191,7 @@ fn settled(c: &Cluster) -> Result<(), TestCaseError> {
 
 /// Builds the swarm the properties run on: node1 manager, `managers - 1` more.
 fn swarm(seed: u64, managers: usize) -> Cluster {
-    let mut c = Cluster::new(ClusterConfig { nodes: NODES, seed, ..ClusterConfig::default() });
-    assert_eq!(docker(&mut c, 0, "swarm init").code, 0);
-    let w = docker(&mut c, 0, "swarm join-token -q worker").stdout.trim().to_string();
-    let m = docker(&mut c, 0, "swarm join-token -q manager").stdout.trim().to_string();
-    for i in 1..NODES {
-        let token = if i < managers { &m } else { &w };
-        assert_eq!(docker(&mut c, i, &format!("swarm join --token {token} 127.10.0.11:2377")).code, 0);
-    }
-    c
+    common::swarm(NODES, managers, seed)
 }
 
 /// Runs `ops` a second apart, checking `always` throughout, then settles and checks.

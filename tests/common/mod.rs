@@ -55,6 +55,21 @@ pub fn initialised(nodes: usize, seed: u64) -> Cluster {
     c
 }
 
+/// A swarm of `nodes` machines, all joined: node1 initialised it, the next
+/// `managers - 1` joined as managers, the rest as workers.
+pub fn swarm(nodes: usize, managers: usize, seed: u64) -> Cluster {
+    let mut c = Cluster::new(ClusterConfig { nodes, seed, ..ClusterConfig::default() });
+    assert_eq!(docker(&mut c, 0, "swarm init").code, 0);
+    let w = docker(&mut c, 0, "swarm join-token -q worker").stdout.trim().to_string();
+    let m = docker(&mut c, 0, "swarm join-token -q manager").stdout.trim().to_string();
+    for i in 1..nodes {
+        let token = if i < managers { &m } else { &w };
+        let out = docker(&mut c, i, &format!("swarm join --token {token} 127.10.0.11:2377"));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+    c
+}
+
 /// Plays a script on a fresh cluster and returns the transcript, asserting that every
 /// step went as the script expected.
 pub fn transcript(script: &str, nodes: usize, seed: u64) -> String {
