@@ -65,6 +65,55 @@ fn a_good_lesson_parses_into_steps() {
     assert!(verify::verify(&l).passed());
 }
 
+const WITH_FILES: &str = "---\nid: f\ntitle: F\nnodes: 1\nsetup: swarm\n---\n\n## Deploy\n\n```file stack.yml\nservices:\n  web:\n    image: nginx\n    deploy:\n      replicas: 2\n```\n\n```solution\nnode1$ docker stack deploy -c stack.yml s\n```\n\n```check\n$ docker service ls --format '{{.Name}} {{.Replicas}}'\nequals: s_web 2/2\n```\n\n## Edit and redeploy\n\n```solution\nnode1$ sed -i 's/replicas: 2/replicas: 3/' stack.yml\nnode1$ docker stack deploy -c stack.yml s\n```\n\n```check\n$ docker service ls --format '{{.Name}} {{.Replicas}}'\nequals: s_web 3/3\n```\n";
+
+#[test]
+fn a_lesson_provides_files_its_steps_deploy_and_edit() {
+    let l = lesson::parse(WITH_FILES, Path::new("l.md")).unwrap();
+    assert_eq!(l.files.len(), 1);
+    assert_eq!((l.files[0].name.as_str(), l.files[0].line), ("stack.yml", 10));
+    assert!(l.files[0].text.starts_with("services:\n  web:\n"));
+    assert!(matches!(&l.steps[0].parts[0], lesson::Part::File { name, .. } if name == "stack.yml"));
+    let r = verify::verify(&l);
+    assert!(r.passed(), "{:?}", r.steps);
+    // Without the edit, redeploying changes nothing: step 2 does not pass.
+    let unedited = swarmlab::script::parse(
+        "node1$ docker stack deploy -c stack.yml s\nnode1$ docker stack deploy -c stack.yml s\n",
+        "answers",
+    )
+    .unwrap();
+    let g = verify::grade(&l, &unedited).unwrap();
+    assert!(g.steps[0].passed && !g.steps[1].passed, "{:?}", g.steps);
+    // Each session starts from the files as written, whatever an earlier one edited.
+    assert!(verify::verify(&l).passed());
+    // A name the lesson does not provide fails as docker does, naming it as given.
+    let mut session = verify::start(&l, 1).unwrap();
+    let run = session.run(0, "docker stack deploy -c other.yml s");
+    assert_eq!((run.code, run.stderr.as_str()), (1, "open other.yml: no such file or directory\n"));
+    let run = session.run(0, "cat stack.yml");
+    assert_eq!(run.stdout, l.files[0].text);
+}
+
+#[test]
+fn provided_files_are_checked_for_names_duplicates_and_drift() {
+    let cases: &[(&str, &str)] = &[
+        (&WITH_FILES.replace("```file stack.yml", "```file ../stack.yml"), "l.md:10: file name \"../stack.yml\": a plain file name"),
+        (&WITH_FILES.replace("```file stack.yml", "```file"), "l.md:10: a `file` block names its file"),
+        (
+            &WITH_FILES.replace("## Edit and redeploy\n", "## Edit and redeploy\n\n```file stack.yml\nx: 1\n```\n"),
+            "file stack.yml is already provided at line 10",
+        ),
+        (&WITH_FILES.replace("## Deploy\n", "```file a.txt\nx\n```\n\n## Deploy\n"), "l.md:8: a `file a.txt` block before the first `##` step"),
+    ];
+    for (text, want) in cases {
+        let errs = errors(text);
+        assert!(errs.iter().any(|e| e.starts_with(want) || e.contains(want)), "want {want:?}, got {errs:?}");
+    }
+    let en = lesson::parse(WITH_FILES, Path::new("en/l.md")).unwrap();
+    let fr = lesson::parse(&WITH_FILES.replace("replicas: 2\n```", "replicas: 5\n```"), Path::new("fr/l.md")).unwrap();
+    assert_eq!(verify::parity(&[en], &[fr]), vec!["fr/l.md:10: file stack.yml differs from en/l.md:10".to_string()]);
+}
+
 #[test]
 fn play_with_docker_blocks_run_on_the_matching_node() {
     let l = lesson::parse(&GOOD.replace("```node1", "```.term2"), Path::new("l.md")).unwrap();

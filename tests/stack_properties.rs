@@ -137,7 +137,7 @@ fn deploy(text: &str) -> (cli::Output, String, String) {
     let before = state(&mut c);
     FILE.with(|f| *f.borrow_mut() = text.to_string());
     let argv = common::split("stack deploy -c /tmp/x.yml x");
-    let out = cli::run(&argv, &mut c.client(0), Env { read: Some(read), ..Env::default() });
+    let out = cli::run(&argv, &mut c.client(0), Env { read: Some(&read), ..Env::default() });
     c.run_until_idle();
     let after = state(&mut c);
     (out, before, after)

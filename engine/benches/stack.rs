@@ -34,7 +34,7 @@ fn read(path: &str) -> Result<Vec<u8>, String> {
 
 fn docker(c: &mut Cluster, idx: usize, args: &str) -> cli::Output {
     let argv: Vec<String> = args.split(' ').map(str::to_string).collect();
-    cli::run(&argv, &mut c.client(idx), Env { read: Some(read), ..Env::default() })
+    cli::run(&argv, &mut c.client(idx), Env { read: Some(&read), ..Env::default() })
 }
 
 fn swarm() -> Cluster {

@@ -3,9 +3,11 @@
 //! cluster, typing a runnable block into its pane at a readable pace, saving progress.
 
 use crate::app::{Model, Msg};
+use crate::files::Workdir;
 use crate::headless::Session;
 use crate::lesson::{Lesson, verify};
 use crate::world::World;
+use std::path::Path;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -14,12 +16,16 @@ const KEY_DELAY: Duration = Duration::from_millis(25);
 /// A pause after each line, so the previous command can answer first.
 const LINE_DELAY: Duration = Duration::from_millis(400);
 
-/// Replaces the cluster by `lesson`'s starting point with steps before `step` solved.
-pub fn fast_forward(world: &World, lesson: &Lesson, step: usize) -> Result<(), String> {
+/// Replaces the cluster by `lesson`'s starting point with steps before `step` solved,
+/// and `workdir`'s files by the lesson's (edited as those steps edit them).
+pub fn fast_forward(world: &World, lesson: &Lesson, step: usize, workdir: &Path) -> Result<(), String> {
+    let dir = Workdir::at(workdir).and_then(|d| d.provide(lesson.file_texts()).map(|()| d)).map_err(|e| {
+        format!("{}: cannot write the lesson's files in {}: {e}", lesson.path.display(), workdir.display())
+    })?;
     let fresh = world.fresh_cluster();
     let mut result = Ok(());
     world.replace(|_| {
-        let mut session = Session::on(fresh);
+        let mut session = Session::on(fresh).in_dir(dir);
         result = verify::prepare(&mut session, lesson, step).map_err(|f| format!("{}: {f}", lesson.path.display()));
         session.cluster
     });
@@ -63,14 +69,15 @@ mod tests {
         let lessons = crate::lesson::bundled(Lang::En);
         let joining = &lessons[1];
         let world = World::at(ClusterConfig::default(), Speed::Paused);
-        fast_forward(&world, joining, 2).unwrap();
+        let dir = crate::files::Workdir::temporary().unwrap();
+        fast_forward(&world, joining, 2, dir.path()).unwrap();
         let ls = world.quiet(|c| crate::lesson::check::query(c, 0, "docker node ls --format '{{.Hostname}}'")).0;
         assert_eq!(ls.lines().count(), 2, "node1 and the worker of step 2: {ls}");
         // Step 3's check does not hold yet; after its solution it does.
         let step = &joining.steps[2];
         let check = step.check.as_ref().unwrap();
         assert!(!world.quiet(|c| check.evaluate(c, &[])).passed);
-        fast_forward(&world, joining, 3).unwrap();
+        fast_forward(&world, joining, 3, dir.path()).unwrap();
         assert!(world.quiet(|c| check.evaluate(c, &[])).passed);
     }
 }

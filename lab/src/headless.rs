@@ -1,23 +1,19 @@
 //! `swarmlab run`: plays a transcript script against a fresh simulated cluster and
 //! prints what a learner would have seen, prompt and output, line by line.
 
+use crate::files::Workdir;
 use crate::script::{self, Step};
 use crate::shell;
 use std::collections::BTreeMap;
 use std::fmt::Write;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 use swarmlab_engine::cli::{self, Env};
 use swarmlab_engine::sim::{Cluster, ClusterConfig};
 
 /// Commands run without a terminal; progress output gives up after five minutes
 /// of virtual time, as a learner pressing Ctrl-C would.
-const HEADLESS: Env = Env {
-    width: None,
-    progress_limit: Some(Duration::from_secs(300)),
-    read: Some(crate::files::read_without_stdin),
-    var: None,
-    cwd: Some(crate::files::working_dir),
-};
+const PROGRESS_LIMIT: Duration = Duration::from_secs(300);
 
 /// The outcome of a run: the transcript and whether every step went as expected.
 pub struct Transcript {
@@ -38,6 +34,9 @@ pub struct Session {
     vars: BTreeMap<String, String>,
     /// Every command run, with the node it ran on, for checks like "ran on node2".
     pub history: Vec<(String, String)>,
+    /// Where relative file names start (a lesson's files); None: the process's own
+    /// working directory.
+    workdir: Option<Workdir>,
 }
 
 impl Session {
@@ -47,7 +46,17 @@ impl Session {
 
     /// A session over an existing cluster (the lab's, when it fast-forwards).
     pub fn on(cluster: Cluster) -> Self {
-        Session { cluster, vars: BTreeMap::new(), history: Vec::new() }
+        Session { cluster, vars: BTreeMap::new(), history: Vec::new(), workdir: None }
+    }
+
+    /// The same session, its commands working in `dir`.
+    pub fn in_dir(self, dir: Workdir) -> Self {
+        Session { workdir: Some(dir), ..self }
+    }
+
+    /// Where relative file names start, when not the process's working directory.
+    pub fn dir(&self) -> Option<&Path> {
+        self.workdir.as_ref().map(Workdir::path)
     }
 
     /// Runs one command line on node `idx`, as a pane's shell would, and records it.
@@ -99,8 +108,18 @@ impl Session {
                     None => Some(idx),
                     Some(h) => self.node_for_host(h),
                 };
+                let dir = self.workdir.as_ref().map(Workdir::path);
+                let cwd = dir.map_or_else(crate::files::working_dir, |d| Some(d.to_string_lossy().into_owned()));
+                let read = |path: &str| crate::files::read_in(dir, path);
+                let env = Env {
+                    width: None,
+                    progress_limit: Some(PROGRESS_LIMIT),
+                    read: Some(&read),
+                    var: None,
+                    cwd: cwd.as_deref(),
+                };
                 let out = match target {
-                    Some(t) => cli::run(&argv, &mut self.cluster.client(t), HEADLESS),
+                    Some(t) => cli::run(&argv, &mut self.cluster.client(t), env),
                     None => cli::cannot_connect(host.as_deref().unwrap_or_default()),
                 };
                 self.cluster.advance(out.delay);
@@ -110,6 +129,8 @@ impl Session {
             "hostname" => ok(format!("{}\n", machine.hostname)),
             "echo" => ok(format!("{}\n", words[1..].join(" "))),
             "lab" => self.lab(&words[1..]),
+            "cat" => self.cat(&words[1..]),
+            "sed" => self.sed(&words[1..]),
             "curl" => self.curl(&words[1..]),
             "true" => ok(String::new()),
             "false" => Run { stdout: String::new(), stderr: String::new(), code: 1 },
@@ -122,6 +143,80 @@ impl Session {
             },
             other => Run { stdout: String::new(), stderr: format!("sh: 1: {other}: not found\n"), code: 127 },
         }
+    }
+
+    /// A path as the shell would open it: relative ones from the working directory.
+    fn path(&self, name: &str) -> PathBuf {
+        match self.dir() {
+            Some(d) => d.join(name),
+            None => PathBuf::from(name),
+        }
+    }
+
+    /// `cat FILE…`, to look at a lesson's files.
+    fn cat(&mut self, args: &[String]) -> Run {
+        let mut run = Run { stdout: String::new(), stderr: String::new(), code: 0 };
+        for name in args {
+            match std::fs::read(self.path(name)) {
+                Ok(bytes) => run.stdout.push_str(&String::from_utf8_lossy(&bytes)),
+                Err(e) => {
+                    run.stderr.push_str(&format!("cat: {name}: {}\n", os_error(&e)));
+                    run.code = 1;
+                }
+            }
+        }
+        run
+    }
+
+    /// `sed [-i] [-e] 's/RE/REPLACEMENT/[g]' FILE…` (see [`crate::sed`]): edits a
+    /// lesson's file in place, as a learner would in a real shell.
+    fn sed(&mut self, args: &[String]) -> Run {
+        let fail = |stderr: String, code| Run { stdout: String::new(), stderr, code };
+        let mut in_place = false;
+        let mut script = None;
+        let mut files = Vec::new();
+        let mut words = args.iter();
+        while let Some(w) = words.next() {
+            match w.as_str() {
+                "-i" | "--in-place" => in_place = true,
+                "-e" | "--expression" => script = words.next().cloned(),
+                flag if flag.starts_with('-') && flag.len() > 1 => {
+                    return fail(format!("swarmlab: this sed knows -i and -e only, not {flag}\n"), 1);
+                }
+                _ if script.is_none() => script = Some(w.clone()),
+                _ => files.push(w.clone()),
+            }
+        }
+        let Some(script) = script else {
+            return fail("Usage: sed [-i] [-e] 's/RE/REPLACEMENT/[g]' FILE...\n".into(), 1);
+        };
+        let sub = match crate::sed::Substitute::parse(&script) {
+            Ok(s) => s,
+            Err(e) => return fail(format!("{e}\n"), 1),
+        };
+        if files.is_empty() {
+            return fail("sed: no input files\n".into(), if in_place { 4 } else { 1 });
+        }
+        let mut run = Run { stdout: String::new(), stderr: String::new(), code: 0 };
+        for name in files {
+            let path = self.path(&name);
+            let text = match std::fs::read(&path) {
+                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                Err(e) => {
+                    run.stderr.push_str(&format!("sed: can't read {name}: {}\n", os_error(&e)));
+                    run.code = 2;
+                    continue;
+                }
+            };
+            let edited = sub.apply(&text);
+            if !in_place {
+                run.stdout.push_str(&edited);
+            } else if let Err(e) = std::fs::write(&path, edited) {
+                run.stderr.push_str(&format!("sed: couldn't edit {name}: {}\n", os_error(&e)));
+                run.code = 4;
+            }
+        }
+        run
     }
 
     /// `curl [-s] [http://]ADDR:PORT[/path]` against a node's published port, through
@@ -207,6 +302,16 @@ impl Session {
             }
         }
         Transcript { text, failures }
+    }
+}
+
+/// The C library's wording of an I/O error, as cat and sed print it.
+fn os_error(e: &std::io::Error) -> &'static str {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "No such file or directory",
+        std::io::ErrorKind::PermissionDenied => "Permission denied",
+        std::io::ErrorKind::IsADirectory => "Is a directory",
+        _ => "Input/output error",
     }
 }
 

@@ -13,6 +13,7 @@ pub mod lesson;
 pub mod mesh;
 pub mod runtime;
 pub mod script;
+pub mod sed;
 pub mod setup;
 pub mod shell;
 pub mod shim;

@@ -39,6 +39,14 @@ impl RuntimeDir {
         &self.path
     }
 
+    /// `lab/`, the lessons' working directory: their files are put there and the panes
+    /// start in it.
+    pub fn workdir(&self) -> io::Result<PathBuf> {
+        let dir = self.path.join("lab");
+        fs::create_dir_all(&dir)?;
+        Ok(dir)
+    }
+
     /// `bin/docker`, `bin/hostname` and `bin/lab`, links to this very binary, which becomes
     /// them by the name it is called by. Returns the directory to put first on PATH.
     pub fn install_shims(&self) -> io::Result<PathBuf> {

@@ -65,6 +65,8 @@ struct Lab {
     pty_tx: mpsc::Sender<PtyEvent>,
     typing_tx: mpsc::Sender<(usize, Vec<u8>)>,
     progress_path: Option<PathBuf>,
+    /// Where the panes start and the lessons' files are.
+    workdir: PathBuf,
     /// Where the current step's command history starts.
     since: usize,
     /// The course generation `since` belongs to.
@@ -95,6 +97,12 @@ async fn lab(opts: Options) -> std::io::Result<()> {
     let sockets = crate::daemon::spawn_all(&world, dir.path())?;
     let mut mesh = crate::mesh::Mesh::start(world.clone());
     let shell = crate::term::shell::choose(opts.shell.as_deref());
+    // A course puts its lessons' files in a directory of its own, and the panes there;
+    // the playground starts where the lab was launched.
+    let workdir = match &course {
+        Some(_) => dir.workdir()?,
+        None => std::env::current_dir()?,
+    };
     let addrs: Vec<String> = world.cluster().machines().iter().map(|m| m.addr.to_string()).collect();
     let shells: Vec<NodeShell> = sockets
         .iter()
@@ -106,6 +114,7 @@ async fn lab(opts: Options) -> std::io::Result<()> {
             runtime: dir.path().to_path_buf(),
             bins: bins.clone(),
             shell: shell.clone(),
+            workdir: workdir.clone(),
         })
         .collect();
 
@@ -164,6 +173,7 @@ async fn lab(opts: Options) -> std::io::Result<()> {
         pty_tx,
         typing_tx,
         progress_path,
+        workdir,
         since: 0,
         generation: u64::MAX,
     };
@@ -357,7 +367,7 @@ impl Lab {
             }
             Effect::Open(l, s) => {
                 let lesson = model.course.as_ref()?.lessons.get(l)?;
-                let result = crate::coach::fast_forward(&self.world, lesson, s);
+                let result = crate::coach::fast_forward(&self.world, lesson, s, &self.workdir);
                 // The step starts now: commands typed before it do not count.
                 self.generation = u64::MAX;
                 match result {

@@ -8,7 +8,7 @@ use swarmlab_engine::sim::{Cluster, ClusterConfig};
 /// Runs `docker <args>` (shell-like split on spaces, `'…'` kept together) on node `idx`.
 pub fn docker(cluster: &mut Cluster, idx: usize, args: &str) -> Output {
     let argv = split(args);
-    cli::run(&argv, &mut cluster.client(idx), Env { read: Some(files), ..Env::default() })
+    cli::run(&argv, &mut cluster.client(idx), Env { read: Some(&files), ..Env::default() })
 }
 
 /// The files the recorded sessions used, without touching the disk.

@@ -32,28 +32,33 @@ pub struct Output {
     pub delay: Duration,
 }
 
-/// The terminal the command runs in.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Env {
+/// The terminal the command runs in, and what the client's machine offers it: the
+/// engine does no I/O, so callers that have a file system and an environment lend
+/// them here.
+#[derive(Clone, Copy, Default)]
+pub struct Env<'a> {
     /// Columns, when stdout is a terminal; None when piped (help then wraps at 80).
     pub width: Option<usize>,
     /// How long progress output may wait for a service before giving up as if
     /// interrupted (Ctrl-C); None waits as long as it takes, as docker does.
     pub progress_limit: Option<std::time::Duration>,
-    /// Reads a file the command names (`-` for standard input), with Go's error text
-    /// (`open x: no such file or directory`). The engine does no I/O: callers that
-    /// have a file system give it here.
-    pub read: Option<ReadFile>,
+    /// Reads a file the command names as given (relative to the client's working
+    /// directory; `-` for standard input), with Go's error text (`open x: no such
+    /// file or directory`).
+    pub read: Option<ReadFile<'a>>,
     /// The client's environment variables, for `${VAR}` in compose files; None has
     /// none set.
-    pub var: Option<fn(&str) -> Option<String>>,
+    pub var: Option<LookupVar<'a>>,
     /// The client's working directory, which relative paths in compose files start
     /// from; None leaves them relative.
-    pub cwd: Option<fn() -> Option<String>>,
+    pub cwd: Option<&'a str>,
 }
 
 /// How a command reads a file it names: its bytes, or Go's error text.
-pub type ReadFile = fn(&str) -> Result<Vec<u8>, String>;
+pub type ReadFile<'a> = &'a dyn Fn(&str) -> Result<Vec<u8>, String>;
+
+/// How a command looks up one of the client's environment variables.
+pub type LookupVar<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 /// How a command fails: printed on stderr, with docker's exit code.
 #[derive(Debug)]
@@ -88,7 +93,7 @@ impl From<ApiError> for CliError {
 /// A running command: the daemon it talks to and what it has printed so far.
 pub struct Ctx<'a> {
     pub api: &'a mut dyn Api,
-    pub env: Env,
+    pub env: Env<'a>,
     pub out: String,
     pub err: String,
     delay: Duration,
@@ -198,17 +203,17 @@ pub fn cannot_connect(host: &str) -> Output {
 }
 
 /// Runs `docker <argv…>` against `api`.
-pub fn run(argv: &[String], api: &mut dyn Api, env: Env) -> Output {
+pub fn run(argv: &[String], api: &mut dyn Api, env: Env<'_>) -> Output {
     execute(argv, api, env, None)
 }
 
 /// Runs `docker <argv…>` against `api`, handing stdout to `live` as it is printed;
 /// the returned output then holds only stderr and the exit code.
-pub fn run_live<'a>(argv: &[String], api: &'a mut dyn Api, env: Env, live: &'a mut dyn FnMut(&str)) -> Output {
+pub fn run_live<'a>(argv: &[String], api: &'a mut dyn Api, env: Env<'a>, live: &'a mut dyn FnMut(&str)) -> Output {
     execute(argv, api, env, Some(live))
 }
 
-fn execute<'a>(argv: &[String], api: &'a mut dyn Api, env: Env, live: Option<&'a mut dyn FnMut(&str)>) -> Output {
+fn execute<'a>(argv: &[String], api: &'a mut dyn Api, env: Env<'a>, live: Option<&'a mut dyn FnMut(&str)>) -> Output {
     let mut ctx = Ctx { api, env, out: String::new(), err: String::new(), delay: Duration::ZERO, live };
     let code = match dispatch(argv, &mut ctx) {
         Ok(()) => 0,

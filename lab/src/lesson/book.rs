@@ -10,10 +10,12 @@ struct Labels {
     hint: &'static str,
     solution: &'static str,
     check: &'static str,
+    file: &'static str,
 }
 
-const EN: Labels = Labels { on: "On", hint: "Hint", solution: "Solution", check: "The lab checks" };
-const FR: Labels = Labels { on: "Sur", hint: "Indice", solution: "Solution", check: "Le lab vérifie" };
+const EN: Labels = Labels { on: "On", hint: "Hint", solution: "Solution", check: "The lab checks", file: "File" };
+const FR: Labels =
+    Labels { on: "Sur", hint: "Indice", solution: "Solution", check: "Le lab vérifie", file: "Fichier" };
 
 /// One lesson file's markdown as the book shows it.
 pub fn render(markdown: &str, french: bool) -> String {
@@ -61,6 +63,14 @@ pub fn render(markdown: &str, french: bool) -> String {
                             "<details class=\"swarmlab swarmlab-solution\"><summary>{}</summary>\n\n{open}console",
                             labels.solution
                         )),
+                        ("file", _) => {
+                            let name = info.split_whitespace().nth(1).unwrap_or("");
+                            Some(format!(
+                                "<div class=\"swarmlab swarmlab-file\"><div class=\"swarmlab-label\">{} {name}</div>\n\n{open}{}",
+                                labels.file,
+                                highlight(name)
+                            ))
+                        }
                         ("check", _) => Some(format!(
                             "<div class=\"swarmlab swarmlab-check\"><div class=\"swarmlab-label\">{}</div>\n\n{open}text",
                             labels.check
@@ -100,6 +110,17 @@ pub fn render(markdown: &str, french: bool) -> String {
         }
     }
     out
+}
+
+/// The highlighting a provided file gets, from its extension.
+fn highlight(name: &str) -> &'static str {
+    match name.rsplit_once('.').map(|(_, ext)| ext) {
+        Some("yml" | "yaml") => "yaml",
+        Some("json") => "json",
+        Some("conf") => "nginx",
+        Some("sh") => "sh",
+        _ => "text",
+    }
 }
 
 /// mdBook's preprocessor protocol: `[context, book]` JSON in, the book JSON out, every
@@ -155,6 +176,11 @@ mod tests {
         assert!(out.contains("<summary>Indice</summary>"));
         assert!(out.contains("Le lab vérifie"));
         assert!(out.contains("```yaml\na: b\n```\n"), "other blocks stay as they are: {out}");
+        let file = render("## S\n\n```file stack.yml\nservices: {}\n```\n", false);
+        assert!(
+            file.contains("<div class=\"swarmlab-label\">File stack.yml</div>\n\n```yaml\nservices: {}\n```\n\n</div>"),
+            "{file}"
+        );
     }
 
     #[test]

@@ -24,8 +24,26 @@ pub struct Lesson {
     pub managers: usize,
     pub setup: Setup,
     pub steps: Vec<Step>,
+    /// The files it provides, in the panes' working directory from the moment it opens.
+    pub files: Vec<LessonFile>,
     /// Where it was read from, for messages.
     pub path: PathBuf,
+}
+
+/// A file a lesson provides (a compose file, a secret's content), as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LessonFile {
+    pub name: String,
+    pub text: String,
+    /// 1-based line of its opening fence.
+    pub line: usize,
+}
+
+impl Lesson {
+    /// The files as (name, text), to put in a working directory.
+    pub fn file_texts(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.files.iter().map(|f| (f.name.as_str(), f.text.as_str()))
+    }
 }
 
 /// What the cluster looks like when the lesson starts.
@@ -55,6 +73,8 @@ pub enum Part {
     Prose(String),
     /// Commands to type on a node, one per line.
     Runnable { node: String, commands: Vec<String> },
+    /// A file the lesson provides, shown as written.
+    File { name: String, text: String },
 }
 
 impl Step {
@@ -62,7 +82,7 @@ impl Step {
     pub fn runnables(&self) -> impl Iterator<Item = (&str, &[String])> {
         self.parts.iter().filter_map(|p| match p {
             Part::Runnable { node, commands } => Some((node.as_str(), commands.as_slice())),
-            Part::Prose(_) => None,
+            Part::Prose(_) | Part::File { .. } => None,
         })
     }
 }

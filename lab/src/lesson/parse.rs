@@ -3,7 +3,7 @@
 //! hints, a solution and a check. Every authoring error names its file and line.
 
 use super::check::{Check, Expect, Item};
-use super::{Lesson, LessonError, Part, Setup, Step};
+use super::{Lesson, LessonError, LessonFile, Part, Setup, Step};
 use serde::Deserialize;
 use std::path::Path;
 
@@ -108,6 +108,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Lesson, Vec<LessonError>> {
     };
 
     let mut steps: Vec<Step> = Vec::new();
+    let mut files: Vec<LessonFile> = Vec::new();
     let mut intro = String::new();
     let mut prose = String::new();
     let mut i = body_start;
@@ -170,6 +171,17 @@ pub fn parse(text: &str, path: &Path) -> Result<Lesson, Vec<LessonError>> {
                 let commands = block.text.lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect();
                 step.parts.push(Part::Runnable { node, commands });
             }
+            Kind::File(name) => {
+                if let Err(e) = valid_file_name(&name) {
+                    errors.at(start + 1, e);
+                } else if let Some(f) = files.iter().find(|f: &&LessonFile| f.name == name) {
+                    errors.at(start + 1, format!("file {name} is already provided at line {}", f.line));
+                } else {
+                    flush(&mut prose, Some(step), &mut intro);
+                    files.push(LessonFile { name: name.clone(), text: block.text.clone(), line: start + 1 });
+                    step.parts.push(Part::File { name, text: block.text });
+                }
+            }
             Kind::Hint => step.hints.push(block.text.trim_end().to_string()),
             Kind::Solution => {
                 let padded = format!("{}{}", "\n".repeat(block.line - 1), block.text);
@@ -217,6 +229,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Lesson, Vec<LessonError>> {
         managers: fm.managers,
         setup,
         steps,
+        files,
         path: path.to_path_buf(),
     })
 }
@@ -247,6 +260,8 @@ fn is_closing(line: &str, fence: &str) -> bool {
 enum Kind {
     Prose,
     Runnable(String),
+    /// A file the lesson provides: ```` ```file stack.yml ````.
+    File(String),
     Hint,
     Solution,
     Check,
@@ -258,6 +273,7 @@ fn block_kind(info: &str) -> Kind {
         "hint" => Kind::Hint,
         "solution" => Kind::Solution,
         "check" => Kind::Check,
+        "file" => Kind::File(info.split_whitespace().nth(1).unwrap_or("").to_string()),
         // Play-with-Docker's blocks: ```.term1 runs in the first terminal.
         w if w.starts_with(".term") && w[5..].parse::<u32>().is_ok() => Kind::Runnable(format!("node{}", &w[5..])),
         w if w.starts_with("node") && w[4..].parse::<u32>().is_ok() => Kind::Runnable(w.to_string()),
@@ -275,6 +291,18 @@ fn flush(prose: &mut String, step: Option<&mut Step>, intro: &mut String) {
         None => intro.push_str(prose),
     }
     prose.clear();
+}
+
+/// A file a lesson provides lands in the panes' working directory: a plain name.
+fn valid_file_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("a `file` block names its file: ```file stack.yml".to_string());
+    }
+    let plain = name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if !plain || name.starts_with(['-', '.']) {
+        return Err(format!("file name {name:?}: a plain file name (letters, digits, `.`, `_`, `-`), no directories"));
+    }
+    Ok(())
 }
 
 fn check_node(errors: &mut Errors, nodes: &[String], node: &str, line: usize) {

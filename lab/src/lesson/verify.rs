@@ -3,6 +3,7 @@
 //! commands and says which steps they pass. Both can write a JUnit report.
 
 use super::{Lesson, Step};
+use crate::files::Workdir;
 use crate::headless::Session;
 use crate::script;
 use std::time::{Duration, Instant};
@@ -51,9 +52,13 @@ pub fn prepare(session: &mut Session, lesson: &Lesson, steps: usize) -> Result<(
     t.failures.into_iter().next().map_or(Ok(()), Err)
 }
 
-/// A session at the lesson's starting point.
+/// A session at the lesson's starting point, working in a temporary directory that
+/// holds the lesson's files.
 pub fn start(lesson: &Lesson, seed: u64) -> Result<Session, String> {
-    let mut s = Session::new(ClusterConfig { nodes: lesson.nodes.len(), seed, ..ClusterConfig::default() });
+    let cannot = |e: std::io::Error| format!("{}: cannot write the lesson's files: {e}", lesson.path.display());
+    let dir = Workdir::temporary().map_err(cannot)?;
+    dir.provide(lesson.file_texts()).map_err(cannot)?;
+    let mut s = Session::new(ClusterConfig { nodes: lesson.nodes.len(), seed, ..ClusterConfig::default() }).in_dir(dir);
     prepare(&mut s, lesson, 0).map_err(|f| format!("{}: setup failed: {f}", lesson.path.display()))?;
     s.history.clear();
     Ok(s)
@@ -203,6 +208,20 @@ pub fn parity(en: &[Lesson], fr: &[Lesson]) -> Vec<String> {
             if cmds(sa) != cmds(sb) {
                 out.push(format!("{}: this step's solution differs from {}", at(b, sb.line), at(a, sa.line)));
             }
+        }
+        // The files are what the learner types commands against: the same in both.
+        let names = |l: &Lesson| l.files.iter().map(|f| f.name.clone()).collect::<Vec<_>>();
+        if names(a) != names(b) {
+            out.push(format!(
+                "{}: provides files {:?}, but {} provides {:?}",
+                at(b, 1),
+                names(b),
+                a.path.display(),
+                names(a)
+            ));
+        }
+        for (fa, fb) in a.files.iter().zip(&b.files).filter(|(fa, fb)| fa.name == fb.name && fa.text != fb.text) {
+            out.push(format!("{}: file {} differs from {}", at(b, fb.line), fb.name, at(a, fa.line)));
         }
     }
     out

@@ -37,12 +37,13 @@ pub fn docker(args: &[String]) -> ExitCode {
     }
     let width =
         std::io::stdout().is_terminal().then(|| crossterm::terminal::size().map(|(w, _)| usize::from(w)).unwrap_or(80));
+    let cwd = crate::files::working_dir();
     let env = Env {
         width,
         progress_limit: None,
-        read: Some(crate::files::read_with_stdin),
-        var: Some(env_var),
-        cwd: Some(crate::files::working_dir),
+        read: Some(&crate::files::read_with_stdin),
+        var: Some(&env_var),
+        cwd: cwd.as_deref(),
     };
     let mut api = RemoteApi::new(transport);
     let mut stdout = std::io::stdout();

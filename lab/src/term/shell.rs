@@ -16,6 +16,9 @@ pub struct NodeShell {
     /// Directories put first on PATH, in order.
     pub bins: Vec<PathBuf>,
     pub shell: PathBuf,
+    /// Where the shell starts: the lessons' working directory, or where the lab was
+    /// launched. `cd -` goes back to the latter.
+    pub workdir: PathBuf,
 }
 
 /// `--shell`, else bash where it exists, else sh.
@@ -65,8 +68,11 @@ impl NodeShell {
             cmd.env("ENV", &rc);
             cmd.arg("-i");
         }
-        if let Ok(cwd) = std::env::current_dir() {
-            cmd.cwd(cwd);
+        cmd.cwd(&self.workdir);
+        if let Ok(launched) = std::env::current_dir()
+            && launched != self.workdir
+        {
+            cmd.env("OLDPWD", launched);
         }
         let mut path = std::env::join_paths(&self.bins).unwrap_or_default();
         if let Some(p) = std::env::var_os("PATH") {
@@ -97,6 +103,7 @@ mod tests {
             runtime: "/run/x".into(),
             bins: vec!["/run/x/bin".into()],
             shell: "/bin/bash".into(),
+            workdir: "/run/x/lab".into(),
         };
         let rc = s.rc();
         assert!(rc.contains("export PATH='/run/x/bin':\"$PATH\""));

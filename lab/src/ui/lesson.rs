@@ -49,6 +49,16 @@ pub fn draw(frame: &mut Frame, model: &Model, course: &Course, area: Rect) {
                 }
                 block += 1;
             }
+            Part::File { name, text } => {
+                let tag = Style::new().fg(Color::Black).bg(Color::Gray);
+                lines.push(Line::from(vec![Span::raw("  "), Span::styled(format!(" {name} "), tag)]));
+                for l in text.lines() {
+                    lines.push(Line::from(vec![
+                        Span::styled("  │ ", Style::new().fg(Color::DarkGray)),
+                        Span::raw(l.to_string()),
+                    ]));
+                }
+            }
         }
         lines.push(Line::from(""));
     }

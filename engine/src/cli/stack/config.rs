@@ -13,7 +13,7 @@ pub fn run(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     let skip = p.bool("skip-interpolation");
     let env = move |k: &str| if skip { Some(format!("${{{k}}}")) } else { lookup.and_then(|f| f(k)) };
     let loaded = crate::compose::load_all(&files, &env).map_err(|e| CliError::msg(e.to_string()))?;
-    let dir = working_dir(ctx.env.cwd.and_then(|f| f()), &files[0].0);
+    let dir = working_dir(ctx.env.cwd.map(str::to_string), &files[0].0);
     ctx.out.push_str(&render(&loaded.compose, &dir));
     Ok(())
 }

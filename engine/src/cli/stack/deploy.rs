@@ -75,7 +75,7 @@ pub fn run(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
         prune(ctx, ns, &compose)?;
     }
     networks(ctx, ns, &compose)?;
-    let dir = working_dir(ctx.env.cwd.and_then(|f| f()), &files[0].0);
+    let dir = working_dir(ctx.env.cwd.map(str::to_string), &files[0].0);
     let read = ctx.env.read;
     let reader =
         move |path: &str| read.map_or_else(|| Err(format!("open {path}: no such file or directory")), |r| r(path));
