@@ -298,3 +298,22 @@ fn stack_rm_matches_real_docker_up_to_id_order() {
     let after = docker(&mut c, 0, "network ls --format '{{.Name}}'");
     assert_eq!(after.stdout, "bridge\ndocker_gwbridge\nhost\ningress\nnone\n");
 }
+
+/// `service inspect --pretty` of a service with a config and a secret, against the
+/// real CLI's (recorded with the `InUse` setup). The ID differs, and the real daemon,
+/// offline, could not pin the image's digest: those two lines are set aside.
+#[test]
+fn pretty_inspect_lists_configs_and_secrets_as_docker_does() {
+    let mut c = common::initialised(3, 1);
+    assert_eq!(docker(&mut c, 0, "secret create db_pw /tmp/pw.txt").code, 0);
+    assert_eq!(docker(&mut c, 0, "config create app_conf /tmp/app.conf").code, 0);
+    let create = "service create -d -q --name sv --secret db_pw --config source=app_conf,target=/etc/app.conf,mode=0400 busybox sleep 1000";
+    assert_eq!(docker(&mut c, 0, create).code, 0);
+    let out = docker(&mut c, 0, "service inspect --pretty sv");
+    let masked = |t: &str| -> String {
+        t.lines().filter(|l| !l.starts_with("ID:") && !l.starts_with(" Image:")).map(|l| format!("{l}\n")).collect()
+    };
+    let real = fixture("ref-service-inspect-pretty-refs", "out");
+    assert!(real.contains("Configs:\n Target:\t/etc/app.conf\n  Source:\tapp_conf\nSecrets:\n"));
+    assert_eq!(masked(&out.stdout), masked(&real));
+}

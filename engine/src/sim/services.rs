@@ -207,7 +207,7 @@ impl NodeClient<'_> {
             spec.name = format!("{a}_{b}");
         }
         let id = self.sim_mut().entropy.id();
-        let changes = svc::create(self.store_of(&cluster)?, id.clone(), spec)?;
+        let changes = svc::create(self.store_of(&cluster)?, id.clone(), spec.with_replicas_defaulted())?;
         self.commit_settle(&cluster, changes)?;
         Ok((id, warnings))
     }
@@ -263,7 +263,7 @@ impl NodeClient<'_> {
         let now = self.sim_mut().now();
         let store = self.store_of(&cluster)?;
         let id = svc::find(store, reference)?.id.clone();
-        let changes = svc::update(store, &id, version, spec.stored(), rollback, now)?;
+        let changes = svc::update(store, &id, version, spec.stored().with_replicas_defaulted(), rollback, now)?;
         self.commit_settle(&cluster, changes)?;
         Ok(warnings)
     }

@@ -426,6 +426,16 @@ impl ServiceSpec {
         self
     }
 
+    /// The mode as the daemon stores it: a replicated service without a count runs
+    /// one replica (moby's ServiceSpecToGRPC), and inspect shows `"Replicas": 1`.
+    pub fn with_replicas_defaulted(mut self) -> ServiceSpec {
+        if self.mode.kind() == ModeKind::Replicated && self.mode.replicated.as_ref().and_then(|r| r.replicas).is_none()
+        {
+            self.mode.replicated = Some(ReplicatedService { replicas: Some(1) });
+        }
+        self
+    }
+
     /// The spec as stored: what the daemon adds for display is not kept.
     pub fn stored(mut self) -> ServiceSpec {
         if let Some(c) = self.task_template.container_spec.as_mut()

@@ -374,6 +374,19 @@ fn pretty_service(svc: &Service, now: Timestamp) -> String {
             ));
         }
     }
+    let target = |f: &Option<crate::types::FileTarget>| f.as_ref().map(|f| f.name.clone()).unwrap_or_default();
+    if !c.configs.is_empty() {
+        o.push_str("\nConfigs:");
+        for r in &c.configs {
+            o.push_str(&format!("\n Target:\t{}\n  Source:\t{}", target(&r.file), r.config_name));
+        }
+    }
+    if !c.secrets.is_empty() {
+        o.push_str("\nSecrets:");
+        for r in &c.secrets {
+            o.push_str(&format!("\n Target:\t{}\n  Source:\t{}", target(&r.file), r.secret_name));
+        }
+    }
     if let Some(r) = &spec.task_template.resources {
         o.push_str("\nResources:");
         if let Some(res) = r.reservations.as_ref().filter(|x| x.nano_cpus > 0 || x.memory_bytes > 0) {
