@@ -22,7 +22,7 @@ const GOOD: &str = "---\nid: t\ntitle: T\nnodes: 2\n---\n\nIntro.\n\n## Init\n\n
 fn the_bundled_course_verifies_in_both_languages() {
     for lang in ["en", "fr"] {
         let course = lesson::load_course(&root().join("lessons").join(lang)).expect("the course parses");
-        assert_eq!(course.lessons.len(), 11);
+        assert_eq!(course.lessons.len(), 13);
         for l in &course.lessons {
             let r = verify::verify(l);
             assert!(r.passed(), "{}: {:?}", l.path.display(), r.steps);
@@ -97,13 +97,19 @@ fn a_lesson_provides_files_its_steps_deploy_and_edit() {
 #[test]
 fn provided_files_are_checked_for_names_duplicates_and_drift() {
     let cases: &[(&str, &str)] = &[
-        (&WITH_FILES.replace("```file stack.yml", "```file ../stack.yml"), "l.md:10: file name \"../stack.yml\": a plain file name"),
+        (
+            &WITH_FILES.replace("```file stack.yml", "```file ../stack.yml"),
+            "l.md:10: file name \"../stack.yml\": a plain file name",
+        ),
         (&WITH_FILES.replace("```file stack.yml", "```file"), "l.md:10: a `file` block names its file"),
         (
             &WITH_FILES.replace("## Edit and redeploy\n", "## Edit and redeploy\n\n```file stack.yml\nx: 1\n```\n"),
             "file stack.yml is already provided at line 10",
         ),
-        (&WITH_FILES.replace("## Deploy\n", "```file a.txt\nx\n```\n\n## Deploy\n"), "l.md:8: a `file a.txt` block before the first `##` step"),
+        (
+            &WITH_FILES.replace("## Deploy\n", "```file a.txt\nx\n```\n\n## Deploy\n"),
+            "l.md:8: a `file a.txt` block before the first `##` step",
+        ),
     ];
     for (text, want) in cases {
         let errs = errors(text);
@@ -358,6 +364,40 @@ fn self_healing_lesson_rejects_plausible_wrong_answers() {
 }
 
 #[test]
+fn stacks_lesson_rejects_plausible_wrong_answers() {
+    let f = "11-stacks.md";
+    // Another stack name: shop has no services.
+    wrong_answer_fails(f, "docker stack deploy -c stack.yml shop", "docker stack deploy -c stack.yml web", 0);
+    // Listing the services is not listing the tasks.
+    wrong_answer_fails(f, "docker stack ps shop", "docker stack services shop", 1);
+    // The image left as it was.
+    wrong_answer_fails(f, "node1$ sed -i 's/nginx:1.27/nginx:1.28/' stack.yml", "node1$ true", 2);
+    // Scaled by hand and not redeployed: six, not what the file says.
+    wrong_answer_fails(
+        f,
+        "node1$ docker service scale shop_web=6\nnode1$ docker stack deploy -c stack.yml shop",
+        "node1$ docker service scale shop_web=6",
+        3,
+    );
+    // Removing the services one by one leaves the stack's network.
+    wrong_answer_fails(f, "node1$ docker stack rm shop", "node1$ docker service rm shop_web shop_cache", 4);
+}
+
+#[test]
+fn secrets_lesson_rejects_plausible_wrong_answers() {
+    let f = "12-secrets-configs.md";
+    wrong_answer_fails(f, "secret create db_password db_password.txt", "secret create db_pass db_password.txt", 0);
+    // The password in the environment instead of a secret.
+    wrong_answer_fails(f, "--secret db_password -e POSTGRES_PASSWORD_FILE", "-e POSTGRES_PASSWORD_FILE", 1);
+    // Without a target the config lands at /site_conf.
+    wrong_answer_fails(f, "--config source=site_conf,target=/etc/nginx/conf.d/default.conf", "--config site_conf", 2);
+    // Without target= the application's file name changes.
+    wrong_answer_fails(f, "--secret-add source=db_password_v2,target=db_password", "--secret-add db_password_v2", 3);
+    // Deployed under another stack name: its objects are not app_*.
+    wrong_answer_fails(f, "docker stack deploy -c app.yml app", "docker stack deploy -c app.yml db", 4);
+}
+
+#[test]
 fn the_bundled_course_is_summary_md_in_order() {
     for (lang, code) in [("en", swarmlab::i18n::Lang::En), ("fr", swarmlab::i18n::Lang::Fr)] {
         let listed: Vec<String> = lesson::load_course(&root().join("lessons").join(lang))
@@ -378,10 +418,19 @@ fn final_challenge_rejects_plausible_wrong_answers() {
     wrong_answer_fails(f, "node3$ docker swarm join --token $MANAGER", "node3$ docker swarm join --token $WORKER", 0);
     // Every manager in one zone.
     wrong_answer_fails(f, "--label-add zone=b node3", "--label-add zone=a node3", 0);
-    // Managers only, but not spread: two tasks on node3.
-    wrong_answer_fails(f, " --placement-pref spread=node.labels.zone nginx", " nginx", 0);
-    // The API anywhere: some of its tasks land on managers.
-    wrong_answer_fails(f, "--replicas 4 --constraint node.role==worker -p", "--replicas 4 -p", 0);
+    // Managers only, but spread over a label nobody has: two tasks on node3.
+    wrong_answer_fails(f, "s/WEB_SPREAD/node.labels.zone/", "s/WEB_SPREAD/node.labels.rack/", 0);
+    // The API on the wrong role.
+    wrong_answer_fails(f, "s/API_CONSTRAINT/node.role==worker/", "s/API_CONSTRAINT/node.role==manager/", 0);
     // Published on the wrong port.
-    wrong_answer_fails(f, "-p 8080:80 traefik/whoami", "-p 80:8080 traefik/whoami", 0);
+    wrong_answer_fails(f, "s/API_PORTS/8080:80/", "s/API_PORTS/80:8080/", 0);
+    // A placeholder left in the file: the deploy fails, nothing runs.
+    wrong_answer_fails(f, "node1$ sed -i 's/API_REPLICAS/4/' shop.yml", "node1$ true", 0);
+    // The services by hand, outside any stack.
+    wrong_answer_fails(
+        f,
+        "node1$ docker stack deploy -c shop.yml shop",
+        "node1$ docker service create -d --name shop_web --replicas 6 --constraint node.role==manager --placement-pref spread=node.labels.zone nginx\nnode1$ docker service create -d --name shop_api --replicas 4 --constraint node.role==worker -p 8080:80 traefik/whoami",
+        0,
+    );
 }

@@ -104,6 +104,20 @@ fn lesson_screen() {
     }
 }
 
+/// A step that provides a file shows it, named, before the commands that use it.
+#[test]
+fn lesson_file_screen() {
+    let mut m = lab(Lang::En, 160, 48);
+    let lessons = swarmlab::lesson::bundled(Lang::En);
+    let stacks = lessons.iter().position(|l| l.id == "stacks").expect("the stacks lesson");
+    let mut course = swarmlab::app::course::Course::new(lessons, Default::default());
+    course.open(stacks, 0);
+    m.course = Some(course);
+    let screen = render(&m);
+    assert!(screen.contains(" stack.yml "), "{screen}");
+    insta::assert_snapshot!("lesson_file_en_160x48", screen);
+}
+
 #[test]
 fn any_terminal_size_draws_without_panicking() {
     for (w, h) in [(0, 0), (1, 1), (5, 3), (10, 4), (20, 6), (39, 12), (80, 24), (300, 90)] {

@@ -238,6 +238,6 @@ fn a_french_lesson_checks_itself_and_resumes_where_the_learner_left() {
     let t = Tmux::start("lesson-again", 200, 50, &cmd);
     t.wait_for("the lab to resume at step 3", |s| s.contains("Étape 3/4 · Votre premier service"));
     let s = t.wait_for("the swarm rebuilt by fast-forward", |s| s.contains("leader node1"));
-    assert!(s.contains("Ce qu'est un swarm · 1/11"));
+    assert!(s.contains("Ce qu'est un swarm · 1/13"));
     t.keys(&["F10"]);
 }

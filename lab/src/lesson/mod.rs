@@ -177,6 +177,8 @@ macro_rules! lessons {
             "08-rolling-updates.md",
             "09-placement.md",
             "10-self-healing.md",
+            "11-stacks.md",
+            "12-secrets-configs.md",
             "13-final-challenge.md",
         )
     };
