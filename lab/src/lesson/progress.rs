@@ -136,15 +136,16 @@ impl Progress {
 mod tests {
     use super::*;
 
-    fn tmp(name: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("swarmlab-progress-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        d.join("progress.json")
+    /// A progress path in a directory of its own, removed with the returned guard.
+    fn tmp() -> (crate::files::Workdir, PathBuf) {
+        let dir = crate::files::Workdir::temporary().expect("a temporary directory");
+        let path = dir.path().join("state").join("progress.json");
+        (dir, path)
     }
 
     #[test]
     fn saves_and_resumes() {
-        let path = tmp("resume");
+        let (_dir, path) = tmp();
         let mut p = Progress::default();
         p.open("first-swarm", 2);
         p.pass("first-swarm", 0);
@@ -179,7 +180,7 @@ mod tests {
 
     #[test]
     fn a_corrupt_or_missing_file_starts_afresh_and_keeps_the_bad_one_aside() {
-        let path = tmp("corrupt");
+        let (_dir, path) = tmp();
         assert_eq!(Progress::load(&path), (Progress::default(), Loaded::Fresh));
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, b"{\"current\": {\"lesson\": 3").unwrap();
