@@ -265,6 +265,43 @@ fn wrong_answer_fails(file: &str, right: &str, wrong: &str, step: usize) {
 }
 
 #[test]
+fn first_swarm_lesson_rejects_plausible_wrong_answers() {
+    let f = "01-first-swarm.md";
+    // The swarm created on another host: node1 is not its leader.
+    wrong_answer_fails(f, "node1$ docker swarm init", "node2$ docker swarm init", 1);
+    // One replica short.
+    wrong_answer_fails(f, "--name hello --replicas 3", "--name hello --replicas 2", 2);
+    // The services, not their tasks.
+    wrong_answer_fails(f, "docker service ps hello", "docker service ls", 3);
+}
+
+#[test]
+fn joining_lesson_rejects_plausible_wrong_answers() {
+    let f = "02-joining.md";
+    // The manager's command, not the worker's.
+    wrong_answer_fails(f, "node1$ docker swarm join-token worker", "node1$ docker swarm join-token manager", 0);
+    // Another node joined: node2 is still outside.
+    wrong_answer_fails(f, "node2$ docker swarm join --token $TOKEN", "node3$ docker swarm join --token $TOKEN", 1);
+    // node3 joins with the worker token: still one manager.
+    wrong_answer_fails(f, "node3$ docker swarm join --token $MTOKEN", "node3$ docker swarm join --token $TOKEN", 2);
+    // The manager token rotated instead of the worker's.
+    wrong_answer_fails(f, "join-token --rotate worker", "join-token --rotate manager", 3);
+}
+
+#[test]
+fn inspecting_nodes_lesson_rejects_plausible_wrong_answers() {
+    let f = "03-inspecting-nodes.md";
+    // A table, not one field.
+    wrong_answer_fails(f, "docker node inspect --format '{{.Status.Addr}} {{.Spec.Role}}' node2", "docker node ls", 0);
+    // The label on another node.
+    wrong_answer_fails(f, "--label-add zone=east node2", "--label-add zone=east node3", 1);
+    // A worker promoted instead of the named node.
+    wrong_answer_fails(f, "docker node promote node2", "docker node promote node3", 2);
+    // The wrong node demoted: node2 stays a manager.
+    wrong_answer_fails(f, "docker node demote node2", "docker node demote node3", 3);
+}
+
+#[test]
 fn raft_lesson_rejects_plausible_wrong_answers() {
     let f = "04-raft-quorum.md";
     // Only one manager promoted: two managers, not three.
