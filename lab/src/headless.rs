@@ -171,32 +171,10 @@ impl Session {
     /// `sed [-i] [-e] 's/RE/REPLACEMENT/[g]' FILE…` (see [`crate::sed`]): edits a
     /// lesson's file in place, as a learner would in a real shell.
     fn sed(&mut self, args: &[String]) -> Run {
-        let fail = |stderr: String, code| Run { stdout: String::new(), stderr, code };
-        let mut in_place = false;
-        let mut script = None;
-        let mut files = Vec::new();
-        let mut words = args.iter();
-        while let Some(w) = words.next() {
-            match w.as_str() {
-                "-i" | "--in-place" => in_place = true,
-                "-e" | "--expression" => script = words.next().cloned(),
-                flag if flag.starts_with('-') && flag.len() > 1 => {
-                    return fail(format!("swarmlab: this sed knows -i and -e only, not {flag}\n"), 1);
-                }
-                _ if script.is_none() => script = Some(w.clone()),
-                _ => files.push(w.clone()),
-            }
-        }
-        let Some(script) = script else {
-            return fail("Usage: sed [-i] [-e] 's/RE/REPLACEMENT/[g]' FILE...\n".into(), 1);
+        let crate::sed::Invocation { in_place, sub, files } = match crate::sed::Invocation::parse(args) {
+            Ok(i) => i,
+            Err((message, code)) => return Run { stdout: String::new(), stderr: format!("{message}\n"), code },
         };
-        let sub = match crate::sed::Substitute::parse(&script) {
-            Ok(s) => s,
-            Err(e) => return fail(format!("{e}\n"), 1),
-        };
-        if files.is_empty() {
-            return fail("sed: no input files\n".into(), if in_place { 4 } else { 1 });
-        }
         let mut run = Run { stdout: String::new(), stderr: String::new(), code: 0 };
         for name in files {
             let path = self.path(&name);
@@ -360,6 +338,26 @@ mod tests {
             t.text
                 .contains("Cannot connect to the Docker daemon at unix:///nowhere.sock. Is the docker daemon running?")
         );
+    }
+
+    #[test]
+    fn cat_and_sed_work_on_the_sessions_files() {
+        let dir = Workdir::temporary().unwrap();
+        dir.provide([("stack.yml", "replicas: 2\nimage: nginx:1.27\n")]).unwrap();
+        let mut s = Session::new(ClusterConfig::default()).in_dir(dir);
+        let r = s.run(0, "sed -i 's/replicas: 2/replicas: 4/' stack.yml");
+        assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+        assert_eq!(s.run(0, "sed s/nginx/httpd/ stack.yml").stdout, "replicas: 4\nimage: httpd:1.27\n");
+        assert_eq!(s.run(0, "cat stack.yml").stdout, "replicas: 4\nimage: nginx:1.27\n", "printing does not edit");
+        let missing = s.run(0, "sed -i s/a/b/ gone.yml");
+        assert_eq!(
+            (missing.code, missing.stderr.as_str()),
+            (2, "sed: can't read gone.yml: No such file or directory\n")
+        );
+        let missing = s.run(0, "cat gone.yml");
+        assert_eq!((missing.code, missing.stderr.as_str()), (1, "cat: gone.yml: No such file or directory\n"));
+        assert_eq!(s.run(0, "sed -i 's/a/b' stack.yml").code, 1);
+        assert!(s.dir().is_some_and(|d| d.join("stack.yml").is_file()));
     }
 
     #[test]

@@ -14,6 +14,45 @@ pub struct Substitute {
     global: bool,
 }
 
+/// A whole `sed` command line: the substitution, the files, and whether they are
+/// edited in place (else printed). No file with `-i` is GNU's error; no file
+/// without it reads standard input, which a headless run has empty.
+#[derive(Debug)]
+pub struct Invocation {
+    pub in_place: bool,
+    pub sub: Substitute,
+    pub files: Vec<String>,
+}
+
+impl Invocation {
+    /// Parses sed's arguments; the error is (message, exit code) as GNU sed's.
+    pub fn parse(args: &[String]) -> Result<Invocation, (String, i32)> {
+        let mut in_place = false;
+        let mut script = None;
+        let mut files = Vec::new();
+        let mut words = args.iter();
+        while let Some(w) = words.next() {
+            match w.as_str() {
+                "-i" | "--in-place" => in_place = true,
+                "-e" | "--expression" => script = words.next().cloned(),
+                flag if flag.starts_with('-') && flag.len() > 1 => {
+                    return Err((format!("swarmlab: this sed knows -i and -e only, not {flag}"), 1));
+                }
+                _ if script.is_none() => script = Some(w.clone()),
+                _ => files.push(w.clone()),
+            }
+        }
+        let Some(script) = script else {
+            return Err(("Usage: sed [-i] [-e] 's/RE/REPLACEMENT/[g]' FILE...".into(), 1));
+        };
+        let sub = Substitute::parse(&script).map_err(|e| (e, 1))?;
+        if files.is_empty() && in_place {
+            return Err(("sed: no input files".into(), 4));
+        }
+        Ok(Invocation { in_place, sub, files })
+    }
+}
+
 /// GNU sed's message for a bad expression at 1-based character `at`.
 fn bad(at: usize, what: &str) -> String {
     format!("sed: -e expression #1, char {at}: {what}")
@@ -197,6 +236,19 @@ mod tests {
         assert_eq!(sub(r"s/a\/b/c/", "a/b\n"), "c\n");
         assert_eq!(sub("s/$/ # end/", "x\n"), "x # end\n");
         assert_eq!(sub("s/x/$HOME/", "x\n"), "$HOME\n");
+    }
+
+    #[test]
+    fn command_lines_parse_like_gnu_seds() {
+        let args = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        let i = Invocation::parse(&args("-i s/a/b/ x.yml y.yml")).unwrap();
+        assert!(i.in_place && i.files == ["x.yml", "y.yml"]);
+        let e = Invocation::parse(&args("-e s/a/b/ x.yml")).unwrap();
+        assert!(!e.in_place && e.files == ["x.yml"]);
+        assert!(Invocation::parse(&args("s/a/b/")).unwrap().files.is_empty(), "standard input");
+        assert_eq!(Invocation::parse(&args("-i s/a/b/")).unwrap_err(), ("sed: no input files".to_string(), 4));
+        assert_eq!(Invocation::parse(&args("-n s/a/b/ x")).unwrap_err().1, 1);
+        assert_eq!(Invocation::parse(&[]).unwrap_err().1, 1);
     }
 
     #[test]
