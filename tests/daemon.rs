@@ -63,7 +63,7 @@ fn run_real(docker: &Path, socket: &Path, args: &[String], config: &Path) -> Out
 
 fn run_shim(socket: &Path, args: &[String]) -> Output {
     let mut api = RemoteApi::new(UnixTransport { path: socket.to_path_buf() });
-    cli::run(args, &mut api, Env { read: Some(&swarmlab::files::read_without_stdin), ..Env::default() })
+    cli::run(args, &mut api, Env { read: Some(&swarmlab::headless::files::read_without_stdin), ..Env::default() })
 }
 
 /// Splits on spaces, keeping `'…'` together (quotes removed).

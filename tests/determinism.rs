@@ -3,8 +3,8 @@
 
 mod common;
 
+use swarmlab::headless::script;
 use swarmlab::headless::{Session, run_script};
-use swarmlab::script;
 use swarmlab_engine::sim::ClusterConfig;
 
 const SCRIPT: &str = "\

@@ -77,7 +77,7 @@ fn a_lesson_provides_files_its_steps_deploy_and_edit() {
     let r = verify::verify(&l);
     assert!(r.passed(), "{:?}", r.steps);
     // Without the edit, redeploying changes nothing: step 2 does not pass.
-    let unedited = swarmlab::script::parse(
+    let unedited = swarmlab::headless::script::parse(
         "node1$ docker stack deploy -c stack.yml s\nnode1$ docker stack deploy -c stack.yml s\n",
         "answers",
     )
@@ -202,7 +202,7 @@ fn verification_catches_checks_that_cannot_tell_and_broken_solutions() {
 fn grading_says_which_steps_a_learners_commands_pass() {
     let path = root().join("lessons/en/01-first-swarm.md");
     let l = lesson::parse(&std::fs::read_to_string(&path).unwrap(), &path).unwrap();
-    let answers = swarmlab::script::parse(
+    let answers = swarmlab::headless::script::parse(
         "node1$ docker info\nnode1$ docker swarm init --advertise-addr 127.10.0.11\nnode1$ docker service create -d --name hello --replicas 2 nginx\n",
         "answers",
     )
@@ -257,10 +257,10 @@ fn wrong_answer_fails(file: &str, right: &str, wrong: &str, step: usize) {
         }
     }
     assert!(script.contains(right), "{file}: no {right:?} in the solutions");
-    let answers = swarmlab::script::parse(&script.replacen(right, wrong, 1), "answers").unwrap();
+    let answers = swarmlab::headless::script::parse(&script.replacen(right, wrong, 1), "answers").unwrap();
     let r = verify::grade(&l, &answers).unwrap();
     assert!(!r.steps[step].passed, "{file}: {wrong:?} passed step {}", step + 1);
-    let all = swarmlab::script::parse(&script, "answers").unwrap();
+    let all = swarmlab::headless::script::parse(&script, "answers").unwrap();
     assert!(verify::grade(&l, &all).unwrap().steps.iter().all(|s| s.passed), "{file}: the right answers pass");
 }
 

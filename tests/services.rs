@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::transcript;
+use common::{transcript, transcript_with_files};
 
 const SWARM3: &str = "\
 node1$ docker swarm init --advertise-addr $(hostname -i)
@@ -190,19 +190,15 @@ node1$ docker service logs --tail 1 web
 
 #[test]
 fn a_secret_and_a_config_are_read_back_inside_the_container() {
-    let dir = std::env::temp_dir().join(format!("swarmlab-secret-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("pw.txt"), "s3cret").unwrap();
-    std::fs::write(dir.join("app.conf"), "port=80\n").unwrap();
-    let d = dir.display();
+    let files = [("pw.txt", "s3cret"), ("app.conf", "port=80\n")];
     let script = format!(
-        "{SWARM3}node1$ docker secret create db_pw {d}/pw.txt
-node1$ docker config create app_conf {d}/app.conf
+        "{SWARM3}node1$ docker secret create db_pw pw.txt
+node1$ docker config create app_conf app.conf
 node1$ docker service create -d -q --name app --secret db_pw --config source=app_conf,target=/etc/app.conf nginx
 node1$ sleep 10
 "
     );
-    let t = transcript(&script, 3, 1);
+    let t = transcript_with_files(&script, 3, 1, &files);
     assert!(!t.contains("rror"), "{t}");
     // Read it back on whichever node runs the task.
     let mut found = false;
@@ -210,12 +206,11 @@ node1$ sleep 10
         let probe = format!(
             "{script}node{node}$ C=$(docker ps -q)\nnode{node}$ ! docker exec $C cat /run/secrets/db_pw /etc/app.conf /nope\n"
         );
-        let t = transcript(&probe, 3, 1);
+        let t = transcript_with_files(&probe, 3, 1, &files);
         if t.contains("s3cret") {
             assert!(t.contains("s3cretport=80\ncat: can't open '/nope': No such file or directory"), "{t}");
             found = true;
         }
     }
     assert!(found, "some node runs the task and shows its secret");
-    std::fs::remove_dir_all(&dir).unwrap();
 }

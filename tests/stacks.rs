@@ -150,6 +150,7 @@ fn refusals_read_like_docker() {
 
 /// `docker` with the real file system, for files a test writes.
 fn docker_fs(c: &mut swarmlab_engine::sim::Cluster, args: &str) -> swarmlab_engine::cli::Output {
-    let env = swarmlab_engine::cli::Env { read: Some(&swarmlab::files::read_without_stdin), ..Default::default() };
+    let env =
+        swarmlab_engine::cli::Env { read: Some(&swarmlab::headless::files::read_without_stdin), ..Default::default() };
     swarmlab_engine::cli::run(&common::split(args), &mut c.client(0), env)
 }

@@ -3,8 +3,8 @@
 //! cluster, typing a runnable block into its pane at a readable pace, saving progress.
 
 use crate::app::{Model, Msg};
-use crate::files::Workdir;
 use crate::headless::Session;
+use crate::headless::files::Workdir;
 use crate::lesson::{Lesson, verify};
 use crate::world::World;
 use std::path::Path;
@@ -69,7 +69,7 @@ mod tests {
         let lessons = crate::lesson::bundled(Lang::En);
         let joining = &lessons[1];
         let world = World::at(ClusterConfig::default(), Speed::Paused);
-        let dir = crate::files::Workdir::temporary().unwrap();
+        let dir = crate::headless::files::Workdir::temporary().unwrap();
         fast_forward(&world, joining, 2, dir.path()).unwrap();
         let ls = world.quiet(|c| crate::lesson::check::query(c, 0, "docker node ls --format '{{.Hostname}}'")).0;
         assert_eq!(ls.lines().count(), 2, "node1 and the worker of step 2: {ls}");

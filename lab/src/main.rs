@@ -63,6 +63,10 @@ enum Command {
         seed: u64,
         /// Script file, or `-` for standard input; the bundled example when absent.
         script: Option<String>,
+        /// Let the script's commands read and edit files anywhere you can, not only
+        /// under the current directory.
+        #[arg(long)]
+        host_files: bool,
     },
     /// Replay every lesson's solutions headless: each check must fail before its
     /// solution and pass after; French and English must teach the same steps.
@@ -127,7 +131,7 @@ fn main() -> ExitCode {
             let managers = managers.map(|m| usize::from(m.clamp(1, lab.nodes)));
             live(lab, managers, None)
         }
-        Some(Command::Run { nodes, seed, script }) => run_script(nodes, seed, script),
+        Some(Command::Run { nodes, seed, script, host_files }) => run_script(nodes, seed, script, host_files),
         Some(Command::Verify { paths, lang, junit }) => {
             swarmlab::lesson::cli::verify_cmd(&paths, lang.as_deref(), junit.as_deref())
         }
@@ -169,7 +173,7 @@ fn live(args: LabArgs, managers: Option<usize>, lessons: Option<(Option<String>,
     })
 }
 
-fn run_script(nodes: u16, seed: u64, script: Option<String>) -> ExitCode {
+fn run_script(nodes: u16, seed: u64, script: Option<String>, host_files: bool) -> ExitCode {
     let (source, name) = match script.as_deref() {
         None => (swarmlab::EXAMPLE_SCRIPT.to_string(), "examples/three-node-swarm.sh".to_string()),
         Some("-") => {
@@ -189,7 +193,12 @@ fn run_script(nodes: u16, seed: u64, script: Option<String>) -> ExitCode {
         },
     };
     let config = ClusterConfig { nodes: usize::from(nodes), seed, ..ClusterConfig::default() };
-    match headless::run_script(&source, &name, config) {
+    let played = headless::script::parse(&source, &name).map(|steps| {
+        let session = headless::Session::new(config);
+        let mut session = if host_files { session.with_host_files() } else { session };
+        session.play(&steps)
+    });
+    match played {
         Err(e) => {
             eprintln!("swarmlab: {e}");
             ExitCode::from(2)

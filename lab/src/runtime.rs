@@ -4,7 +4,7 @@
 
 use std::fs;
 use std::io;
-use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 pub struct RuntimeDir {
@@ -12,8 +12,9 @@ pub struct RuntimeDir {
 }
 
 impl RuntimeDir {
-    /// Creates `<base>/swarmlab-<pid>` under `$XDG_RUNTIME_DIR` (else the temp dir),
-    /// after sweeping directories of dead runs.
+    /// Creates `<base>/swarmlab-<pid>-<random>` under `$XDG_RUNTIME_DIR` (else the
+    /// temp dir), after sweeping directories of dead runs. The random part makes a
+    /// name another user cannot take first.
     pub fn create() -> io::Result<RuntimeDir> {
         let base = std::env::var_os("XDG_RUNTIME_DIR")
             .map(PathBuf::from)
@@ -25,11 +26,8 @@ impl RuntimeDir {
     pub fn create_in(base: &Path) -> io::Result<RuntimeDir> {
         sweep(base);
         let pid = std::process::id();
-        let path = base.join(format!("swarmlab-{pid}"));
-        if path.exists() {
-            fs::remove_dir_all(&path)?;
-        }
-        fs::DirBuilder::new().mode(0o700).create(&path)?;
+        // tempfile creates it exclusively, mode 0700, under a name not taken before.
+        let path = tempfile::Builder::new().prefix(&format!("swarmlab-{pid}-")).tempdir_in(base)?.keep();
         fs::set_permissions(&path, fs::Permissions::from_mode(0o700))?;
         fs::write(path.join("pid"), pid.to_string())?;
         Ok(RuntimeDir { path })
@@ -74,25 +72,31 @@ impl Drop for RuntimeDir {
     }
 }
 
-/// Removes `swarmlab-*` directories whose owner process no longer runs.
+/// Removes this user's `swarmlab-*` directories whose process no longer runs.
 pub fn sweep(base: &Path) -> Vec<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    let me = crate::headless::files::current_uid();
     let mut removed = Vec::new();
     let Ok(entries) = fs::read_dir(base) else { return removed };
     for e in entries.flatten() {
         let path = e.path();
-        let is_ours = e.file_name().to_str().is_some_and(|n| n.starts_with("swarmlab-"));
-        if !is_ours || !path.join("pid").is_file() {
+        let named = e.file_name().to_str().is_some_and(|n| n.starts_with("swarmlab-"));
+        let mine = path.symlink_metadata().is_ok_and(|m| m.is_dir() && Some(m.uid()) == me);
+        if !named || !mine || !path.join("pid").is_file() {
             continue;
         }
-        let alive = fs::read_to_string(path.join("pid"))
-            .ok()
-            .and_then(|p| p.trim().parse::<u32>().ok())
-            .is_some_and(|pid| Path::new(&format!("/proc/{pid}")).exists());
-        if !alive && fs::remove_dir_all(&path).is_ok() {
+        let running =
+            fs::read_to_string(path.join("pid")).ok().and_then(|p| p.trim().parse::<u32>().ok()).is_some_and(alive);
+        if !running && fs::remove_dir_all(&path).is_ok() {
             removed.push(path);
         }
     }
     removed
+}
+
+/// Does process `pid` still run?
+pub fn alive(pid: u32) -> bool {
+    Path::new(&format!("/proc/{pid}")).exists()
 }
 
 #[cfg(test)]

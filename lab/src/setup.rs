@@ -2,7 +2,7 @@
 //! lessons that skip the set-up.
 
 use crate::headless::Session;
-use crate::script;
+use crate::headless::script;
 use crate::world::World;
 
 /// The commands that form a swarm: node1 initialises it; the next `managers - 1`

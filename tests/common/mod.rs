@@ -70,6 +70,17 @@ pub fn swarm(nodes: usize, managers: usize, seed: u64) -> Cluster {
     c
 }
 
+/// Like `transcript`, in a fresh directory holding `files`, as a lesson's commands run.
+pub fn transcript_with_files(script: &str, nodes: usize, seed: u64, files: &[(&str, &str)]) -> String {
+    let dir = swarmlab::headless::files::Workdir::temporary().expect("a temporary directory");
+    dir.provide(files.iter().copied()).expect("files written");
+    let steps = swarmlab::headless::script::parse(script, "test").expect("script parses");
+    let config = ClusterConfig { nodes, seed, ..ClusterConfig::default() };
+    let t = headless::Session::new(config).in_dir(dir).play(&steps);
+    assert!(t.failures.is_empty(), "unexpected failures: {:#?}\n{}", t.failures, t.text);
+    t.text
+}
+
 /// Plays a script on a fresh cluster and returns the transcript, asserting that every
 /// step went as the script expected.
 pub fn transcript(script: &str, nodes: usize, seed: u64) -> String {

@@ -2,7 +2,7 @@
 //! "this command was run on node X". Evaluated against the engine here; written as
 //! plain docker commands so that the same check can run against a real swarm.
 
-use crate::shell;
+use crate::headless::words;
 use swarmlab_engine::cli::{self, Env};
 use swarmlab_engine::sim::{Cluster, Membership};
 
@@ -60,7 +60,7 @@ pub fn manager(c: &Cluster) -> Option<usize> {
 pub fn query(c: &mut Cluster, idx: usize, command: &str) -> (String, i32) {
     let lookup = |_: &str| None;
     let mut no_subst = |_: &str| Err("command substitution is not allowed in checks".to_string());
-    let words = match shell::words(command, &lookup, &mut no_subst) {
+    let words = match words::split(command, &lookup, &mut no_subst) {
         Ok(w) => w,
         Err(e) => return (e, 2),
     };

@@ -10,8 +10,7 @@ use std::time::Instant;
 /// directory of courses (`lessons/` with `en/` and `fr/`). Returns courses by language.
 fn collect(path: &Path, lang: Option<&str>) -> Result<Vec<(String, Vec<Lesson>)>, Vec<LessonError>> {
     if path.is_file() {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| vec![LessonError { path: path.into(), line: 0, message: e.to_string() }])?;
+        let text = super::read_source(path).map_err(|e| vec![e])?;
         return Ok(vec![(String::new(), vec![super::parse(&text, path)?])]);
     }
     if path.join("SUMMARY.md").is_file() {
@@ -93,6 +92,12 @@ pub fn verify_cmd(paths: &[PathBuf], lang: Option<&str>, junit: Option<&Path>) -
             }
         }
     }
+    if results.is_empty() && problems == 0 {
+        // A CI job that checks nothing must not pass.
+        let where_ = paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
+        eprintln!("swarmlab: no lesson to verify in {where_}");
+        return ExitCode::from(2);
+    }
     let failed = results.iter().filter(|r| !r.passed()).count();
     println!(
         "{} lessons verified in {} ms: {} passed, {failed} failed{}",
@@ -124,14 +129,14 @@ pub fn check_cmd(lesson: &Path, answers: &Path, junit: Option<&Path>) -> ExitCod
             return ExitCode::from(2);
         }
     };
-    let script = match std::fs::read_to_string(answers) {
+    let script = match super::read_source(answers) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("swarmlab: cannot read {}: {e}", answers.display());
+            eprintln!("swarmlab: {e}");
             return ExitCode::from(2);
         }
     };
-    let steps = match crate::script::parse(&script, &answers.display().to_string()) {
+    let steps = match crate::headless::script::parse(&script, &answers.display().to_string()) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("swarmlab: {e}");

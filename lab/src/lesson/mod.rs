@@ -52,7 +52,7 @@ pub struct Setup {
     /// A swarm already formed: node1 leads, `managers` managers, the rest workers.
     pub swarm: bool,
     /// Then these commands, as in a transcript script.
-    pub commands: Vec<crate::script::Step>,
+    pub commands: Vec<crate::headless::script::Step>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -63,7 +63,7 @@ pub struct Step {
     /// What the learner reads, in order.
     pub parts: Vec<Part>,
     pub hints: Vec<String>,
-    pub solution: Vec<crate::script::Step>,
+    pub solution: Vec<crate::headless::script::Step>,
     pub check: Option<check::Check>,
 }
 
@@ -108,20 +108,49 @@ pub struct Course {
     pub lessons: Vec<Lesson>,
 }
 
-/// The lesson files SUMMARY.md lists, in order: `- [Title](file.md)` lines.
+/// A lesson or SUMMARY.md as text: UTF-8, a byte-order mark dropped, at most the size
+/// swarmlab reads. An error names the line where the text stops being UTF-8.
+pub fn read_source(path: &Path) -> Result<String, LessonError> {
+    let at = |line: usize, message: String| LessonError { path: path.to_path_buf(), line, message };
+    let bytes = std::fs::metadata(path).map_err(|e| at(0, format!("cannot read: {e}"))).and_then(|m| {
+        if m.len() > crate::headless::files::MAX_FILE {
+            return Err(at(0, "larger than 16 MiB: not a lesson".into()));
+        }
+        std::fs::read(path).map_err(|e| at(0, format!("cannot read: {e}")))
+    })?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text)),
+        Err(e) => {
+            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+            Err(at(line, "not UTF-8 text: lessons are written in UTF-8".into()))
+        }
+    }
+}
+
+/// The lesson files SUMMARY.md lists, in order: `- [Title](file.md)` lines. A course
+/// lists only files of its own directory.
 pub fn summary(dir: &Path) -> Result<Vec<(PathBuf, usize)>, LessonError> {
     let path = dir.join("SUMMARY.md");
-    let text = std::fs::read_to_string(&path).map_err(|e| LessonError {
-        path: path.clone(),
-        line: 0,
-        message: format!("cannot read: {e}"),
-    })?;
+    let text = read_source(&path)?;
+    let real_dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if let Some(target) = line.split("](").nth(1).and_then(|r| r.split(')').next())
             && target.ends_with(".md")
         {
-            out.push((dir.join(target), i + 1));
+            let relative = Path::new(target);
+            let plain = relative.components().all(|c| matches!(c, std::path::Component::Normal(_)));
+            let lesson = dir.join(relative);
+            let inside = std::fs::canonicalize(&lesson).map_or(true, |real| real.starts_with(&real_dir));
+            if !plain || !inside {
+                return Err(LessonError {
+                    path,
+                    line: i + 1,
+                    message: format!("{target}: outside the course's directory: a course lists only its own lessons"),
+                });
+            }
+            out.push((lesson, i + 1));
         }
     }
     Ok(out)
@@ -132,16 +161,17 @@ pub fn load_course(dir: &Path) -> Result<Course, Vec<LessonError>> {
     let entries = summary(dir).map_err(|e| vec![e])?;
     let (mut lessons, mut errors) = (Vec::new(), Vec::new());
     for (path, line) in entries {
-        match std::fs::read_to_string(&path) {
-            Ok(text) => match parse(&text, &path) {
-                Ok(l) => lessons.push(l),
-                Err(e) => errors.extend(e),
-            },
-            Err(e) => errors.push(LessonError {
+        if !path.is_file() {
+            errors.push(LessonError {
                 path: dir.join("SUMMARY.md"),
                 line,
-                message: format!("{} cannot be read: {e}", path.display()),
-            }),
+                message: format!("{} cannot be read: no such file", path.display()),
+            });
+            continue;
+        }
+        match read_source(&path).map_err(|e| vec![e]).and_then(|text| parse(&text, &path)) {
+            Ok(l) => lessons.push(l),
+            Err(e) => errors.extend(e),
         }
     }
     if errors.is_empty() { Ok(Course { dir: dir.to_path_buf(), lessons }) } else { Err(errors) }

@@ -93,7 +93,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Lesson, Vec<LessonError>> {
         },
         Some(SetupSpec::Full { swarm, commands }) => {
             let script = commands.join("\n");
-            let commands = match crate::script::parse(&script, &path.display().to_string()) {
+            let commands = match crate::headless::script::parse(&script, &path.display().to_string()) {
                 Ok(c) => c,
                 Err(e) => {
                     errors.at(2, format!("setup commands: {e}"));
@@ -185,7 +185,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Lesson, Vec<LessonError>> {
             Kind::Hint => step.hints.push(block.text.trim_end().to_string()),
             Kind::Solution => {
                 let padded = format!("{}{}", "\n".repeat(block.line - 1), block.text);
-                match crate::script::parse(&padded, &path.display().to_string()) {
+                match crate::headless::script::parse(&padded, &path.display().to_string()) {
                     Ok(s) => {
                         for c in &s {
                             check_node(&mut errors, &nodes, &c.node, c.line);

@@ -137,8 +137,8 @@ mod tests {
     use super::*;
 
     /// A progress path in a directory of its own, removed with the returned guard.
-    fn tmp() -> (crate::files::Workdir, PathBuf) {
-        let dir = crate::files::Workdir::temporary().expect("a temporary directory");
+    fn tmp() -> (crate::headless::files::Workdir, PathBuf) {
+        let dir = crate::headless::files::Workdir::temporary().expect("a temporary directory");
         let path = dir.path().join("state").join("progress.json");
         (dir, path)
     }

@@ -3,9 +3,9 @@
 //! commands and says which steps they pass. Both can write a JUnit report.
 
 use super::{Lesson, Step};
-use crate::files::Workdir;
 use crate::headless::Session;
-use crate::script;
+use crate::headless::files::Workdir;
+use crate::headless::script;
 use std::time::{Duration, Instant};
 use swarmlab_engine::sim::ClusterConfig;
 

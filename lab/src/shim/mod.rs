@@ -37,11 +37,11 @@ pub fn docker(args: &[String]) -> ExitCode {
     }
     let width =
         std::io::stdout().is_terminal().then(|| crossterm::terminal::size().map(|(w, _)| usize::from(w)).unwrap_or(80));
-    let cwd = crate::files::working_dir();
+    let cwd = crate::headless::files::working_dir();
     let env = Env {
         width,
         progress_limit: None,
-        read: Some(&crate::files::read_with_stdin),
+        read: Some(&crate::headless::files::read_with_stdin),
         var: Some(&env_var),
         cwd: cwd.as_deref(),
     };

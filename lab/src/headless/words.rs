@@ -6,7 +6,7 @@
 pub type Substitute<'a> = dyn FnMut(&str) -> Result<String, String> + 'a;
 
 /// Splits `line` into words, expanding variables from `vars` and `$(…)` through `sub`.
-pub fn words(line: &str, vars: &dyn Fn(&str) -> Option<String>, sub: &mut Substitute) -> Result<Vec<String>, String> {
+pub fn split(line: &str, vars: &dyn Fn(&str) -> Option<String>, sub: &mut Substitute) -> Result<Vec<String>, String> {
     let chars: Vec<char> = line.chars().collect();
     let mut words = Vec::new();
     let mut cur = String::new();
@@ -166,7 +166,7 @@ mod tests {
     fn run(line: &str) -> Result<Vec<String>, String> {
         let vars = |n: &str| (n == "TOKEN").then(|| "SWMTKN-1-abc".to_string());
         let mut sub = |cmd: &str| Ok(format!("<{cmd}>\n"));
-        words(line, &vars, &mut sub)
+        split(line, &vars, &mut sub)
     }
 
     #[test]

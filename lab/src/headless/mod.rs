@@ -1,9 +1,14 @@
-//! `swarmlab run`: plays a transcript script against a fresh simulated cluster and
+//! The headless shell: plays transcript scripts (`swarmlab run`), lessons and
+//! answers (`verify`, `check`, the lab's replays) against a simulated cluster and
 //! prints what a learner would have seen, prompt and output, line by line.
 
-use crate::files::Workdir;
-use crate::script::{self, Step};
-use crate::shell;
+pub mod files;
+pub mod script;
+pub mod sed;
+pub mod words;
+
+use files::{Reach, Sandbox, Workdir};
+use script::Step;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -14,6 +19,16 @@ use swarmlab_engine::sim::{Cluster, ClusterConfig};
 /// Commands run without a terminal; progress output gives up after five minutes
 /// of virtual time, as a learner pressing Ctrl-C would.
 const PROGRESS_LIMIT: Duration = Duration::from_secs(300);
+
+/// The longest virtual sleep: a century (the clock itself stops in 2262).
+const MAX_SLEEP: Duration = Duration::from_secs(100 * 365 * 86_400);
+
+/// Busy instants one `sleep` may simulate (a crash-looping service runs about 25,000
+/// an hour of virtual time, half a second of work): a day or two of such a cluster.
+const SLEEP_WORK: usize = 1_000_000;
+
+/// How deep `$(…)` may nest: far more than anyone types, far less than the stack holds.
+const MAX_NESTING: usize = 32;
 
 /// The outcome of a run: the transcript and whether every step went as expected.
 pub struct Transcript {
@@ -34,9 +49,12 @@ pub struct Session {
     vars: BTreeMap<String, String>,
     /// Every command run, with the node it ran on, for checks like "ran on node2".
     pub history: Vec<(String, String)>,
-    /// Where relative file names start (a lesson's files); None: the process's own
-    /// working directory.
-    workdir: Option<Workdir>,
+    /// The files its commands may use: a lesson's directory, or where `run` started.
+    files: Sandbox,
+    /// How many `$(…)` are being expanded, one inside the other.
+    depth: usize,
+    /// Busy instants one `sleep` may simulate.
+    pub sleep_work: usize,
 }
 
 impl Session {
@@ -44,19 +62,27 @@ impl Session {
         Self::on(Cluster::new(config))
     }
 
-    /// A session over an existing cluster (the lab's, when it fast-forwards).
+    /// A session over an existing cluster (the lab's, when it fast-forwards), its
+    /// commands working in the process's directory and not outside it.
     pub fn on(cluster: Cluster) -> Self {
-        Session { cluster, vars: BTreeMap::new(), history: Vec::new(), workdir: None }
+        let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        let files = Sandbox::new(Workdir::existing(&here), Reach::Script);
+        Session { cluster, vars: BTreeMap::new(), history: Vec::new(), files, depth: 0, sleep_work: SLEEP_WORK }
     }
 
-    /// The same session, its commands working in `dir`.
+    /// The same session, playing a lesson or answers in `dir`: no file outside it.
     pub fn in_dir(self, dir: Workdir) -> Self {
-        Session { workdir: Some(dir), ..self }
+        Session { files: Sandbox::new(dir, Reach::Lesson), ..self }
     }
 
-    /// Where relative file names start, when not the process's working directory.
-    pub fn dir(&self) -> Option<&Path> {
-        self.workdir.as_ref().map(Workdir::path)
+    /// The same session, reaching every file the user can (`run --host-files`).
+    pub fn with_host_files(self) -> Self {
+        Session { files: self.files.widened(), ..self }
+    }
+
+    /// Where relative file names start.
+    pub fn dir(&self) -> &Path {
+        self.files.path()
     }
 
     /// Runs one command line on node `idx`, as a pane's shell would, and records it.
@@ -70,7 +96,7 @@ impl Session {
 
     /// Runs one script line's command on node `idx`.
     fn exec(&mut self, idx: usize, line: &str) -> Run {
-        if let Some((name, value)) = shell::assignment(line) {
+        if let Some((name, value)) = words::assignment(line) {
             return match self.expand(idx, value) {
                 Ok(words) => {
                     self.vars.insert(name.to_string(), words.join(" "));
@@ -86,13 +112,19 @@ impl Session {
     }
 
     fn expand(&mut self, idx: usize, text: &str) -> Result<Vec<String>, String> {
+        if self.depth >= MAX_NESTING {
+            return Err(format!("$(…) nested more than {MAX_NESTING} levels deep"));
+        }
+        self.depth += 1;
         let vars = self.vars.clone();
         let lookup = move |n: &str| vars.get(n).cloned();
         let mut sub = |cmd: &str| -> Result<String, String> {
             let words = self.expand(idx, cmd)?;
             Ok(self.command(idx, &words).stdout)
         };
-        shell::words(text, &lookup, &mut sub)
+        let words = words::split(text, &lookup, &mut sub);
+        self.depth -= 1;
+        words
     }
 
     fn command(&mut self, idx: usize, words: &[String]) -> Run {
@@ -108,15 +140,15 @@ impl Session {
                     None => Some(idx),
                     Some(h) => self.node_for_host(h),
                 };
-                let dir = self.workdir.as_ref().map(Workdir::path);
-                let cwd = dir.map_or_else(crate::files::working_dir, |d| Some(d.to_string_lossy().into_owned()));
-                let read = |path: &str| crate::files::read_in(dir, path);
+                let files = &self.files;
+                let cwd = files.path().to_string_lossy().into_owned();
+                let read = |path: &str| files.read_for_docker(path);
                 let env = Env {
                     width: None,
                     progress_limit: Some(PROGRESS_LIMIT),
                     read: Some(&read),
                     var: None,
-                    cwd: cwd.as_deref(),
+                    cwd: Some(&cwd),
                 };
                 let out = match target {
                     Some(t) => cli::run(&argv, &mut self.cluster.client(t), env),
@@ -134,22 +166,26 @@ impl Session {
             "curl" => self.curl(&words[1..]),
             "true" => ok(String::new()),
             "false" => Run { stdout: String::new(), stderr: String::new(), code: 1 },
-            "sleep" => match words.get(1).and_then(|s| parse_sleep(s)) {
-                Some(d) => {
-                    self.cluster.advance(d);
-                    ok(String::new())
-                }
-                None => Run { stdout: String::new(), stderr: "sleep: invalid time interval\n".into(), code: 1 },
-            },
+            "sleep" => self.sleep(&words[1..]),
             other => Run { stdout: String::new(), stderr: format!("sh: 1: {other}: not found\n"), code: 127 },
         }
     }
 
-    /// A path as the shell would open it: relative ones from the working directory.
-    fn path(&self, name: &str) -> PathBuf {
-        match self.dir() {
-            Some(d) => d.join(name),
-            None => PathBuf::from(name),
+    /// `sleep NUMBER[smhd]…` in virtual time: idle stretches pass in one jump; a
+    /// cluster that stays busy is simulated for at most [`SLEEP_WORK`] instants.
+    fn sleep(&mut self, args: &[String]) -> Run {
+        let fail = |message: String| Run { stdout: String::new(), stderr: message, code: 1 };
+        let d = match parse_sleep(args) {
+            Ok(d) => d,
+            Err(message) => return fail(message),
+        };
+        match self.cluster.advance_at_most(d, self.sleep_work) {
+            Ok(()) => Run { stdout: String::new(), stderr: String::new(), code: 0 },
+            Err(done) => fail(format!(
+                "sleep: swarmlab stopped after {} of virtual time: the cluster never went quiet (a task restarting forever?), and simulating {} more would take too long; sleep less at a time\n",
+                human(done),
+                human(d.saturating_sub(done)),
+            )),
         }
     }
 
@@ -157,10 +193,10 @@ impl Session {
     fn cat(&mut self, args: &[String]) -> Run {
         let mut run = Run { stdout: String::new(), stderr: String::new(), code: 0 };
         for name in args {
-            match std::fs::read(self.path(name)) {
+            match self.files.read(name) {
                 Ok(bytes) => run.stdout.push_str(&String::from_utf8_lossy(&bytes)),
                 Err(e) => {
-                    run.stderr.push_str(&format!("cat: {name}: {}\n", os_error(&e)));
+                    let _ = writeln!(run.stderr, "cat: {name}: {}", e.c_text());
                     run.code = 1;
                 }
             }
@@ -168,20 +204,19 @@ impl Session {
         run
     }
 
-    /// `sed [-i] [-e] 's/RE/REPLACEMENT/[g]' FILE…` (see [`crate::sed`]): edits a
+    /// `sed [-i] [-e] 's/RE/REPLACEMENT/[g]' FILE…` (see [`crate::headless::sed`]): edits a
     /// lesson's file in place, as a learner would in a real shell.
     fn sed(&mut self, args: &[String]) -> Run {
-        let crate::sed::Invocation { in_place, sub, files } = match crate::sed::Invocation::parse(args) {
+        let sed::Invocation { in_place, sub, files } = match sed::Invocation::parse(args) {
             Ok(i) => i,
             Err((message, code)) => return Run { stdout: String::new(), stderr: format!("{message}\n"), code },
         };
         let mut run = Run { stdout: String::new(), stderr: String::new(), code: 0 };
         for name in files {
-            let path = self.path(&name);
-            let text = match std::fs::read(&path) {
+            let text = match self.files.read(&name) {
                 Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
                 Err(e) => {
-                    run.stderr.push_str(&format!("sed: can't read {name}: {}\n", os_error(&e)));
+                    let _ = writeln!(run.stderr, "sed: can't read {name}: {}", e.c_text());
                     run.code = 2;
                     continue;
                 }
@@ -189,8 +224,8 @@ impl Session {
             let edited = sub.apply(&text);
             if !in_place {
                 run.stdout.push_str(&edited);
-            } else if let Err(e) = std::fs::write(&path, edited) {
-                run.stderr.push_str(&format!("sed: couldn't edit {name}: {}\n", os_error(&e)));
+            } else if let Err(e) = self.files.write(&name, edited.as_bytes()) {
+                let _ = writeln!(run.stderr, "sed: couldn't edit {name}: {}", e.c_text());
                 run.code = 4;
             }
         }
@@ -283,30 +318,56 @@ impl Session {
     }
 }
 
-/// The C library's wording of an I/O error, as cat and sed print it.
-fn os_error(e: &std::io::Error) -> &'static str {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "No such file or directory",
-        std::io::ErrorKind::PermissionDenied => "Permission denied",
-        std::io::ErrorKind::IsADirectory => "Is a directory",
-        _ => "Input/output error",
+/// GNU sleep's operands, NUMBER[SUFFIX] (s, m, h, d), added up; errors in its words,
+/// and past [`MAX_SLEEP`] in the lab's.
+fn parse_sleep(args: &[String]) -> Result<Duration, String> {
+    const TRY: &str = "Try 'sleep --help' for more information.\n";
+    if args.is_empty() {
+        return Err(format!("sleep: missing operand\n{TRY}"));
+    }
+    let mut secs = 0.0_f64;
+    for a in args {
+        if let Some(opt) = a.strip_prefix('-').and_then(|o| o.chars().next()) {
+            return Err(format!("sleep: invalid option -- '{opt}'\n{TRY}"));
+        }
+        let (num, mult) = match a.chars().last() {
+            Some('s') => (&a[..a.len() - 1], 1.0),
+            Some('m') => (&a[..a.len() - 1], 60.0),
+            Some('h') => (&a[..a.len() - 1], 3600.0),
+            Some('d') => (&a[..a.len() - 1], 86400.0),
+            _ => (a.as_str(), 1.0),
+        };
+        match num.parse::<f64>() {
+            Ok(v) if v >= 0.0 && !v.is_nan() => secs += v * mult,
+            _ => return Err(format!("sleep: invalid time interval '{a}'\n{TRY}")),
+        }
+    }
+    match Duration::try_from_secs_f64(secs) {
+        Ok(d) if d <= MAX_SLEEP => Ok(d),
+        _ => Err(format!(
+            "sleep: {} is longer than swarmlab's virtual clock runs: at most {} days at a time\n",
+            args.join(" "),
+            MAX_SLEEP.as_secs() / 86_400
+        )),
     }
 }
 
-/// GNU sleep's NUMBER[SUFFIX] (s, m, h, d).
-fn parse_sleep(s: &str) -> Option<Duration> {
-    let (num, mult) = match s.chars().last()? {
-        's' => (&s[..s.len() - 1], 1.0),
-        'm' => (&s[..s.len() - 1], 60.0),
-        'h' => (&s[..s.len() - 1], 3600.0),
-        'd' => (&s[..s.len() - 1], 86400.0),
-        _ => (s, 1.0),
-    };
-    let v: f64 = num.parse().ok()?;
-    (v.is_finite() && v >= 0.0).then(|| Duration::from_secs_f64(v * mult))
+/// A duration as a learner reads it: `3d 4h`, `12m 5s`, `40s`.
+fn human(d: Duration) -> String {
+    let s = d.as_secs();
+    let parts = [(s / 86_400, "d"), (s / 3_600 % 24, "h"), (s / 60 % 60, "m"), (s % 60, "s")];
+    let shown: Vec<String> = parts
+        .iter()
+        .skip_while(|(n, _)| *n == 0)
+        .take(2)
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, u)| format!("{n}{u}"))
+        .collect();
+    if shown.is_empty() { "0s".into() } else { shown.join(" ") }
 }
 
-/// Parses and plays a script on a fresh cluster.
+/// Parses and plays a script on a fresh cluster, in the process's directory and not
+/// outside it.
 pub fn run_script(source: &str, name: &str, config: ClusterConfig) -> Result<Transcript, String> {
     let steps = script::parse(source, name)?;
     Ok(Session::new(config).play(&steps))
@@ -316,12 +377,59 @@ pub fn run_script(source: &str, name: &str, config: ClusterConfig) -> Result<Tra
 mod tests {
     use super::*;
 
+    fn sleep(args: &[&str]) -> Result<Duration, String> {
+        parse_sleep(&args.iter().map(|a| a.to_string()).collect::<Vec<_>>())
+    }
+
     #[test]
     fn sleeps_parse_like_gnu_sleep() {
-        assert_eq!(parse_sleep("20"), Some(Duration::from_secs(20)));
-        assert_eq!(parse_sleep("1.5"), Some(Duration::from_millis(1500)));
-        assert_eq!(parse_sleep("2m"), Some(Duration::from_secs(120)));
-        assert_eq!(parse_sleep("x"), None);
+        assert_eq!(sleep(&["20"]), Ok(Duration::from_secs(20)));
+        assert_eq!(sleep(&["1.5"]), Ok(Duration::from_millis(1500)));
+        assert_eq!(sleep(&["2m"]), Ok(Duration::from_secs(120)));
+        assert_eq!(sleep(&["1m", "30"]), Ok(Duration::from_secs(90)), "operands add up");
+        assert_eq!(
+            sleep(&["x"]),
+            Err("sleep: invalid time interval 'x'\nTry 'sleep --help' for more information.\n".into())
+        );
+        assert_eq!(sleep(&[]), Err("sleep: missing operand\nTry 'sleep --help' for more information.\n".into()));
+        assert!(sleep(&["-1"]).unwrap_err().starts_with("sleep: invalid option -- '1'"));
+        assert!(sleep(&["nan"]).is_err());
+    }
+
+    #[test]
+    fn sleeps_past_the_clock_are_refused_not_a_crash() {
+        for huge in ["1e20", "999999999d", "inf", "36501d"] {
+            let e = sleep(&[huge]).unwrap_err();
+            assert!(e.contains("longer than swarmlab's virtual clock runs: at most 36500 days"), "{huge}: {e}");
+        }
+        assert!(sleep(&["36500d"]).is_ok());
+        let mut s = Session::new(ClusterConfig::default());
+        let r = s.run(0, "sleep 1e20");
+        assert_eq!(r.code, 1);
+        assert_eq!(s.run(0, "sleep 365d").code, 0, "an idle cluster sleeps a year in one jump");
+    }
+
+    #[test]
+    fn a_busy_cluster_sleeps_within_a_budget_of_work() {
+        let mut s = Session::new(ClusterConfig::default());
+        s.sleep_work = 20_000;
+        assert_eq!(s.run(0, "docker swarm init").code, 0);
+        assert_eq!(s.run(0, "docker service create -d --replicas 10 --name crash busybox false").code, 0);
+        let start = s.cluster.now();
+        let r = s.run(0, "sleep 3650d");
+        assert_eq!(r.code, 1, "{r:?}");
+        assert!(r.stderr.starts_with("sleep: swarmlab stopped after "), "{}", r.stderr);
+        let slept = s.cluster.now().since(start);
+        assert!(slept > Duration::from_secs(3600) && slept < Duration::from_secs(3650 * 86_400), "{slept:?}");
+        assert_eq!(s.run(0, "docker service ls -q").code, 0, "the session carries on");
+    }
+
+    #[test]
+    fn durations_read_as_a_learner_reads_them() {
+        assert_eq!(human(Duration::from_secs(40)), "40s");
+        assert_eq!(human(Duration::from_secs(3 * 86_400 + 4 * 3600 + 7)), "3d 4h");
+        assert_eq!(human(Duration::from_secs(3600 + 5)), "1h");
+        assert_eq!(human(Duration::ZERO), "0s");
     }
 
     #[test]
@@ -357,7 +465,7 @@ mod tests {
         let missing = s.run(0, "cat gone.yml");
         assert_eq!((missing.code, missing.stderr.as_str()), (1, "cat: gone.yml: No such file or directory\n"));
         assert_eq!(s.run(0, "sed -i 's/a/b' stack.yml").code, 1);
-        assert!(s.dir().is_some_and(|d| d.join("stack.yml").is_file()));
+        assert!(s.dir().join("stack.yml").is_file());
     }
 
     #[test]
