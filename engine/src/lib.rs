@@ -10,6 +10,7 @@ pub mod compose;
 pub mod ids;
 pub mod manager;
 pub mod raft;
+pub mod reference;
 pub mod sim;
 pub mod store;
 pub mod time;

@@ -183,6 +183,15 @@ pub fn load_all(files: &[(String, String)], lookup: &dyn Fn(&str) -> Option<Stri
                 message: format!("invalid image reference for service {}: no image specified", s.name),
             });
         }
+        if let Err(e) = crate::reference::parse_any(&s.image) {
+            let (file, (line, column)) = positions.get(&s.name).cloned().unwrap_or_default();
+            return Err(LoadError {
+                file,
+                line,
+                column,
+                message: format!("invalid image reference for service {}: {e}", s.name),
+            });
+        }
     }
     Ok(Loaded { compose, warnings })
 }

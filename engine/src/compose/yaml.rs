@@ -136,10 +136,29 @@ fn node(raw: Spanned<Raw>) -> Node {
     Node { value, line, column }
 }
 
-/// Parses one YAML document. An empty document is Null.
-/// A document as a tree, or where and why it is not YAML (Go's yaml package prefixes
-/// its messages with `yaml: `).
+/// The first YAML document of `text`: Go's `yaml.Unmarshal`, which docker/cli reads
+/// compose files with, decodes the first and never looks at the others.
+fn first_document(text: &str) -> &str {
+    let mut seen = false;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let bare = line.trim_end_matches(['\n', '\r']);
+        let marker = bare == "---" || bare.starts_with("--- ") || bare == "..." || bare.starts_with("... ");
+        if marker && seen {
+            return &text[..offset];
+        }
+        let blank = bare.trim().is_empty() || bare.starts_with('#') || bare.starts_with('%');
+        seen |= marker || !blank;
+        offset += line.len();
+    }
+    text
+}
+
+/// A document as a tree (the first, when there are several), or where and why it is
+/// not YAML (Go's yaml package prefixes its messages with `yaml: `). An empty
+/// document is Null.
 pub fn parse(text: &str) -> Result<Node, (u32, u32, String)> {
+    let text = first_document(text);
     if text.trim().is_empty() {
         return Ok(Node { value: Value::Null, line: 1, column: 1 });
     }
@@ -156,6 +175,16 @@ pub fn parse(text: &str) -> Result<Node, (u32, u32, String)> {
         let text = text.split(" at line ").next().unwrap_or(text);
         (line, column, format!("yaml: {text}"))
     })
+}
+
+#[cfg(test)]
+#[test]
+fn only_the_first_document_counts_as_in_go() {
+    assert_eq!(first_document("a: 1\n---\nb: 2\n"), "a: 1\n");
+    assert_eq!(first_document("# c\n---\na: 1\n--- \nb: [\n"), "# c\n---\na: 1\n");
+    assert_eq!(first_document("a: |\n  ---\n  x\n"), "a: |\n  ---\n  x\n");
+    assert_eq!(first_document("a: 1\n...\n"), "a: 1\n");
+    assert!(parse("a: 1\n---\nb: [\n").is_ok(), "a broken second document is never read");
 }
 
 impl Node {

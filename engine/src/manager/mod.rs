@@ -4,6 +4,7 @@
 //! decides who leads (Raft takes this over).
 
 pub mod allocator;
+pub mod budget;
 pub mod controlapi;
 pub mod leadership;
 pub mod networks;

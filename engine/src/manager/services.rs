@@ -22,6 +22,12 @@ fn valid_dns_name(name: &str) -> bool {
 
 /// swarmkit `validateServiceSpec`, for the parts this engine models.
 pub fn validate(spec: &ServiceSpec) -> ApiResult<()> {
+    // The daemon's conversion (ServiceSpecToGRPC) refuses two modes before swarmkit.
+    let m = &spec.mode;
+    let modes = [m.replicated.is_some(), m.global.is_some(), m.replicated_job.is_some(), m.global_job.is_some()];
+    if modes.iter().filter(|on| **on).count() > 1 {
+        return Err(ApiError::invalid("must specify only one service mode"));
+    }
     if spec.name.is_empty() {
         return Err(invalid("meta: name must be provided"));
     }
@@ -36,7 +42,7 @@ pub fn validate(spec: &ServiceSpec) -> ApiResult<()> {
     if image.is_empty() {
         return Err(invalid("ContainerSpec: image reference must be provided"));
     }
-    if image.chars().any(|c| c.is_whitespace() || c.is_ascii_uppercase() && !image.contains('@')) {
+    if crate::reference::parse_normalized_named(image).is_err() {
         return Err(invalid(format!("ContainerSpec: {image:?} is not a valid repository/tag")));
     }
     if let Some(r) = &t.resources {
@@ -163,6 +169,7 @@ fn check_ports(store: &Store, spec: &ServiceSpec, own_id: &str) -> ApiResult<()>
 pub fn create(store: &Store, id: String, spec: ServiceSpec) -> ApiResult<Vec<Change>> {
     validate(&spec)?;
     check_ports(store, &spec, "")?;
+    super::budget::services(store, None, &spec)?;
     if store.service_by_name(&spec.name).is_some() {
         return Err(ApiError::grpc(
             Code::AlreadyExists,
@@ -213,6 +220,7 @@ pub fn update(
             return Err(ApiError::grpc(Code::Unimplemented, "service mode change is not allowed"));
         }
         check_ports(store, &spec, id)?;
+        super::budget::services(store, Some(id), &spec)?;
         s.previous_spec = Some(service.spec.clone());
         s.spec = spec;
         s.update_status = None;

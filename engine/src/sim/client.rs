@@ -73,6 +73,9 @@ impl<'a> NodeClient<'a> {
 
     /// Commits through the leader serving this node (the swarm's, for a node joining).
     pub(super) fn commit(&mut self, cluster: &str, changes: Vec<Change>) -> ApiResult<()> {
+        if let Some(store) = self.sim.swarm(cluster).map(|s| s.store()) {
+            crate::manager::budget::request(store, &changes)?;
+        }
         let result = match self.serving_leader(cluster) {
             Some(l) => self.sim.commit_via(cluster, l, changes),
             None => self.sim.commit(cluster, changes),

@@ -4,15 +4,16 @@
 //! Raft entries carry the number of a batch of store ops proposed on the leader; every
 //! manager applies the batches its Raft member commits, in log order, to its own
 //! replica. The batches stay in memory beside the group (the simulation shares one
-//! process, so encoding them to bytes would buy nothing), which is also what lets a
-//! manager that joins later replay the whole log.
+//! process, so encoding them to bytes would buy nothing) until every replica has
+//! them; then they are folded into a base store, where a manager joining later starts
+//! before it replays the batches still kept.
 
 use crate::manager::state::ManagerState;
 use crate::raft::{Committed, Group};
 use crate::store::{self, Change, Store, StoreOp};
 use crate::time::Timestamp;
 use crate::types::{ManagerStatus, Reachability};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 #[derive(Debug)]
 pub struct SwarmState {
@@ -22,10 +23,15 @@ pub struct SwarmState {
     /// Raft member ID of each manager node.
     raft_ids: BTreeMap<String, u64>,
     next_raft_id: u64,
-    /// Proposed batches, by the number their Raft entry carries.
-    batches: Vec<Vec<StoreOp>>,
-    /// The store the log starts from: empty, or what a `--force-new-cluster` kept.
+    /// Proposed batches not yet folded into `base`: the first is number `first_batch`,
+    /// the number its Raft entry carries.
+    batches: VecDeque<Batch>,
+    first_batch: u64,
+    /// The store the kept batches start from: what the folded ones made of the empty
+    /// store (or of what a `--force-new-cluster` kept). A manager joining starts here.
     base: Store,
+    /// The next batch each member's replica expects: it has every one before.
+    applied: BTreeMap<u64, u64>,
     /// Control-loop state of the leader they run on.
     pub manager: ManagerState,
     /// The member the control loops run on: the leader when they started.
@@ -56,6 +62,17 @@ pub struct RaftStatus {
     pub members: Vec<(String, u64, bool)>,
 }
 
+/// Batches are folded into the base once every replica has them and this many wait.
+const FOLD_AFTER: usize = 256;
+
+/// A proposed batch of ops. Committed once a member applied it: a batch whose Raft
+/// entry was dropped (its leader lost office first) never is, and is folded as nothing.
+#[derive(Debug)]
+struct Batch {
+    ops: Vec<StoreOp>,
+    committed: bool,
+}
+
 /// What applying committed entries produced: ops for the trace (leader's, in order).
 pub(crate) struct Applied {
     pub traced: Vec<StoreOp>,
@@ -69,8 +86,10 @@ impl SwarmState {
             replicas: BTreeMap::from([(1, Store::default())]),
             raft_ids: BTreeMap::from([(node_id.to_string(), 1)]),
             next_raft_id: 2,
-            batches: Vec::new(),
+            batches: VecDeque::new(),
+            first_batch: 0,
             base: Store::default(),
+            applied: BTreeMap::from([(1, 0)]),
             manager: ManagerState::default(),
             loops_on: Some(1),
             epoch: 0,
@@ -95,6 +114,8 @@ impl SwarmState {
         // The new log starts empty: a manager joining later replays it on top of the
         // kept store.
         self.batches.clear();
+        self.first_batch = 0;
+        self.applied = BTreeMap::from([(raft_id, 0)]);
         self.started = now;
         self.traced = 0;
         self.raft_wake = None;
@@ -103,11 +124,13 @@ impl SwarmState {
 
     /// The store as the swarm knows it: the leader's copy, else the most advanced one.
     pub fn store(&self) -> &Store {
+        self.knowing().and_then(|id| self.replicas.get(&id)).unwrap_or(&EMPTY)
+    }
+
+    /// The member whose replica `store` shows.
+    fn knowing(&self) -> Option<u64> {
         let id = self.group.leader().or(self.loops_on).filter(|id| self.replicas.contains_key(id));
-        let id = id.or_else(|| {
-            self.replicas.iter().max_by_key(|(id, s)| (s.index, std::cmp::Reverse(**id))).map(|(id, _)| *id)
-        });
-        id.and_then(|id| self.replicas.get(&id)).unwrap_or(&EMPTY)
+        id.or_else(|| self.replicas.iter().max_by_key(|(id, s)| (s.index, std::cmp::Reverse(**id))).map(|(id, _)| *id))
     }
 
     /// The managers' Raft group.
@@ -194,8 +217,32 @@ impl SwarmState {
 
     /// Files a batch of changes made at `at`; the number goes into a Raft entry.
     pub(crate) fn file(&mut self, at: Timestamp, changes: Vec<Change>) -> u64 {
-        self.batches.push(changes.into_iter().map(|change| StoreOp { at, change }).collect());
-        (self.batches.len() - 1) as u64
+        let ops = changes.into_iter().map(|change| StoreOp { at, change }).collect();
+        self.batches.push_back(Batch { ops, committed: false });
+        self.first_batch + (self.batches.len() - 1) as u64
+    }
+
+    /// How many batches wait to be folded into the base (for tests of memory).
+    pub fn kept_batches(&self) -> usize {
+        self.batches.len()
+    }
+
+    /// Folds the batches every replica has applied into the base: the log of ops
+    /// stays as long as the managers lag, not as long as the swarm lives.
+    fn fold(&mut self) {
+        let Some(upto) = self.applied.values().copied().min() else { return };
+        while self.first_batch < upto {
+            let Some(batch) = self.batches.pop_front() else { break };
+            if batch.committed {
+                // As the replicas applied it: up to the first op that fails.
+                for op in &batch.ops {
+                    if store::apply(&mut self.base, op).is_err() {
+                        break;
+                    }
+                }
+            }
+            self.first_batch += 1;
+        }
     }
 
     pub(crate) fn take_failure(&mut self, batch: u64) -> Option<store::ApplyError> {
@@ -211,10 +258,20 @@ impl SwarmState {
             match c {
                 Committed::Entry { member, index, data, .. } => {
                     let Some(batch) = batch_number(&data) else { continue };
-                    let Some(ops) = self.batches.get(batch as usize) else { continue };
+                    // A replica that starts from the base already has the folded batches.
+                    let next = self.applied.get(&member).copied().unwrap_or(self.first_batch);
+                    if batch < next {
+                        continue;
+                    }
+                    let Some(kept) = batch.checked_sub(self.first_batch).and_then(|i| self.batches.get_mut(i as usize))
+                    else {
+                        continue;
+                    };
                     let Some(replica) = self.replicas.get_mut(&member) else { continue };
+                    kept.committed = true;
+                    self.applied.insert(member, batch + 1);
                     let on_leader = self.loops_on == Some(member);
-                    for op in ops {
+                    for op in &kept.ops {
                         if on_leader {
                             self.manager.observe(&op.change, replica);
                             if matches!(
@@ -240,9 +297,14 @@ impl SwarmState {
                 }
                 Committed::Snapshot { member, .. } => {
                     let copy = self.store().clone();
+                    let next = self.knowing().and_then(|id| self.applied.get(&id).copied()).unwrap_or(self.first_batch);
                     self.replicas.insert(member, copy);
+                    self.applied.insert(member, next);
                 }
             }
+        }
+        if self.batches.len() > FOLD_AFTER {
+            self.fold();
         }
         Applied { traced }
     }
@@ -266,11 +328,13 @@ impl SwarmState {
         let id = self.next_raft_id;
         self.next_raft_id += 1;
         self.replicas.insert(id, self.base.clone());
+        self.applied.insert(id, self.first_batch);
         self.raft_ids.insert(node_id.to_string(), id);
         match self.group.add(id, entropy) {
             Ok(c) => c,
             Err(_) => {
                 self.replicas.remove(&id);
+                self.applied.remove(&id);
                 self.raft_ids.remove(node_id);
                 Vec::new()
             }
@@ -282,6 +346,7 @@ impl SwarmState {
         let out = self.group.remove(id).unwrap_or_default();
         if !self.group.members().any(|m| m == id) {
             self.replicas.remove(&id);
+            self.applied.remove(&id);
             self.raft_ids.retain(|_, r| *r != id);
         }
         out
