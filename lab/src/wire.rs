@@ -17,6 +17,8 @@ pub struct Req {
     pub path: String,
     pub query: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// The `1.xx` of a `/v1.xx/` prefix, if the path had one.
+    pub version: Option<String>,
 }
 
 impl Req {
@@ -198,13 +200,41 @@ pub fn parse_query(q: &str) -> Vec<(String, String)> {
 pub fn parse_target(method: &str, target: &str) -> Req {
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
     let path = unescape(path, false);
-    let path = match path.strip_prefix("/v").and_then(|rest| rest.split_once('/')) {
-        Some((version, rest)) if version.split('.').all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit())) => {
-            format!("/{rest}")
+    // moby's route pattern `/v{version:[0-9.]+}`.
+    let (path, version) = match path.strip_prefix("/v").and_then(|rest| rest.split_once('/')) {
+        Some((version, rest)) if !version.is_empty() && version.bytes().all(|c| c.is_ascii_digit() || c == b'.') => {
+            (format!("/{rest}"), Some(version.to_string()))
         }
-        _ => path,
+        _ => (path, None),
     };
-    Req { method: method.to_string(), path, query: parse_query(query), body: Vec::new() }
+    Req { method: method.to_string(), path, query: parse_query(query), body: Vec::new(), version }
+}
+
+/// moby's `versions.compare`: dot-separated numbers, part by part, a missing part
+/// counting as 0 and a part that is not a number as 0.
+pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
+    let parts = |v: &str| v.split('.').map(|p| p.parse::<u64>().unwrap_or(0)).collect::<Vec<_>>();
+    let (a, b) = (parts(a), parts(b));
+    (0..a.len().max(b.len()))
+        .map(|i| a.get(i).copied().unwrap_or(0).cmp(&b.get(i).copied().unwrap_or(0)))
+        .find(|o| o.is_ne())
+        .unwrap_or(std::cmp::Ordering::Equal)
+}
+
+/// moby's version middleware: a request for an API version outside what the daemon
+/// speaks is refused (400), in moby's words.
+pub fn unsupported_version(version: &str) -> Option<ApiError> {
+    use std::cmp::Ordering::{Greater, Less};
+    let message = if compare_versions(version, MIN_API_VERSION) == Less {
+        format!(
+            "client version {version} is too old. Minimum supported API version is {MIN_API_VERSION}, please upgrade your client to a newer version"
+        )
+    } else if compare_versions(version, API_VERSION) == Greater {
+        format!("client version {version} is too new. Maximum supported API version is {API_VERSION}")
+    } else {
+        return None;
+    };
+    Some(ApiError::invalid(message))
 }
 
 #[cfg(test)]
@@ -216,9 +246,34 @@ mod tests {
         let req =
             Req::new("GET", "/distribution/instavote/vote:latest/json").param("filters", "{\"a\": {\"b c\":true}}");
         let back = parse_target("GET", &format!("/v1.50{}", req.target()));
-        assert_eq!(back, req);
+        assert_eq!(back, Req { version: Some("1.50".into()), ..req });
         assert_eq!(parse_target("GET", "/_ping").path, "/_ping");
         assert_eq!(parse_target("GET", "/v1.41/info?x=%zz").query, vec![("x".into(), "%zz".into())]);
+        assert_eq!(parse_target("GET", "/v1.41/info").version.as_deref(), Some("1.41"));
+        assert_eq!(parse_target("GET", "/v99/_ping").version.as_deref(), Some("99"));
+        let odd = parse_target("GET", "/v1.x/info");
+        assert_eq!((odd.path.as_str(), odd.version), ("/v1.x/info", None));
+    }
+
+    #[test]
+    fn versions_outside_the_daemons_range_are_refused_in_mobys_words() {
+        use std::cmp::Ordering::*;
+        assert_eq!(compare_versions("1.9", "1.24"), Less);
+        assert_eq!(compare_versions("1.50", "1.50.0"), Equal);
+        assert_eq!(compare_versions("99", "1.50"), Greater);
+        assert!(unsupported_version("1.24").is_none() && unsupported_version("1.50").is_none());
+        let old = unsupported_version("0.1").unwrap();
+        assert_eq!(
+            (old.status, old.message.as_str()),
+            (
+                400,
+                "client version 0.1 is too old. Minimum supported API version is 1.24, please upgrade your client to a newer version"
+            )
+        );
+        assert_eq!(
+            unsupported_version("99").unwrap().message,
+            "client version 99 is too new. Maximum supported API version is 1.50"
+        );
     }
 
     #[test]

@@ -3,15 +3,16 @@
 //! and the real docker CLI both talk to it.
 
 pub mod routes;
+pub mod serve;
 
-use crate::wire::{self, API_VERSION};
+use crate::wire::{self, API_VERSION, Reply};
 use crate::world::{Speed, World};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Response, StatusCode, header};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use swarmlab_engine::api::Api;
+use swarmlab_engine::api::{Api, ApiError};
 
 /// Request bodies larger than this are refused (a service spec is a few kilobytes).
 const MAX_BODY: usize = 16 * 1024 * 1024;
@@ -31,15 +32,15 @@ pub fn spawn_all(world: &Arc<World>, dir: &Path) -> std::io::Result<Vec<(String,
         let path = dir.join(format!("{name}.sock"));
         let _ = std::fs::remove_file(&path);
         let listener = tokio::net::UnixListener::bind(&path)?;
-        let app = axum::Router::new().fallback(handle).with_state(Node { world: world.clone(), idx });
-        tokio::spawn(async move {
-            if let Err(e) = axum::serve(listener, app).await {
-                eprintln!("swarmlab: a node socket stopped serving: {e}");
-            }
-        });
+        tokio::spawn(serve::serve(listener, router(world, idx), serve::Limits::default()));
         sockets.push((name, path));
     }
     Ok(sockets)
+}
+
+/// The API of node `idx`, to serve on its socket.
+pub fn router(world: &Arc<World>, idx: usize) -> axum::Router {
+    axum::Router::new().fallback(handle).with_state(Node { world: world.clone(), idx })
 }
 
 async fn handle(State(node): State<Node>, request: Request) -> Response<Body> {
@@ -48,8 +49,13 @@ async fn handle(State(node): State<Node>, request: Request) -> Response<Body> {
     let mut req = wire::parse_target(&method, &target);
     req.body = match axum::body::to_bytes(request.into_body(), MAX_BODY).await {
         Ok(b) => b.to_vec(),
-        Err(_) => return plain(StatusCode::PAYLOAD_TOO_LARGE, "request body too large"),
+        Err(e) if too_large(&e) => return plain(StatusCode::PAYLOAD_TOO_LARGE, "request body too large"),
+        // The client stopped before the end of its body: Go's decoder reads an early EOF.
+        Err(_) => return answer(Reply::error(&ApiError::invalid("unexpected EOF")), None),
     };
+    if let Some(refusal) = refused_version(&req) {
+        return answer(refusal, None);
+    }
     if req.path == "/swarmlab/lab" {
         return lab(&node.world, &req.body);
     }
@@ -76,6 +82,35 @@ async fn handle(State(node): State<Node>, request: Request) -> Response<Body> {
         };
         tokio::time::sleep(reply.delay / factor).await;
     }
+    answer(reply, swarm)
+}
+
+/// Did reading the body stop at the size limit (rather than on an early end)?
+fn too_large(e: &axum::Error) -> bool {
+    let mut source: Option<&dyn std::error::Error> = Some(e);
+    while let Some(err) = source {
+        if err.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = err.source();
+    }
+    false
+}
+
+/// moby's version middleware, for the routes it serves (an unknown path is "page not
+/// found" whatever its version). Clients older than 1.24 get the message as plain text.
+fn refused_version(req: &wire::Req) -> Option<Reply> {
+    let version = req.version.as_deref()?;
+    let error = wire::unsupported_version(version).filter(|_| routes::serves(req))?;
+    if wire::compare_versions(version, "1.24").is_lt() {
+        let body = format!("{}\n", error.message).into_bytes();
+        return Some(Reply { status: error.status, body, ..Reply::empty(error.status) });
+    }
+    Some(Reply::error(&error))
+}
+
+/// A reply with the headers moby's middleware puts on every answer.
+fn answer(reply: Reply, swarm: Option<String>) -> Response<Body> {
     let mut response = Response::new(Body::from(reply.body));
     *response.status_mut() = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let h = response.headers_mut();

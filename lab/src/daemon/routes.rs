@@ -6,6 +6,29 @@ use serde::de::DeserializeOwned;
 use swarmlab_engine::api::{Api, ApiError, ApiResult};
 use swarmlab_engine::types::{LogLine, LogsOptions, UpdateFlags};
 
+/// The first path segments of the routes below: a request for one of them meets
+/// moby's version check before its handler, any other is "page not found".
+const ROOTS: &[&str] = &[
+    "_ping",
+    "version",
+    "info",
+    "swarm",
+    "nodes",
+    "distribution",
+    "services",
+    "secrets",
+    "configs",
+    "networks",
+    "tasks",
+    "containers",
+    "swarmlab",
+];
+
+/// Does the daemon serve this path (whether or not the method and the rest match)?
+pub fn serves(req: &Req) -> bool {
+    ROOTS.contains(&req.path.trim_start_matches('/').split('/').next().unwrap_or(""))
+}
+
 /// Answers one request as the node behind `api`.
 pub fn route(api: &mut dyn Api, req: &Req) -> Reply {
     match dispatch(api, req) {
