@@ -73,7 +73,40 @@ struct Lab {
     generation: u64,
 }
 
+/// The terminal in the lab's modes (raw, alternate screen, mouse, bracketed paste);
+/// put back as it was when dropped, however the lab ends.
+struct Screen(ratatui::DefaultTerminal);
+
+impl Screen {
+    fn enter() -> Screen {
+        let terminal = ratatui::init();
+        let _ = crossterm::execute!(std::io::stdout(), event::EnableMouseCapture, event::EnableBracketedPaste);
+        Screen(terminal)
+    }
+}
+
+impl Drop for Screen {
+    fn drop(&mut self) {
+        let _ = crossterm::execute!(std::io::stdout(), event::DisableMouseCapture, event::DisableBracketedPaste);
+        ratatui::restore();
+    }
+}
+
+/// Resolves on any signal that asks the lab to end: SIGINT and SIGQUIT (sent from
+/// outside: in raw mode Ctrl-C is a key), SIGTERM, SIGHUP (the terminal closed).
+fn endings() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let kinds = [SignalKind::interrupt(), SignalKind::quit(), SignalKind::terminate(), SignalKind::hangup()];
+    let mut signals = kinds.into_iter().map(signal).collect::<std::io::Result<Vec<_>>>()?;
+    Ok(async move {
+        let waits = signals.iter_mut().map(|s| Box::pin(s.recv()));
+        futures::future::select_all(waits).await;
+    })
+}
+
 async fn lab(opts: Options) -> std::io::Result<()> {
+    // Caught from the start: a signal during set-up also ends the lab cleanly.
+    let ended = endings()?;
     let dir = RuntimeDir::create()?;
     let mut bins = Vec::new();
     if opts.real_docker {
@@ -129,7 +162,7 @@ async fn lab(opts: Options) -> std::io::Result<()> {
             Intro { title: "play-title", body: "play-body-blank", args: vec![("nodes", shells.len().to_string())] }
         }
     };
-    let mut terminal = ratatui::init();
+    let mut screen = Screen::enter();
     // ratatui's hook restores the terminal on any panic; a pane's emulator panic is
     // caught and recovered from, so it must not.
     let restore = std::panic::take_hook();
@@ -138,8 +171,7 @@ async fn lab(opts: Options) -> std::io::Result<()> {
             restore(info);
         }
     }));
-    let _ = crossterm::execute!(std::io::stdout(), event::EnableMouseCapture, event::EnableBracketedPaste);
-    let size = terminal.size().map(|s| (s.width, s.height)).unwrap_or((80, 24));
+    let size = screen.0.size().map(|s| (s.width, s.height)).unwrap_or((80, 24));
     let mut model = Model::new(opts.lang, intro, shells.iter().map(|s| s.hostname.clone()).collect(), size);
     let progress_path = crate::lesson::progress::default_path();
     let mut first_effects = Vec::new();
@@ -185,8 +217,7 @@ async fn lab(opts: Options) -> std::io::Result<()> {
     let mut events = EventStream::new();
     let mut changes = world.subscribe();
     let mut notices = mesh.notices();
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-    let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
+    let mut ended = std::pin::pin!(ended);
     model.update(Msg::Cluster(world.read(snapshot)));
     for e in first_effects {
         if let Some(m) = lab.perform(e, &model) {
@@ -197,7 +228,7 @@ async fn lab(opts: Options) -> std::io::Result<()> {
     let mut check_due: Option<tokio::time::Instant> = None;
     while !model.quit {
         if dirty {
-            terminal.draw(|f| crate::ui::draw(f, &model))?;
+            screen.0.draw(|f| crate::ui::draw(f, &model))?;
             dirty = false;
         }
         let msgs: Vec<Msg> = tokio::select! {
@@ -247,8 +278,7 @@ async fn lab(opts: Options) -> std::io::Result<()> {
                 }
                 Vec::new()
             }
-            _ = term.recv() => break,
-            _ = hup.recv() => break,
+            () = &mut ended => break,
         };
         for msg in msgs {
             let typed = matches!(msg, Msg::Key(_));
@@ -268,8 +298,7 @@ async fn lab(opts: Options) -> std::io::Result<()> {
             }
         }
     }
-    let _ = crossterm::execute!(std::io::stdout(), event::DisableMouseCapture, event::DisableBracketedPaste);
-    ratatui::restore();
+    drop(screen);
     drop(lab);
     drop(mesh);
     drop(dir);
