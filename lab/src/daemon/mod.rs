@@ -47,6 +47,10 @@ async fn handle(State(node): State<Node>, request: Request) -> Response<Body> {
     let method = request.method().as_str().to_string();
     let target = request.uri().path_and_query().map_or("/", |p| p.as_str()).to_string();
     let mut req = wire::parse_target(&method, &target);
+    let announced = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > MAX_BODY as u64) {
+        return plain(StatusCode::PAYLOAD_TOO_LARGE, "request body too large");
+    }
     req.body = match axum::body::to_bytes(request.into_body(), MAX_BODY).await {
         Ok(b) => b.to_vec(),
         Err(e) if too_large(&e) => return plain(StatusCode::PAYLOAD_TOO_LARGE, "request body too large"),

@@ -46,7 +46,8 @@ pub async fn serve(listener: UnixListener, app: Router, limits: Limits) {
         let service = TowerToHyperService::new(app.clone());
         let task = tokio::spawn(async move {
             let mut http = hyper::server::conn::http1::Builder::new();
-            http.timer(TokioTimer::new()).header_read_timeout(limits.header_timeout);
+            // A client may shut its side once its request is sent, as Go's server allows.
+            http.timer(TokioTimer::new()).header_read_timeout(limits.header_timeout).half_close(true);
             // A connection that fails (timed out, reset) only ends itself.
             let _ = http.serve_connection(TokioIo::new(stream), service).await;
         });
