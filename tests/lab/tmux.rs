@@ -40,6 +40,12 @@ impl Tmux {
         out.map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default()
     }
 
+    /// A tmux format read on the pane (`#{alternate_on}`, `#{mouse_any_flag}` …).
+    fn format(&self, format: &str) -> String {
+        let out = Command::new("tmux").args(["-L", &self.socket, "display", "-p", "-t", &self.session, format]).output();
+        out.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or_default()
+    }
+
     /// Waits until `pred` holds for the screen, or fails with the last screen.
     fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
@@ -240,4 +246,49 @@ fn a_french_lesson_checks_itself_and_resumes_where_the_learner_left() {
     let s = t.wait_for("the swarm rebuilt by fast-forward", |s| s.contains("leader node1"));
     assert!(s.contains("Ce qu'est un swarm · 1/13"));
     t.keys(&["F10"]);
+}
+
+#[test]
+fn sigint_and_sigquit_restore_the_terminal_and_remove_the_runtime_directory() {
+    if !tmux_or_skip("the lab's SIGINT and SIGQUIT test") {
+        return;
+    }
+    for signal in ["INT", "QUIT"] {
+        let dirs = Dirs::new(&format!("sig{signal}"));
+        let cmd = format!("{}; echo LAB-ENDED; sleep 30", dirs.lab("play --lang en --shell /bin/sh"));
+        let t = Tmux::start(&format!("sig{signal}"), 120, 40, &cmd);
+        t.wait_for("node1's prompt", |s| s.contains("node1 $"));
+        assert_eq!(t.format("#{alternate_on} #{mouse_any_flag}"), "1 1", "the lab's screen is up");
+        let dir =
+            std::fs::read_dir(&dirs.runtime).unwrap().flatten().map(|e| e.path()).next().expect("the runtime dir");
+        let pid: u32 = std::fs::read_to_string(dir.join("pid")).unwrap().trim().parse().unwrap();
+        assert!(Command::new("kill").args([&format!("-{signal}"), &pid.to_string()]).status().unwrap().success());
+        t.wait_for("the lab to end", |s| s.contains("LAB-ENDED"));
+        assert_eq!(
+            t.format("#{alternate_on} #{mouse_any_flag} #{cursor_flag}"),
+            "0 0 1",
+            "SIG{signal}: main screen, no mouse reporting, cursor shown"
+        );
+        assert!(!dir.exists(), "SIG{signal}: the runtime directory is removed");
+    }
+}
+
+#[test]
+fn a_replica_count_past_the_budget_is_refused_and_the_lab_carries_on() {
+    if !tmux_or_skip("the lab's budget test") {
+        return;
+    }
+    let dirs = Dirs::new("budget");
+    let cmd = format!("{}; echo LAB-ENDED; sleep 30", dirs.lab("play --managers 1 --lang en --shell /bin/sh"));
+    let t = Tmux::start("budget", 200, 50, &cmd);
+    t.wait_for("node1's prompt", |s| s.contains("node1 $"));
+    t.type_line("docker service create --replicas 10000000 nginx; echo EXIT=$?");
+    let s = t.wait_for("the refusal", |s| s.contains("EXIT="));
+    assert!(s.contains("more than this lab simulates"), "{s}");
+    assert!(s.contains("EXIT=1"), "{s}");
+    t.type_line("clear; docker service create -d --name small --replicas 2 nginx >/dev/null; docker service ls");
+    t.wait_for("the lab to go on", |s| s.contains("small") && s.contains("replicated"));
+    assert!(!t.screen().contains("LAB-ENDED"));
+    t.keys(&["F10"]);
+    t.wait_for("the lab to end", |s| s.contains("LAB-ENDED"));
 }
