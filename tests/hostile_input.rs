@@ -50,12 +50,12 @@ fn deeply_nested_substitutions_are_refused_not_a_crash() {
 fn a_compose_file_over_one_mebibyte_is_read_whole() {
     // Three services, the third after more than 1 MiB of comments.
     let padding = "# padding line to make the file large\n".repeat(30_000);
-    let stack = format!(
-        "services:\n  a:\n    image: nginx\n  b:\n    image: nginx\n{padding}  c:\n    image: nginx\n"
-    );
+    let stack = format!("services:\n  a:\n    image: nginx\n  b:\n    image: nginx\n{padding}  c:\n    image: nginx\n");
     assert!(stack.len() > 1024 * 1024);
     let t = transcript_with_files(
-        &format!("{SWARM}node1$ docker stack deploy -c stack.yml s\nnode1$ docker service ls --format '{{{{.Name}}}}'\n"),
+        &format!(
+            "{SWARM}node1$ docker stack deploy -c stack.yml s\nnode1$ docker service ls --format '{{{{.Name}}}}'\n"
+        ),
         1,
         1,
         &[("stack.yml", &stack)],

@@ -247,3 +247,37 @@ fn a_manager_powered_back_on_catches_up_from_the_log() {
     let ls = docker(&mut c, 2, "service ls --format {{.Name}}:{{.Replicas}}").stdout;
     assert_eq!(ls, "api:2/2\nweb:6/6\n");
 }
+
+#[test]
+fn a_crash_looping_swarm_keeps_its_logs_short_and_late_managers_catch_up_from_a_snapshot() {
+    let mut c = common::swarm(3, 1, 1);
+    assert_eq!(docker(&mut c, 0, "service create -d --name crash busybox false").code, 0);
+    assert_eq!(docker(&mut c, 0, "service create -d --name web --replicas 2 nginx").code, 0);
+    c.advance(Duration::from_secs(2 * 3600));
+    {
+        let (_, swarm) = c.swarms().next().expect("a swarm");
+        let group = swarm.group();
+        assert!(group.commit_index(1) > 4000, "enough entries to compact: {}", group.commit_index(1));
+        assert!(group.log_len(1) < 2100, "the log keeps only the latest entries: {}", group.log_len(1));
+        assert!(swarm.kept_batches() < 600, "applied batches are folded: {}", swarm.kept_batches());
+    }
+    // Two managers join long after the log began: they start from the leader's store.
+    assert_eq!(docker(&mut c, 0, "node promote node2 node3").code, 0);
+    c.advance(Duration::from_secs(10));
+    {
+        let (_, swarm) = c.swarms().next().expect("a swarm");
+        let stores: Vec<String> =
+            swarm.replicas().map(|(_, s)| serde_json::to_string(&s.services).unwrap_or_default()).collect();
+        assert_eq!(stores.len(), 3);
+        assert!(stores.iter().all(|s| *s == stores[0]), "every manager holds the same services");
+    }
+    // The first manager goes: the others lead on, from what they were given.
+    c.power_off(0);
+    c.advance(Duration::from_secs(60));
+    let ls = docker(&mut c, 1, "service ls --format '{{.Name}}'");
+    assert_eq!((ls.code, ls.stdout.as_str()), (0, "crash\nweb\n"), "{}", ls.stderr);
+    assert_eq!(docker(&mut c, 1, "service scale -d web=3").code, 0);
+    c.advance(Duration::from_secs(10));
+    let ps = docker(&mut c, 2, "service ps web -q --filter desired-state=running");
+    assert_eq!(ps.stdout.lines().count(), 3, "{}", ps.stdout);
+}

@@ -42,7 +42,8 @@ impl Tmux {
 
     /// A tmux format read on the pane (`#{alternate_on}`, `#{mouse_any_flag}` …).
     fn format(&self, format: &str) -> String {
-        let out = Command::new("tmux").args(["-L", &self.socket, "display", "-p", "-t", &self.session, format]).output();
+        let out =
+            Command::new("tmux").args(["-L", &self.socket, "display", "-p", "-t", &self.session, format]).output();
         out.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or_default()
     }
 

@@ -10,7 +10,7 @@
 
 use crate::ids::Entropy;
 use raft::eraftpb::{ConfChange, ConfChangeType, Entry, EntryType, Message};
-use raft::storage::MemStorage;
+use raft::storage::{MemStorage, Storage};
 use raft::{Config, RawNode, StateRole};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -19,6 +19,9 @@ use std::time::Duration;
 pub const TICK: Duration = Duration::from_secs(1);
 /// One-way network latency between managers, in virtual time.
 pub const LATENCY: Duration = Duration::from_millis(2);
+/// Entries every member has applied are dropped from the logs, but for this many:
+/// the logs grow as long as the slowest member lags, not as long as the swarm lives.
+const KEEP_ENTRIES: u64 = 1024;
 
 /// What a member applied, in log order: a data entry for its store, or a snapshot
 /// (a member that joined or fell behind the leader's log): its store is then the
@@ -140,7 +143,8 @@ impl Group {
         let node = &mut self.members.get_mut(&leader).ok_or(ProposeError::NoLeader)?.node;
         node.propose_conf_change(Vec::new(), cc).map_err(|_| ProposeError::NoLeader)?;
         // The new member starts from the group's first configuration plus itself, as
-        // the first member did, and replays the whole log (it is never compacted).
+        // the first member did, and replays the log, or gets a snapshot where the log
+        // was compacted.
         let mut voters: Vec<u64> = node.raft.prs().conf().voters().ids().iter().collect();
         voters.push(id);
         voters.sort_unstable();
@@ -182,6 +186,14 @@ impl Group {
 
     pub fn commit_index(&self, id: u64) -> u64 {
         self.members.get(&id).map_or(0, |m| m.node.raft.raft_log.committed)
+    }
+
+    /// How many entries member `id`'s log holds (compaction keeps it short).
+    pub fn log_len(&self, id: u64) -> usize {
+        self.members.get(&id).map_or(0, |m| {
+            let s = &m.node.raft.raft_log.store;
+            (s.last_index().unwrap_or(0) + 1).saturating_sub(s.first_index().unwrap_or(0)) as usize
+        })
     }
 
     pub fn members(&self) -> impl Iterator<Item = u64> + '_ {
@@ -378,6 +390,20 @@ impl Group {
         out
     }
 
+    /// Drops the entries every member (up or not) has applied from every log, keeping
+    /// the last `KEEP_ENTRIES`; done in steps of as many, so it costs little. A member
+    /// that needs a dropped entry (one added later) gets a snapshot instead.
+    fn compact(&mut self) {
+        let Some(floor) = self.members.values().map(|m| m.node.raft.raft_log.applied).min() else { return };
+        let upto = floor.saturating_sub(KEEP_ENTRIES);
+        for m in self.members.values_mut() {
+            let store = &m.node.raft.raft_log.store;
+            if upto >= store.first_index().unwrap_or(0) + KEEP_ENTRIES {
+                let _ = store.wl().compact(upto);
+            }
+        }
+    }
+
     fn deliver_due(&mut self) {
         let now = self.now;
         let mut due: Vec<InFlight> = Vec::new();
@@ -443,6 +469,7 @@ impl Group {
                 self.send(to_send);
             }
         }
+        self.compact();
         out
     }
 }

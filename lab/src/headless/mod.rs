@@ -23,9 +23,10 @@ const PROGRESS_LIMIT: Duration = Duration::from_secs(300);
 /// The longest virtual sleep: a century (the clock itself stops in 2262).
 const MAX_SLEEP: Duration = Duration::from_secs(100 * 365 * 86_400);
 
-/// Busy instants one `sleep` may simulate (a crash-looping service runs about 25,000
-/// an hour of virtual time, half a second of work): a day or two of such a cluster.
-const SLEEP_WORK: usize = 1_000_000;
+/// Busy instants one `sleep` may simulate: ten replicas restarting forever make
+/// about 4,000 an hour of virtual time (half a second of work here), so this is a
+/// day of such a cluster, some ten seconds. An idle cluster costs none.
+const SLEEP_WORK: usize = 100_000;
 
 /// How deep `$(…)` may nest: far more than anyone types, far less than the stack holds.
 const MAX_NESTING: usize = 32;
