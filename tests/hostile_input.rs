@@ -62,3 +62,33 @@ fn a_compose_file_over_one_mebibyte_is_read_whole() {
     );
     assert!(t.ends_with("s_a\ns_b\ns_c\n"), "{}", &t[t.len().saturating_sub(400)..]);
 }
+
+#[test]
+fn compose_files_read_as_the_real_cli_reads_them() {
+    // Both compared with docker CLI 28.2.2's `stack config` and `stack deploy`: a
+    // nested default is not expanded (the inner text stays), and the image it makes
+    // is refused on the client; only the first YAML document counts.
+    let nested = "services:\n  web:\n    image: \"nginx:${A:-${B:-x}}\"\n";
+    let two = "services:\n  web:\n    image: nginx\n---\nservices:\n  api:\n    image: httpd\n";
+    let no_image = "services:\n  web:\n    ports: [\"80\"]\n";
+    let t = transcript_with_files(
+        &format!(
+            "{SWARM}node1$ docker stack config -c nested.yml
+node1$ ! docker stack deploy -c nested.yml s
+node1$ docker stack config -c no-image.yml
+node1$ docker stack config -c two.yml
+"
+        ),
+        1,
+        1,
+        &[("nested.yml", nested), ("two.yml", two), ("no-image.yml", no_image)],
+    );
+    let config_without_image = "version: \"3.13\"\nservices:\n  web:\n    ports:\n      - mode: ingress\n        target: 80\n        protocol: tcp\n";
+    assert!(t.contains(&format!("config -c no-image.yml\n{config_without_image}")), "{t}");
+    assert!(
+        t.contains("config -c nested.yml\nversion: \"3.13\"\nservices:\n  web:\n    image: nginx:${B:-x}\n"),
+        "{t}"
+    );
+    assert!(t.contains("invalid image reference for service web: invalid reference format\n"), "{t}");
+    assert!(t.ends_with("config -c two.yml\nversion: \"3.13\"\nservices:\n  web:\n    image: nginx\n"), "{t}");
+}

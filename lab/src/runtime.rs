@@ -119,6 +119,11 @@ mod tests {
         assert!(sweep(&base).is_empty(), "a live run's directory stays");
         drop(dir);
         assert!(!kept.exists());
+        // A name taken beforehand (by another user, say) does not stop the lab.
+        fs::write(base.join(format!("swarmlab-{}", std::process::id())), "").unwrap();
+        let dir = RuntimeDir::create_in(&base).unwrap();
+        assert!(dir.path().join("pid").is_file());
+        drop(dir);
         fs::remove_dir_all(&base).unwrap();
     }
 }

@@ -142,13 +142,44 @@ pub fn load(file: &str, text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> 
     load_all(&[(file.to_string(), text.to_string())], lookup)
 }
 
-/// Loads `-c` files in order, each merged over the ones before, as docker/cli does;
-/// warnings cover them all, and every service must end up with an image.
+/// Loads `-c` files for `stack deploy` (docker/cli's `LoadComposefile`): merged, and
+/// every service must end up with a valid image reference.
 pub fn load_all(files: &[(String, String)], lookup: &dyn Fn(&str) -> Option<String>) -> Result<Loaded, LoadError> {
+    let (loaded, positions) = merge_files(files, lookup)?;
+    for s in &loaded.compose.services {
+        let problem = if s.image.is_empty() {
+            Some("no image specified".to_string())
+        } else {
+            crate::reference::parse_any(&s.image).err().map(|e| e.to_string())
+        };
+        if let Some(problem) = problem {
+            let (file, (line, column)) = positions.get(&s.name).cloned().unwrap_or_default();
+            let message = format!("invalid image reference for service {}: {problem}", s.name);
+            return Err(LoadError { file, line, column, message });
+        }
+    }
+    Ok(loaded)
+}
+
+/// Loads `-c` files for `stack config` (docker/cli's loader alone): merged, images
+/// as written.
+pub fn config_all(files: &[(String, String)], lookup: &dyn Fn(&str) -> Option<String>) -> Result<Loaded, LoadError> {
+    merge_files(files, lookup).map(|(loaded, _)| loaded)
+}
+
+/// Where each service is named: its file, line and column.
+type Named = BTreeMap<String, (String, (u32, u32))>;
+
+/// `-c` files in order, each merged over the ones before, as docker/cli does; the
+/// warnings cover them all.
+fn merge_files(
+    files: &[(String, String)],
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<(Loaded, Named), LoadError> {
     let mut merged: Option<Compose> = None;
     let mut unsupported = std::collections::BTreeSet::new();
     let mut deprecated = BTreeMap::new();
-    let mut positions: BTreeMap<String, (String, (u32, u32))> = BTreeMap::new();
+    let mut positions: Named = BTreeMap::new();
     for (file, text) in files {
         let (parsed, at) = parse_file(file, text, lookup)?;
         unsupported.extend(parsed.unsupported);
@@ -173,27 +204,7 @@ pub fn load_all(files: &[(String, String)], lookup: &dyn Fn(&str) -> Option<Stri
         let lines: Vec<String> = deprecated.iter().map(|(k, v)| format!("{k}: {v}")).collect();
         warnings.push(format!("Ignoring deprecated options:\n\n{}\n", lines.join("\n\n")));
     }
-    for s in &compose.services {
-        if s.image.is_empty() {
-            let (file, (line, column)) = positions.get(&s.name).cloned().unwrap_or_default();
-            return Err(LoadError {
-                file,
-                line,
-                column,
-                message: format!("invalid image reference for service {}: no image specified", s.name),
-            });
-        }
-        if let Err(e) = crate::reference::parse_any(&s.image) {
-            let (file, (line, column)) = positions.get(&s.name).cloned().unwrap_or_default();
-            return Err(LoadError {
-                file,
-                line,
-                column,
-                message: format!("invalid image reference for service {}: {e}", s.name),
-            });
-        }
-    }
-    Ok(Loaded { compose, warnings })
+    Ok((Loaded { compose, warnings }, positions))
 }
 
 /// One file, before merging: its model, what it uses that swarm ignores, and where

@@ -11,4 +11,4 @@ mod objects;
 mod service;
 pub mod yaml;
 
-pub use load::{LoadError, Loaded, load, load_all};
+pub use load::{LoadError, Loaded, config_all, load, load_all};

@@ -63,7 +63,7 @@ pub struct RaftStatus {
 }
 
 /// Batches are folded into the base once every replica has them and this many wait.
-const FOLD_AFTER: usize = 256;
+const FOLD_AFTER: usize = 16;
 
 /// A proposed batch of ops. Committed once a member applied it: a batch whose Raft
 /// entry was dropped (its leader lost office first) never is, and is folded as nothing.

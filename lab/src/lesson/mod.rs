@@ -216,3 +216,27 @@ macro_rules! lessons {
 
 const BUNDLED_EN: &[(&str, &str)] = &lessons!("en");
 const BUNDLED_FR: &[(&str, &str)] = &lessons!("fr");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lesson_sources_are_utf8_a_bom_dropped_and_a_bad_byte_named_by_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("l.md");
+        std::fs::write(&path, "\u{feff}---\nid: x\n").unwrap();
+        assert_eq!(read_source(&path).unwrap(), "---\nid: x\n");
+        std::fs::write(&path, b"---\nid: x\ntitle: \xff\n---\n").unwrap();
+        let e = read_source(&path).unwrap_err();
+        assert_eq!((e.line, e.message.as_str()), (3, "not UTF-8 text: lessons are written in UTF-8"));
+    }
+
+    #[test]
+    fn a_course_with_nothing_to_verify_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("SUMMARY.md"), "# Summary\n").unwrap();
+        let code = cli::verify_cmd(&[dir.path().to_path_buf()], None, None);
+        assert_eq!(code, std::process::ExitCode::from(2));
+    }
+}

@@ -12,7 +12,7 @@ pub fn run(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     let lookup = ctx.env.var;
     let skip = p.bool("skip-interpolation");
     let env = move |k: &str| if skip { Some(format!("${{{k}}}")) } else { lookup.and_then(|f| f(k)) };
-    let loaded = crate::compose::load_all(&files, &env).map_err(|e| CliError::msg(e.to_string()))?;
+    let loaded = crate::compose::config_all(&files, &env).map_err(|e| CliError::msg(e.to_string()))?;
     let dir = working_dir(ctx.env.cwd.map(str::to_string), &files[0].0);
     ctx.out.push_str(&render(&loaded.compose, &dir));
     Ok(())
@@ -191,7 +191,10 @@ fn service(o: &mut String, s: &ServiceConfig) {
     if !s.hostname.is_empty() {
         line(o, 4, "hostname", &scalar(&s.hostname));
     }
-    line(o, 4, "image", &scalar(&s.image));
+    if !s.image.is_empty() {
+        // `image,omitempty` in docker/cli's ServiceConfig.
+        line(o, 4, "image", &scalar(&s.image));
+    }
     map(o, 4, "labels", &s.labels);
     if !s.networks.is_empty() {
         head(o, 4, "networks");
