@@ -281,9 +281,9 @@ fn joining_lesson_rejects_plausible_wrong_answers() {
     // The manager's command, not the worker's.
     wrong_answer_fails(f, "node1$ docker swarm join-token worker", "node1$ docker swarm join-token manager", 0);
     // Another node joined: node2 is still outside.
-    wrong_answer_fails(f, "node2$ docker swarm join --token $TOKEN", "node3$ docker swarm join --token $TOKEN", 1);
+    wrong_answer_fails(f, "node2$ docker swarm join", "node3$ docker swarm join", 1);
     // node3 joins with the worker token: still one manager.
-    wrong_answer_fails(f, "node3$ docker swarm join --token $MTOKEN", "node3$ docker swarm join --token $TOKEN", 2);
+    wrong_answer_fails(f, "join-token -q manager) 127.10.0.11:2377", "join-token -q worker) 127.10.0.11:2377", 2);
     // The manager token rotated instead of the worker's.
     wrong_answer_fails(f, "join-token --rotate worker", "join-token --rotate manager", 3);
 }
@@ -452,7 +452,12 @@ fn the_bundled_course_is_summary_md_in_order() {
 fn final_challenge_rejects_plausible_wrong_answers() {
     let f = "13-final-challenge.md";
     // node3 joined as a worker: two managers.
-    wrong_answer_fails(f, "node3$ docker swarm join --token $MANAGER", "node3$ docker swarm join --token $WORKER", 0);
+    wrong_answer_fails(
+        f,
+        "node3$ docker swarm join --token $(docker -H 127.10.0.11 swarm join-token -q manager)",
+        "node3$ docker swarm join --token $(docker -H 127.10.0.11 swarm join-token -q worker)",
+        0,
+    );
     // Every manager in one zone.
     wrong_answer_fails(f, "--label-add zone=b node3", "--label-add zone=a node3", 0);
     // Managers only, but spread over a label nobody has: two tasks on node3.
@@ -470,4 +475,15 @@ fn final_challenge_rejects_plausible_wrong_answers() {
         "node1$ docker service create -d --name shop_web --replicas 6 --constraint node.role==manager --placement-pref spread=node.labels.zone nginx\nnode1$ docker service create -d --name shop_api --replicas 4 --constraint node.role==worker -p 8080:80 traefik/whoami",
         0,
     );
+}
+
+#[test]
+fn verify_rejects_a_variable_carried_from_one_pane_to_another() {
+    let path = root().join("tests/fixtures/cross-pane.md");
+    let errors = lesson::parse(&std::fs::read_to_string(&path).unwrap(), &path).unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].line, 12, "the line that uses it");
+    assert!(errors[0].to_string().contains("cross-pane.md:12: `$TOKEN` is set on node1, but this runs on node2"));
+    let code = swarmlab::lesson::cli::verify_cmd(&[path], None, None);
+    assert_eq!(code, std::process::ExitCode::from(2), "an authoring error");
 }

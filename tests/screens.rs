@@ -160,3 +160,50 @@ proptest::proptest! {
         }
     }
 }
+
+/// A learner slipped in lesson 2 (node4's join made a third manager, in a five-node
+/// course lab): the step says what its check still wants and what the cluster has,
+/// and how to start the step again. Then a step passed with text left to read.
+#[test]
+fn lesson_feedback_screen() {
+    use swarmlab::lesson::check::{Expect, Gap, Unmet};
+    for (lang, tag) in [(Lang::Fr, "fr"), (Lang::En, "en")] {
+        let mut m = lab(lang, 160, 48);
+        let lessons = swarmlab::lesson::bundled(lang);
+        let joining = lessons.iter().position(|l| l.id == "joining").expect("lesson 2");
+        let mut course = swarmlab::app::course::Course::new(lessons, Default::default());
+        course.open(joining, 2);
+        m.course = Some(course);
+        let command = "docker node ls --filter role=manager --format '{{.Hostname}}'".to_string();
+        let why = m.course.as_ref().and_then(|c| c.current_step()).and_then(|s| match &s.check.as_ref()?.items[0] {
+            swarmlab::lesson::check::Item::Query { why, .. } => why.clone(),
+            _ => None,
+        });
+        assert!(why.is_some(), "lesson 2 explains its manager count");
+        let unmet = vec![Unmet {
+            line: 1,
+            why,
+            gap: Gap::Output { command, expect: Expect::Lines(2), output: "node1\nnode3\nnode4\n".into() },
+        }];
+        let generation = m.course.as_ref().map_or(0, |c| c.generation);
+        let ran = vec![("node4".to_string(), "docker swarm join --token x 127.10.0.11:2377".to_string())];
+        m.update(Msg::Checked { generation, passed: false, ran: ran.clone(), unmet: unmet.clone() });
+        let screen = render(&m);
+        assert!(screen.contains("node4"), "{screen}");
+        insta::assert_snapshot!(format!("lesson_feedback_{tag}_160x48"), screen);
+        // Nothing is said before the learner has run anything in the step.
+        let mut quiet = lab(lang, 160, 48);
+        quiet.course = m.course.clone();
+        if let Some(c) = quiet.course.as_mut() {
+            c.feedback.clear();
+        }
+        quiet.update(Msg::Checked { generation, passed: false, ran: Vec::new(), unmet });
+        assert!(quiet.course.as_ref().is_some_and(|c| c.feedback.is_empty()));
+        // Passed, with the step's text still to read: it stays, and says how to go on.
+        m.update(Msg::Checked { generation, passed: true, ran, unmet: Vec::new() });
+        let screen = render(&m);
+        let banner = if tag == "fr" { "Étape réussie. Lisez la suite" } else { "Step passed. Read on" };
+        assert!(screen.contains(banner), "{screen}");
+        assert!(!screen.contains("node4\n"), "the feedback is gone");
+    }
+}

@@ -38,7 +38,7 @@ pub fn check(world: &World, model: &Model, since: usize) -> Option<Msg> {
     let check = course.current_step()?.check.as_ref()?;
     let (history, _) = world.history_since(since);
     let outcome = world.quiet(|c| check.evaluate(c, &history));
-    Some(Msg::Checked { generation: course.generation, passed: outcome.passed })
+    Some(Msg::Checked { generation: course.generation, passed: outcome.passed, ran: history, unmet: outcome.unmet })
 }
 
 /// Types `lines` into pane `pane`, key by key, through `tx`.

@@ -232,9 +232,17 @@ fn a_french_lesson_checks_itself_and_resumes_where_the_learner_left() {
     t.wait_for("lesson 1, step 1", |s| s.contains("Étape 1/4 · Un hôte hors de tout swarm"));
     t.wait_for("node1's prompt", |s| s.contains("node1:"));
     t.type_line("docker info --format '{{.Swarm.LocalNodeState}}'");
-    t.wait_for("step 2 to open", |s| s.contains("Étape 2/4 · Créer le swarm") && s.contains("Étape réussie"));
+    // The step passed, but its text goes on (what `inactive` means): it stays until
+    // the learner moves on.
+    t.wait_for("step 1 passed, still on screen", |s| {
+        s.contains("Étape 1/4") && s.contains("Étape réussie. Lisez la suite")
+    });
+    t.keys(&["M-Right"]);
+    t.wait_for("step 2 to open", |s| s.contains("Étape 2/4 · Créer le swarm"));
     // Alt+t types the step's block into its pane, as an instructor would on a projector.
     t.keys(&["M-t"]);
+    t.wait_for("step 2 passed", |s| s.contains("Étape 2/4") && s.contains("Étape réussie. Lisez la suite"));
+    t.keys(&["M-Right"]);
     t.wait_for("step 3 to open", |s| s.contains("Étape 3/4 · Votre premier service"));
     t.keys(&["F10"]);
     t.wait_for("the lab to end", |s| s.contains("LAB-ENDED"));

@@ -190,6 +190,7 @@ impl Model {
             (KeyCode::Left, true) | (KeyCode::Char('p'), false) if alt || lesson_focus => 'p',
             (KeyCode::Char('g'), true) | (KeyCode::Char('l'), false) if alt || lesson_focus => 'l',
             (KeyCode::Char('r'), false) if lesson_focus => 'r',
+            (KeyCode::Char('u'), true) => 'r',
             (KeyCode::Char('R'), false) if lesson_focus => 'R',
             _ => return None,
         };
@@ -224,7 +225,10 @@ impl Model {
                 c.picker = Some((c.lesson, c.step));
                 Vec::new()
             }
-            'r' => vec![Effect::Open(c.lesson, c.step)],
+            'r' => {
+                c.open(c.lesson, c.step);
+                vec![Effect::Open(c.lesson, c.step)]
+            }
             _ => {
                 c.open(c.lesson, 0);
                 vec![Effect::Open(c.lesson, 0), Effect::SaveProgress]

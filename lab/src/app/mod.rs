@@ -62,10 +62,13 @@ pub enum Msg {
     Cluster(Snapshot),
     Speed(Speed),
     Notice(Notice),
-    /// The loop evaluated the check of the step with this generation.
+    /// The loop evaluated the check of the step with this generation; `ran` is what
+    /// the learner ran since the step opened (node, command).
     Checked {
         generation: u64,
         passed: bool,
+        ran: Vec<(String, String)>,
+        unmet: Vec<crate::lesson::check::Unmet>,
     },
 }
 
@@ -204,14 +207,34 @@ impl Model {
                 self.notice = Some(n);
                 Vec::new()
             }
-            Msg::Checked { generation, passed } => {
+            Msg::Checked { generation, passed, ran, unmet } => {
                 let Some(c) = self.course.as_mut() else { return Vec::new() };
-                if generation != c.generation || !passed || !c.passed() {
+                if generation != c.generation {
                     return Vec::new();
                 }
-                self.notice = Some(if c.lesson_complete() { Notice::LessonDone } else { Notice::StepDone });
-                // The next step may already hold (a learner ahead of the lesson).
-                vec![Effect::SaveProgress, Effect::Recheck]
+                if !passed {
+                    // Said once the learner has tried something; updated as the cluster changes.
+                    if !ran.is_empty() && !c.held {
+                        c.feedback = unmet;
+                    }
+                    return Vec::new();
+                }
+                match c.passed(&ran) {
+                    course::Passed::No => Vec::new(),
+                    course::Passed::Stayed => {
+                        self.notice = Some(Notice::StepDone);
+                        vec![Effect::SaveProgress]
+                    }
+                    course::Passed::LessonDone => {
+                        self.notice = Some(Notice::LessonDone);
+                        vec![Effect::SaveProgress]
+                    }
+                    course::Passed::Moved => {
+                        self.notice = Some(Notice::StepDone);
+                        // The next step may already hold (a learner ahead of the lesson).
+                        vec![Effect::SaveProgress, Effect::Recheck]
+                    }
+                }
             }
         }
     }

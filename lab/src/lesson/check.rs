@@ -14,10 +14,11 @@ pub struct Check {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Item {
-    /// `$ docker …` (on a manager) or `node2$ docker …`, then what its answer must be.
-    Query { line: usize, node: Option<String>, command: String, expects: Vec<Expect> },
+    /// `$ docker …` (on a manager) or `node2$ docker …`, then what its answer must be;
+    /// `why:` lines under it say, in the lesson's language, what it looks for.
+    Query { line: usize, node: Option<String>, command: String, expects: Vec<Expect>, why: Option<String> },
     /// `ran: node2 docker node ls`: the learner ran a command starting so on node2.
-    Ran { line: usize, node: String, prefix: String },
+    Ran { line: usize, node: String, prefix: String, why: Option<String> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,11 +34,69 @@ pub enum Expect {
     Exit(i32),
 }
 
-/// How a check went: the first thing that did not hold, if any.
+/// How a check went: every item that does not hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
     pub passed: bool,
-    pub failure: Option<String>,
+    pub unmet: Vec<Unmet>,
+}
+
+impl Outcome {
+    /// The first item that does not hold, for a course author (English).
+    pub fn failure(&self) -> Option<String> {
+        self.unmet.first().map(ToString::to_string)
+    }
+}
+
+/// One item of a check that does not hold: what it expected and what the cluster
+/// has, for the learner (see `lesson::explain`) and the author.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unmet {
+    /// The item's line in the lesson file.
+    pub line: usize,
+    /// The author's words for what the item looks for, if they wrote some.
+    pub why: Option<String>,
+    pub gap: Gap,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Gap {
+    /// `ran:` found no such command on that node.
+    NotRun {
+        node: String,
+        command: String,
+    },
+    NoNode(String),
+    /// No manager of a swarm runs to ask.
+    NoManager,
+    /// The query exited with `got` where the check wants `want`; `output` is what it
+    /// printed (stdout, else stderr).
+    Exit {
+        command: String,
+        want: i32,
+        got: i32,
+        output: String,
+    },
+    /// The query's output does not meet `expect`.
+    Output {
+        command: String,
+        expect: Expect,
+        output: String,
+    },
+}
+
+impl std::fmt::Display for Unmet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.gap {
+            Gap::NotRun { node, command } => write!(f, "`{command}` was not run on {node}"),
+            Gap::NoNode(n) => write!(f, "there is no node {n}"),
+            Gap::NoManager => write!(f, "no manager answers"),
+            Gap::Exit { command, got, .. } => write!(f, "`{command}` exited with {got}"),
+            Gap::Output { command, expect, output } => {
+                write!(f, "`{command}` printed {:?}, expected {expect:?}", output.trim())
+            }
+        }
+    }
 }
 
 /// The node a check's `$` queries run on: the leader, else the first manager that runs
@@ -56,20 +115,26 @@ pub fn manager(c: &Cluster) -> Option<usize> {
 }
 
 /// Runs one query's docker command on node `idx`: words split as a shell would, no
-/// variables, no substitutions.
+/// variables, no substitutions. Its standard output and exit code.
 pub fn query(c: &mut Cluster, idx: usize, command: &str) -> (String, i32) {
+    let (stdout, _, code) = query_all(c, idx, command);
+    (stdout, code)
+}
+
+/// Like `query`, with the standard error too.
+fn query_all(c: &mut Cluster, idx: usize, command: &str) -> (String, String, i32) {
     let lookup = |_: &str| None;
     let mut no_subst = |_: &str| Err("command substitution is not allowed in checks".to_string());
     let words = match words::split(command, &lookup, &mut no_subst) {
         Ok(w) => w,
-        Err(e) => return (e, 2),
+        Err(e) => return (String::new(), e, 2),
     };
     match words.split_first() {
         Some((docker, args)) if docker == "docker" => {
             let out = cli::run(args, &mut c.client(idx), Env::default());
-            (out.stdout, out.code)
+            (out.stdout, out.stderr, out.code)
         }
-        _ => (format!("a check runs docker commands only: {command}"), 2),
+        _ => (String::new(), format!("a check runs docker commands only: {command}"), 2),
     }
 }
 
@@ -80,54 +145,58 @@ fn normalise(s: &str) -> String {
 impl Check {
     /// Evaluates every item; `history` is what was run where, oldest first.
     pub fn evaluate(&self, c: &mut Cluster, history: &[(String, String)]) -> Outcome {
-        for item in &self.items {
-            if let Some(failure) = item.failure(c, history) {
-                return Outcome { passed: false, failure: Some(failure) };
-            }
-        }
-        Outcome { passed: true, failure: None }
+        let unmet: Vec<Unmet> = self.items.iter().filter_map(|item| item.unmet(c, history)).collect();
+        Outcome { passed: unmet.is_empty(), unmet }
     }
 }
 
 impl Item {
-    fn failure(&self, c: &mut Cluster, history: &[(String, String)]) -> Option<String> {
-        match self {
-            Item::Ran { node, prefix, .. } => {
+    fn unmet(&self, c: &mut Cluster, history: &[(String, String)]) -> Option<Unmet> {
+        let (line, why, gap) = match self {
+            Item::Ran { line, node, prefix, why } => {
                 let want = normalise(prefix);
                 let ran = history.iter().any(|(n, cmd)| n == node && normalise(cmd).starts_with(&want));
-                (!ran).then(|| format!("`{prefix}` was not run on {node}"))
+                if ran {
+                    return None;
+                }
+                (line, why, Gap::NotRun { node: node.clone(), command: prefix.clone() })
             }
-            Item::Query { node, command, expects, .. } => {
+            Item::Query { line, node, command, expects, why } => {
                 let idx = match node {
                     Some(n) => c.machine_index(n),
                     None => manager(c),
                 };
-                let Some(idx) = idx else {
-                    return Some(match node {
-                        Some(n) => format!("there is no node {n}"),
-                        None => "no manager answers".to_string(),
-                    });
+                let gap = match idx {
+                    None => Some(node.clone().map_or(Gap::NoManager, Gap::NoNode)),
+                    Some(idx) => query_gap(c, idx, command, expects),
                 };
-                let (out, code) = query(c, idx, command);
-                let want_code = expects.iter().find_map(|e| if let Expect::Exit(n) = e { Some(*n) } else { None });
-                if code != want_code.unwrap_or(0) {
-                    return Some(format!("`{command}` exited with {code}"));
-                }
-                expects.iter().find_map(|e| e.failure(command, &out))
+                (line, why, gap?)
             }
-        }
+        };
+        Some(Unmet { line: *line, why: why.clone(), gap })
     }
 }
 
+/// What a query's answer lacks, if anything.
+fn query_gap(c: &mut Cluster, idx: usize, command: &str, expects: &[Expect]) -> Option<Gap> {
+    let (out, err, code) = query_all(c, idx, command);
+    let want = expects.iter().find_map(|e| if let Expect::Exit(n) = e { Some(*n) } else { None }).unwrap_or(0);
+    if code != want {
+        let output = if out.trim().is_empty() { err } else { out };
+        return Some(Gap::Exit { command: command.to_string(), want, got: code, output });
+    }
+    let expect = expects.iter().find(|e| !e.holds(&out))?;
+    Some(Gap::Output { command: command.to_string(), expect: expect.clone(), output: out })
+}
+
 impl Expect {
-    fn failure(&self, command: &str, out: &str) -> Option<String> {
-        let ok = match self {
+    fn holds(&self, out: &str) -> bool {
+        match self {
             Expect::Equals(want) => out.trim() == want.trim(),
             Expect::Contains(want) => out.contains(want.as_str()),
             Expect::Matches(re) => regex::Regex::new(re).is_ok_and(|r| r.is_match(out)),
             Expect::Lines(n) => out.lines().filter(|l| !l.trim().is_empty()).count() == *n,
             Expect::Exit(_) => true,
-        };
-        (!ok).then(|| format!("`{command}` printed {:?}, expected {self:?}", out.trim()))
+        }
     }
 }

@@ -150,10 +150,18 @@ pub fn check_cmd(lesson: &Path, answers: &Path, junit: Option<&Path>) -> ExitCod
             return ExitCode::from(2);
         }
     };
+    let texts = crate::i18n::Texts::new(crate::i18n::Lang::detect(None));
     for (i, s) in result.steps.iter().enumerate() {
         match &s.message {
             None => println!("pass  {}. {}", i + 1, s.title),
-            Some(m) => println!("FAIL  {}. {}: {m}", i + 1, s.title),
+            Some(m) if s.unmet.is_empty() => println!("FAIL  {}. {}: {m}", i + 1, s.title),
+            Some(_) => {
+                // The step the answers stopped at: what it still lacks, in the learner's words.
+                println!("FAIL  {}. {}", i + 1, s.title);
+                for line in super::explain::lines(&s.unmet, &texts) {
+                    println!("      {line}");
+                }
+            }
         }
     }
     let passed = result.steps.iter().filter(|s| s.passed).count();

@@ -218,6 +218,9 @@ pub fn parse(text: &str, path: &Path) -> Result<Lesson, Vec<LessonError>> {
             errors.at(s.line, format!("step \"{}\" has no ```solution block", s.title));
         }
     }
+    for (line, message) in cross_pane_variables(&steps) {
+        errors.at(line, message);
+    }
     if !errors.list.is_empty() {
         return Err(errors.list);
     }
@@ -232,6 +235,72 @@ pub fn parse(text: &str, path: &Path) -> Result<Lesson, Vec<LessonError>> {
         files,
         path: path.to_path_buf(),
     })
+}
+
+/// Each pane is a shell of its own: a variable set in one is unknown in another. The
+/// solutions and the blocks, in the order a learner types them, must not use a
+/// variable set only on other nodes. (line, message) for each that does.
+fn cross_pane_variables(steps: &[Step]) -> Vec<(usize, String)> {
+    let mut errors = Vec::new();
+    for typed in [Typed::Solutions, Typed::Blocks] {
+        let mut set_on: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        for step in steps {
+            let commands: Vec<(usize, String, String)> = match typed {
+                Typed::Solutions => step.solution.iter().map(|c| (c.line, c.node.clone(), c.command.clone())).collect(),
+                Typed::Blocks => step
+                    .runnables()
+                    .flat_map(|(node, cmds)| cmds.iter().map(move |c| (step.line, node.to_string(), c.clone())))
+                    .collect(),
+            };
+            for (line, node, command) in commands {
+                for var in variables_used(&command) {
+                    if let Some(nodes) = set_on.get(&var).filter(|n| !n.contains(&node)) {
+                        errors.push((
+                            line,
+                            format!(
+                                "`${var}` is set on {}, but this runs on {node}: each pane is its own shell, so a learner typing it gets an empty value; fetch it where it is used (`$(docker -H ADDRESS …)`)",
+                                nodes.join(", ")
+                            ),
+                        ));
+                    }
+                }
+                if let Some((name, _)) = crate::headless::words::assignment(&command) {
+                    set_on.entry(name.to_string()).or_default().push(node);
+                }
+            }
+        }
+    }
+    errors
+}
+
+#[derive(Clone, Copy)]
+enum Typed {
+    Solutions,
+    Blocks,
+}
+
+/// `$NAME` and `${NAME}` in a command, outside single quotes.
+fn variables_used(command: &str) -> Vec<String> {
+    let b = command.as_bytes();
+    let (mut out, mut i, mut quoted) = (Vec::new(), 0, false);
+    while i < b.len() {
+        match b[i] {
+            b'\'' => quoted = !quoted,
+            b'$' if !quoted => {
+                let braced = b.get(i + 1) == Some(&b'{');
+                let start = i + 1 + usize::from(braced);
+                let len = b[start..].iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'_').count();
+                if len > 0 && !b[start].is_ascii_digit() {
+                    out.push(command[start..start + len].to_string());
+                }
+                i = start + len;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
 }
 
 /// The front matter's text and the index of the first body line.
@@ -338,7 +407,7 @@ pub fn parse_check(text: &str, first: usize, nodes: &[String]) -> Result<Check, 
             if prefix.is_empty() {
                 errors.push((line, "ran: needs a node and the command's beginning".to_string()));
             }
-            items.push(Item::Ran { line, node, prefix });
+            items.push(Item::Ran { line, node, prefix, why: None });
             continue;
         }
         if let Some((who, command)) = t.split_once('$')
@@ -355,7 +424,21 @@ pub fn parse_check(text: &str, first: usize, nodes: &[String]) -> Result<Check, 
             if !command.starts_with("docker ") {
                 errors.push((line, format!("a check query is a docker command, not {command:?}")));
             }
-            items.push(Item::Query { line, node, command, expects: Vec::new() });
+            items.push(Item::Query { line, node, command, expects: Vec::new(), why: None });
+            continue;
+        }
+        if let Some(text) = t.strip_prefix("why:") {
+            // The author's words for the item above, several lines joined.
+            match items.last_mut() {
+                Some(Item::Query { why, .. } | Item::Ran { why, .. }) => {
+                    let w = why.get_or_insert_with(String::new);
+                    if !w.is_empty() {
+                        w.push(' ');
+                    }
+                    w.push_str(text.trim());
+                }
+                None => errors.push((line, "`why:` explains the query or `ran:` above it".to_string())),
+            }
             continue;
         }
         let Some((key, value)) = t.split_once(':') else {
@@ -421,4 +504,23 @@ fn unquote(v: &str) -> String {
         }
     }
     v.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_variable_set_in_one_pane_and_used_in_another_is_an_authoring_error() {
+        let text = "---\nid: t\ntitle: T\nnodes: 2\n---\n\n## One\n\n```node1\nT=$(docker swarm join-token -q worker)\n```\n\n```node2\ndocker swarm join --token $T x\n```\n\n```solution\nnode1$ TOKEN=$(docker swarm join-token -q worker)\nnode2$ docker swarm join --token ${TOKEN} 127.10.0.11:2377\nnode1$ echo '$TOKEN' $TOKEN\n```\n\n```check\nran: node2 docker swarm join\n```\n";
+        let errors = parse(text, Path::new("t.md")).unwrap_err();
+        let found: Vec<(usize, &str)> = errors.iter().map(|e| (e.line, e.message.as_str())).collect();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found.iter().any(|(l, m)| *l == 19 && m.starts_with("`$TOKEN` is set on node1, but this runs on node2")),
+            "{found:?}"
+        );
+        assert!(found.iter().any(|(l, _)| *l == 7), "a block: the step's line: {found:?}");
+        assert_eq!(variables_used("a '$X' \"$Y\" ${Z}x $1"), ["Y", "Z"]);
+    }
 }

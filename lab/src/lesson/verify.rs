@@ -16,6 +16,8 @@ pub struct StepResult {
     pub passed: bool,
     pub message: Option<String>,
     pub time: Duration,
+    /// For the step a graded answer stopped at: what its check still lacks.
+    pub unmet: Vec<super::check::Unmet>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,7 +71,7 @@ pub fn holds(session: &mut Session, step: &Step, since: usize) -> super::check::
     let history = session.history[since.min(session.history.len())..].to_vec();
     match &step.check {
         Some(c) => c.evaluate(&mut session.cluster, &history),
-        None => super::check::Outcome { passed: true, failure: None },
+        None => super::check::Outcome { passed: true, unmet: Vec::new() },
     }
 }
 
@@ -82,6 +84,7 @@ fn verify_step(session: &mut Session, step: &Step) -> StepResult {
         passed,
         message,
         time: started.elapsed(),
+        unmet: Vec::new(),
     };
     if holds(session, step, since).passed {
         return result(false, Some("the check already holds before the solution: it cannot tell".into()));
@@ -92,7 +95,7 @@ fn verify_step(session: &mut Session, step: &Step) -> StepResult {
         return result(false, Some(format!("the solution failed: {f}\n{}", t.text)));
     }
     let after = holds(session, step, since);
-    match after.failure {
+    match after.failure() {
         None => result(true, None),
         Some(f) => result(false, Some(format!("the check does not hold after the solution: {f}"))),
     }
@@ -104,7 +107,14 @@ pub fn verify(lesson: &Lesson) -> LessonResult {
     let mut session = match start(lesson, 1) {
         Ok(s) => s,
         Err(e) => {
-            out.steps.push(StepResult { title: "setup".into(), passed: false, message: Some(e), time: Duration::ZERO });
+            let setup = StepResult {
+                title: "setup".into(),
+                passed: false,
+                message: Some(e),
+                time: Duration::ZERO,
+                unmet: Vec::new(),
+            };
+            out.steps.push(setup);
             return out;
         }
     };
@@ -146,11 +156,10 @@ pub fn grade(lesson: &Lesson, answers: &[script::Step]) -> Result<LessonResult, 
         .enumerate()
         .map(|(i, s)| {
             let passed = i < current;
-            let message = (!passed).then(|| match holds(&mut session, s, since).failure {
-                Some(f) if i == current => f,
-                _ => "not reached".to_string(),
-            });
-            StepResult { title: s.title.clone(), passed, message, time: Duration::ZERO }
+            let outcome = (i == current).then(|| holds(&mut session, s, since));
+            let unmet = outcome.as_ref().map(|o| o.unmet.clone()).unwrap_or_default();
+            let message = (!passed).then(|| outcome.and_then(|o| o.failure()).unwrap_or_else(|| "not reached".into()));
+            StepResult { title: s.title.clone(), passed, message, time: Duration::ZERO, unmet }
         })
         .collect();
     Ok(LessonResult { id: lesson.id.clone(), path: lesson.path.display().to_string(), steps })
@@ -233,6 +242,7 @@ fn strip(c: &super::check::Check) -> Vec<String> {
         .iter()
         .map(|i| match i {
             super::check::Item::Query { node, command, expects, .. } => format!("{node:?} {command} {expects:?}"),
+            // `why:` is prose: translated, not compared.
             super::check::Item::Ran { node, prefix, .. } => format!("ran {node} {prefix}"),
         })
         .collect()

@@ -31,6 +31,7 @@ pub fn draw(frame: &mut Frame, model: &Model, course: &Course, area: Rect) {
     }
     lines.push(Line::from(head));
     lines.push(Line::from(""));
+    status(t, course, &mut lines);
     if course.step == 0 && !lesson.intro.is_empty() {
         prose(&lesson.intro, &mut lines);
         lines.push(Line::from(""));
@@ -93,6 +94,31 @@ pub fn draw(frame: &mut Frame, model: &Model, course: &Course, area: Rect) {
         .title_bottom(Span::styled(format!(" {keys} "), Style::new().fg(Color::DarkGray)));
     let p = Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((model.lesson_scroll, 0));
     frame.render_widget(p, area);
+}
+
+/// Where the step stands, above its text: passed and waiting for the learner to move
+/// on, or what its check still lacks once they have tried something.
+fn status(t: &crate::i18n::Texts, course: &Course, lines: &mut Vec<Line<'static>>) {
+    if course.waiting_to_move_on() {
+        let style = Style::new().fg(Color::Green).add_modifier(Modifier::BOLD);
+        lines.push(Line::from(Span::styled(t.get("lesson-passed-next"), style)));
+        lines.push(Line::from(""));
+        return;
+    }
+    if course.feedback.is_empty() {
+        return;
+    }
+    let warn = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD);
+    lines.push(Line::from(Span::styled(t.get("feedback-title"), warn)));
+    for u in &course.feedback {
+        let e = crate::lesson::explain::explain(u, t);
+        lines.push(Line::from(Span::styled(format!("• {}", e.headline), Style::new().fg(Color::Yellow))));
+        for a in e.answer {
+            lines.push(Line::from(Span::styled(format!("  {a}"), Style::new().fg(Color::Gray))));
+        }
+    }
+    lines.push(Line::from(Span::styled(t.get("feedback-redo"), Style::new().fg(Color::DarkGray))));
+    lines.push(Line::from(""));
 }
 
 fn lessons_position(course: &Course) -> String {

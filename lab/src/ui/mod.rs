@@ -103,6 +103,24 @@ fn status(frame: &mut Frame, model: &Model, area: Rect) {
     }
 }
 
+/// How many rows `text` takes wrapped at word boundaries to `width` columns.
+fn wrapped_rows(text: &str, width: usize) -> usize {
+    let mut rows = 1;
+    let mut used = 0;
+    for word in text.split(' ') {
+        let len = word.chars().count();
+        let need = if used == 0 { len } else { used + 1 + len };
+        if need <= width {
+            used = need;
+        } else {
+            rows += 1;
+            used = len.min(width);
+            rows += len.saturating_sub(1) / width.max(1);
+        }
+    }
+    rows
+}
+
 fn help(frame: &mut Frame, model: &Model) {
     let t = &model.texts;
     let keys = [
@@ -119,15 +137,19 @@ fn help(frame: &mut Frame, model: &Model) {
         "help-quit",
         "help-reset",
         "help-lesson",
+        "help-redo",
         "",
         "help-lab",
         "help-close",
     ];
-    let lines: Vec<Line> =
-        keys.iter().map(|k| if k.is_empty() { Line::from("") } else { Line::from(t.get(k)) }).collect();
+    let texts: Vec<String> = keys.iter().map(|k| if k.is_empty() { String::new() } else { t.get(k) }).collect();
     let area = frame.area();
     let w = area.width.saturating_sub(4).min(90);
-    let h = (lines.len() as u16 + 2).min(area.height);
+    // As tall as the wrapped text, so that no line is cut off on a small screen.
+    let inner = usize::from(w.saturating_sub(2)).max(1);
+    let rows: usize = texts.iter().map(|l| wrapped_rows(l, inner)).sum();
+    let lines: Vec<Line> = texts.into_iter().map(Line::from).collect();
+    let h = (rows as u16 + 2).min(area.height);
     let r = Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h };
     frame.render_widget(Clear, r);
     let block = Block::bordered().border_style(border(true)).title(format!(" {} ", t.get("help-title")));
