@@ -232,6 +232,35 @@ fn execute<'a>(argv: &[String], api: &'a mut dyn Api, env: Env<'a>, live: Option
     Output { stdout: ctx.out, stderr: ctx.err, code, delay: ctx.delay }
 }
 
+/// What a docker command line means, as the command line reads it: the command
+/// ("docker swarm join-token"), its flags by their long names, its arguments. None
+/// when it is not a docker command this command line knows, or its flags do not parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invocation {
+    pub path: String,
+    pub flags: std::collections::BTreeMap<&'static str, Vec<String>>,
+    pub args: Vec<String>,
+}
+
+/// Reads `argv` (after `docker`) as the command line would, without running it.
+pub fn invocation(argv: &[String]) -> Option<Invocation> {
+    let (_, argv) = take_host(argv);
+    let start = argv.iter().position(|a| !a.starts_with('-'))?;
+    let rest = &argv[start..];
+    let mut cmd = ROOT.find(rest.first()?)?;
+    let mut path = format!("docker {}", cmd.name);
+    let mut args = &rest[1..];
+    while let Some(sub) = args.first().filter(|a| !a.starts_with('-')).and_then(|a| cmd.find(a)) {
+        cmd = sub;
+        path = format!("{path} {}", sub.name);
+        args = &args[1..];
+    }
+    let interspersed = !cmd.usage.ends_with("[ARG...]");
+    let parsed = flags::parse(cmd.flags, args, interspersed).ok()?;
+    let flags = parsed.changed_names().into_iter().map(|n| (n, parsed.list(n).to_vec())).collect();
+    Some(Invocation { path, flags, args: parsed.args.clone() })
+}
+
 fn dispatch(argv: &[String], ctx: &mut Ctx) -> Result<(), CliError> {
     let mut i = 0;
     while i < argv.len() {

@@ -142,6 +142,34 @@ fn normalise(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Does the command line `ran` do what `want` (a `ran:` item) asks? Both are read as
+/// the docker command line reads them: the same command, every flag `want` gives with
+/// the same values (in any order, long or short, `--f=v` or `--f v`), and its
+/// arguments first. What the docker command line cannot read is compared as text.
+pub fn ran_as(want: &str, ran: &str) -> bool {
+    match (invocation(want), invocation(ran)) {
+        (Some(w), Some(r)) => {
+            w.path == r.path
+                && w.flags.iter().all(|(name, values)| r.flags.get(name) == Some(values))
+                && r.args.starts_with(&w.args)
+        }
+        _ => normalise(ran).starts_with(&normalise(want)),
+    }
+}
+
+/// A typed line as the docker command line sees it; variables and `$(…)` stand for
+/// themselves (a check does not run them).
+fn invocation(line: &str) -> Option<cli::Invocation> {
+    let lookup = |name: &str| Some(format!("${name}"));
+    let mut keep = |inner: &str| Ok(format!("$({inner})"));
+    let words = words::split(line, &lookup, &mut keep).ok()?;
+    let (docker, argv) = words.split_first()?;
+    if docker != "docker" {
+        return None;
+    }
+    cli::invocation(argv)
+}
+
 impl Check {
     /// Evaluates every item; `history` is what was run where, oldest first.
     pub fn evaluate(&self, c: &mut Cluster, history: &[(String, String)]) -> Outcome {
@@ -154,8 +182,7 @@ impl Item {
     fn unmet(&self, c: &mut Cluster, history: &[(String, String)]) -> Option<Unmet> {
         let (line, why, gap) = match self {
             Item::Ran { line, node, prefix, why } => {
-                let want = normalise(prefix);
-                let ran = history.iter().any(|(n, cmd)| n == node && normalise(cmd).starts_with(&want));
+                let ran = history.iter().any(|(n, cmd)| n == node && ran_as(prefix, cmd));
                 if ran {
                     return None;
                 }
@@ -198,5 +225,31 @@ impl Expect {
             Expect::Lines(n) => out.lines().filter(|l| !l.trim().is_empty()).count() == *n,
             Expect::Exit(_) => true,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ran_as;
+
+    #[test]
+    fn a_command_is_matched_by_its_meaning_not_its_spelling() {
+        let want = "docker swarm join-token --rotate worker";
+        assert!(ran_as(want, "docker swarm join-token --rotate worker"));
+        assert!(ran_as(want, "docker swarm join-token worker --rotate"), "flags after the argument");
+        assert!(ran_as(want, "docker  swarm join-token --rotate=true worker"));
+        assert!(!ran_as(want, "docker swarm join-token worker"), "without --rotate");
+        assert!(!ran_as(want, "docker swarm join-token --rotate manager"));
+        assert!(ran_as("docker info", "docker info --format '{{.Swarm.LocalNodeState}}'"), "more flags are fine");
+        assert!(ran_as("docker node ls", "docker node list"), "an alias");
+        assert!(ran_as("docker service ps hello", "docker service ps -q hello"));
+        assert!(ran_as("docker service ls -q", "docker service ls --quiet"), "short and long");
+        assert!(!ran_as("docker node ls", "docker service ls"));
+        assert!(ran_as(
+            "docker swarm join",
+            "docker swarm join --token $(docker -H 127.10.0.11 swarm join-token -q worker) 127.10.0.11:2377"
+        ));
+        assert!(ran_as("docker ps", "docker -H node2 ps"), "a host flag is not the command");
+        assert!(ran_as("hostname -i", "hostname  -i"), "not docker: as text");
     }
 }

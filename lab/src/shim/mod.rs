@@ -18,6 +18,16 @@ pub const ENV_RUNTIME: &str = "SWARMLAB_RUNTIME";
 pub const ENV_HOSTNAME: &str = "SWARMLAB_HOSTNAME";
 pub const ENV_ADDR: &str = "SWARMLAB_ADDR";
 
+/// `word` as one shell word: as it is when it is plain, else single-quoted.
+fn shell_word(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_@%+=:,./-{}".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
 /// `docker <args…>` against the daemon DOCKER_HOST (or `-H`) names.
 pub fn docker(args: &[String]) -> ExitCode {
     let (host, argv) = cli::take_host(args);
@@ -31,7 +41,11 @@ pub fn docker(args: &[String]) -> ExitCode {
     }
     if std::env::var_os(ENV_HOSTNAME).is_some() {
         // Tell the lab what the learner ran, for lesson checks ("ran docker node ls").
-        let command = std::iter::once("docker").chain(args.iter().map(String::as_str)).collect::<Vec<_>>().join(" ");
+        // Quoted as a shell would need it, so that the check reads back the same words.
+        let command = std::iter::once("docker".to_string())
+            .chain(args.iter().map(|a| shell_word(a)))
+            .collect::<Vec<_>>()
+            .join(" ");
         let mut t = UnixTransport { path: transport.path.clone() };
         let _ = remote::Transport::send(&mut t, crate::wire::Req::new("POST", "/swarmlab/history").json(&[command]));
     }
@@ -123,4 +137,17 @@ pub fn hostname(args: &[String]) -> ExitCode {
 /// The pane's environment, for `${VAR}` in compose files.
 fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok()
+}
+
+#[cfg(test)]
+mod shell_word_tests {
+    #[test]
+    fn recorded_commands_split_back_into_the_same_words() {
+        let args = ["node", "ls", "--format", "{{.ID}} {{.Status}}", "it's", "", "$HOME"];
+        let line: Vec<String> = args.iter().map(|a| super::shell_word(a)).collect();
+        let lookup = |_: &str| Some("X".to_string());
+        let mut sub = |_: &str| Ok(String::new());
+        let back = crate::headless::words::split(&line.join(" "), &lookup, &mut sub).unwrap();
+        assert_eq!(back, args);
+    }
 }
