@@ -205,5 +205,6 @@ fn lesson_feedback_screen() {
         let banner = if tag == "fr" { "Étape réussie. Lisez la suite" } else { "Step passed. Read on" };
         assert!(screen.contains(banner), "{screen}");
         assert!(!screen.contains("node4\n"), "the feedback is gone");
+        assert_eq!(m.notice, Some(swarmlab::app::Notice::StepPassed), "not 'the next one is open'");
     }
 }

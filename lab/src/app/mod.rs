@@ -222,7 +222,7 @@ impl Model {
                 match c.passed(&ran) {
                     course::Passed::No => Vec::new(),
                     course::Passed::Stayed => {
-                        self.notice = Some(Notice::StepDone);
+                        self.notice = Some(Notice::StepPassed);
                         vec![Effect::SaveProgress]
                     }
                     course::Passed::LessonDone => {
