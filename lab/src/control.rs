@@ -63,6 +63,12 @@ pub fn parse(args: &[String]) -> Result<Action, String> {
         ["node", "on", n] => Action::Power { node: node(n), on: true },
         ["node", "disconnect", n] => Action::Network { node: node(n), connected: false },
         ["node", "reconnect", n] => Action::Network { node: node(n), connected: true },
+        ["node", "off" | "on" | "disconnect" | "reconnect"] => {
+            return Err(format!("which node? lab node {} NODE", a[1]));
+        }
+        ["node", other, ..] if !matches!(*other, "off" | "on" | "disconnect" | "reconnect") => {
+            return Err(format!("unknown node action {other:?}: off, on, disconnect or reconnect"));
+        }
         ["partition", nodes @ ..] if !nodes.is_empty() => {
             Action::Partition { nodes: nodes.iter().map(|n| node(n)).collect() }
         }
@@ -89,34 +95,44 @@ pub fn apply(cluster: &mut Cluster, action: &Action) -> Result<Option<String>, S
         Action::Help => Ok(Some(USAGE.to_string())),
         Action::Image { image, fault } => {
             cluster.registry.set_fault(image, *fault);
-            Ok(Some(String::new()))
+            Ok(Some(match fault {
+                Some(Fault::Missing) => format!("image {image}: now missing from the registry\n"),
+                Some(Fault::Crash(code)) => format!("image {image}: its containers now exit with {code} on start\n"),
+                None => format!("image {image}: works again\n"),
+            }))
         }
         Action::Power { node, on } => {
             let i = index(cluster, node)?;
             if *on {
-                cluster.power_on(i)
+                cluster.power_on(i);
+                Ok(Some(format!("{node}: powered on\n")))
             } else {
-                cluster.power_off(i)
+                cluster.power_off(i);
+                Ok(Some(format!("{node}: powered off (lab node on {node} brings it back)\n")))
             }
-            Ok(Some(String::new()))
         }
         Action::Network { node, connected } => {
             let i = index(cluster, node)?;
             if *connected {
-                cluster.reconnect(i)
+                cluster.reconnect(i);
+                Ok(Some(format!("{node}: back on the network\n")))
             } else {
-                cluster.disconnect(i)
+                cluster.disconnect(i);
+                Ok(Some(format!("{node}: cut off the network (lab node reconnect {node} brings it back)\n")))
             }
-            Ok(Some(String::new()))
         }
         Action::Partition { nodes } => {
             let side = nodes.iter().map(|n| index(cluster, n)).collect::<Result<Vec<_>, _>>()?;
             cluster.partition(&side);
-            Ok(Some(String::new()))
+            let others: Vec<String> = (0..cluster.machines().len())
+                .filter(|i| !side.contains(i))
+                .map(|i| cluster.machines()[i].hostname.clone())
+                .collect();
+            Ok(Some(format!("network split: {} | {} (lab heal mends it)\n", nodes.join(" "), others.join(" "))))
         }
         Action::Heal => {
             cluster.heal();
-            Ok(Some(String::new()))
+            Ok(Some("network mended: every node reaches every other\n".to_string()))
         }
         Action::Crash { container, node } => {
             let candidates: Vec<usize> = match node {
@@ -164,5 +180,23 @@ mod tests {
         assert!(p("image crash nginx x").is_err());
         assert!(p("speed 3x").is_err());
         assert!(p("frobnicate").unwrap_err().contains("lab help"));
+        assert_eq!(p("node of node2").unwrap_err(), "unknown node action \"of\": off, on, disconnect or reconnect");
+        assert_eq!(p("node off").unwrap_err(), "which node? lab node off NODE");
+    }
+
+    #[test]
+    fn every_change_says_what_it_did() {
+        let mut c = Cluster::new(swarmlab_engine::sim::ClusterConfig::default());
+        let said = |c: &mut Cluster, s: &str| apply(c, &p(s).unwrap()).unwrap().unwrap_or_default();
+        assert_eq!(said(&mut c, "node off node1"), "node1: powered off (lab node on node1 brings it back)\n");
+        assert_eq!(said(&mut c, "node on node1"), "node1: powered on\n");
+        assert!(said(&mut c, "node disconnect node2").starts_with("node2: cut off the network"));
+        assert_eq!(said(&mut c, "partition node1"), "network split: node1 | node2 node3 (lab heal mends it)\n");
+        assert!(said(&mut c, "heal").starts_with("network mended"));
+        assert_eq!(
+            said(&mut c, "image crash nginx:bad 3"),
+            "image nginx:bad: its containers now exit with 3 on start\n"
+        );
+        assert_eq!(apply(&mut c, &p("node off node9").unwrap()).unwrap_err(), "there is no node \"node9\" in this lab");
     }
 }
