@@ -109,3 +109,4 @@ check-now-empty = Le cluster ne répond rien.
 check-more = … et { $n } lignes de plus
 help-redo = Alt+u (ou r dans la leçon) : recommencer l'étape sur un cluster neuf · R dans la leçon : toute la leçon
 notice-step-passed = ✓ Étape réussie : Alt+→ pour la suivante quand vous êtes prêt.
+check-lines-one = `{ $command }` devrait lister 1 ligne ; il en liste { $got }.

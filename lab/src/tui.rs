@@ -62,6 +62,9 @@ struct Lab {
     world: Arc<World>,
     shells: Vec<NodeShell>,
     ptys: Vec<Option<Pty>>,
+    /// The serial of the shell each pane runs now; `next_serial` numbers the next.
+    serials: Vec<u64>,
+    next_serial: u64,
     pty_tx: mpsc::Sender<PtyEvent>,
     typing_tx: mpsc::Sender<(usize, Vec<u8>)>,
     progress_path: Option<PathBuf>,
@@ -202,6 +205,8 @@ async fn lab(opts: Options) -> std::io::Result<()> {
         world: world.clone(),
         shells,
         ptys: Vec::new(),
+        serials: Vec::new(),
+        next_serial: 0,
         pty_tx,
         typing_tx,
         progress_path,
@@ -245,9 +250,9 @@ async fn lab(opts: Options) -> std::io::Result<()> {
                 while let Ok(more) = pty_rx.try_recv() {
                     batch.push(more);
                 }
-                batch.into_iter().map(|e| match e {
-                    PtyEvent::Output(i, b) => Msg::PtyOutput(i, b),
-                    PtyEvent::Exited(i) => Msg::PtyExited(i),
+                batch.into_iter().filter_map(|e| match e {
+                    PtyEvent::Output(i, serial, b) => lab.current(i, serial).then_some(Msg::PtyOutput(i, b)),
+                    PtyEvent::Exited(i, serial) => lab.current(i, serial).then_some(Msg::PtyExited(i)),
                 }).collect()
             }
             Ok(()) = changes.changed() => {
@@ -306,9 +311,19 @@ async fn lab(opts: Options) -> std::io::Result<()> {
 }
 
 impl Lab {
-    fn spawn(&self, i: usize, rows: u16, cols: u16) -> Option<Pty> {
+    fn spawn(&mut self, i: usize, rows: u16, cols: u16) -> Option<Pty> {
         let cmd = self.shells[i].command().ok()?;
-        Pty::spawn(i, cmd, rows, cols, self.pty_tx.clone()).ok()
+        self.next_serial += 1;
+        if self.serials.len() <= i {
+            self.serials.resize(i + 1, 0);
+        }
+        self.serials[i] = self.next_serial;
+        Pty::spawn(i, self.next_serial, cmd, rows, cols, self.pty_tx.clone()).ok()
+    }
+
+    /// Is this event from the shell pane `i` runs now (not one it replaced)?
+    fn current(&self, i: usize, serial: u64) -> bool {
+        self.serials.get(i) == Some(&serial)
     }
 
     /// Evaluates the current step's check, counting commands since the step opened.

@@ -302,3 +302,26 @@ fn a_replica_count_past_the_budget_is_refused_and_the_lab_carries_on() {
     t.keys(&["F10"]);
     t.wait_for("the lab to end", |s| s.contains("LAB-ENDED"));
 }
+
+#[test]
+fn redoing_a_step_starts_fresh_panes_for_the_lessons_own_nodes() {
+    if !tmux_or_skip("the lab's redo test") {
+        return;
+    }
+    let dirs = Dirs::new("redo");
+    let cmd = format!("{}; echo LAB-ENDED; sleep 30", dirs.lab("--lesson joining --step 2 --lang en --shell /bin/bash"));
+    let t = Tmux::start("redo", 100, 30, &cmd);
+    t.wait_for("node1's prompt", |s| s.contains("node1:"));
+    let s = t.screen();
+    assert!(s.contains("node3") && !s.contains("node4"), "lesson 2 has three hosts, the lab five:\n{s}");
+    t.type_line("echo BEFORE-REDO");
+    t.wait_for("the echo", |s| s.matches("BEFORE-REDO").count() >= 2);
+    t.keys(&["M-u"]);
+    let s = t.wait_for("a fresh pane", |s| !s.contains("BEFORE-REDO") && s.contains("node1:"));
+    std::thread::sleep(Duration::from_millis(500));
+    let s2 = t.screen();
+    assert!(!s2.contains("shell exited"), "the replaced shell's end is not the new one's:\n{s2}");
+    assert!(s.contains("Step 2/4"), "{s}");
+    t.keys(&["F10"]);
+    t.wait_for("the lab to end", |s| s.contains("LAB-ENDED"));
+}

@@ -43,7 +43,7 @@ impl Model {
                 'q' => Some(10),
                 '0'..='9' => {
                     let n = c as usize - '0' as usize;
-                    self.focus = if n == 0 { Focus::Lesson } else { Focus::Node((n - 1).min(self.panes.len() - 1)) };
+                    self.focus = if n == 0 { Focus::Lesson } else { Focus::Node((n - 1).min(self.shown() - 1)) };
                     return self.fit();
                 }
                 _ => None,
@@ -98,7 +98,7 @@ impl Model {
         match n {
             1 => self.help = true,
             2 => {
-                let count = self.panes.len();
+                let count = self.shown();
                 self.focus = match self.focus {
                     Focus::Lesson => Focus::Node(0),
                     Focus::Node(i) if i + 1 < count => Focus::Node(i + 1),
@@ -173,8 +173,7 @@ impl Model {
                 KeyCode::PageDown => c.picker_move(5),
                 KeyCode::Enter => {
                     let (l, s) = c.picker.take()?;
-                    c.open(l, s);
-                    return Some(vec![Effect::Open(l, s), Effect::SaveProgress]);
+                    return Some(self.open_lesson(l, s));
                 }
                 KeyCode::Esc => c.picker = None,
                 _ => {}
@@ -226,12 +225,12 @@ impl Model {
                 Vec::new()
             }
             'r' => {
-                c.open(c.lesson, c.step);
-                vec![Effect::Open(c.lesson, c.step)]
+                let (l, s) = (c.lesson, c.step);
+                self.open_lesson(l, s)
             }
             _ => {
-                c.open(c.lesson, 0);
-                vec![Effect::Open(c.lesson, 0), Effect::SaveProgress]
+                let l = c.lesson;
+                self.open_lesson(l, 0)
             }
         };
         Some(effects)

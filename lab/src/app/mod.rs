@@ -125,14 +125,42 @@ impl Model {
 
     pub fn layout(&self) -> Layout {
         let area = Rect { x: 0, y: 0, width: self.size.0, height: self.size.1 };
-        layout::layout(area, self.panes.len(), self.focus, self.zoom)
+        layout::layout(area, self.shown(), self.focus, self.zoom)
     }
 
     fn focused_pane(&self) -> Option<usize> {
         match self.focus {
-            Focus::Node(i) if i < self.panes.len() => Some(i),
+            Focus::Node(i) if i < self.shown() => Some(i),
             _ => None,
         }
+    }
+
+    /// How many node panes are shown: the lesson's own nodes (the lab runs as many as
+    /// the course's largest lesson needs), else every one.
+    pub fn shown(&self) -> usize {
+        let lesson_nodes = self.course.as_ref().and_then(|c| c.current()).map(|l| l.nodes.len());
+        lesson_nodes.map_or(self.panes.len(), |n| n.clamp(1, self.panes.len().max(1)))
+    }
+
+    /// Opens lesson `lesson` at `step` on a fresh cluster: the panes start afresh too,
+    /// as many as the lesson has, so nothing on screen belongs to the cluster before.
+    pub fn open_lesson(&mut self, lesson: usize, step: usize) -> Vec<Effect> {
+        let Some(c) = self.course.as_mut() else { return Vec::new() };
+        c.open(lesson, step);
+        if let Focus::Node(i) = self.focus
+            && i >= self.shown()
+        {
+            self.focus = Focus::Node(0);
+        }
+        let mut effects = vec![Effect::Open(lesson, step), Effect::SaveProgress];
+        effects.extend(self.fit());
+        for (i, p) in self.panes.iter_mut().enumerate() {
+            let (rows, cols) = p.parser.screen().size();
+            p.parser = vt100::Parser::new(rows, cols, SCROLLBACK);
+            p.exited = false;
+            effects.push(Effect::Respawn(i, rows, cols));
+        }
+        effects
     }
 
     /// Sizes every parser to the layout, and asks for the ptys to follow.
@@ -291,6 +319,27 @@ mod tests {
         assert!(m.update(key(KeyCode::Char('x'), KeyModifiers::NONE)).is_empty(), "a key closes help, typed nowhere");
         assert!(!m.help);
         assert_eq!(m.update(key(KeyCode::F(10), KeyModifiers::NONE)), vec![Effect::Quit]);
+    }
+
+    #[test]
+    fn a_lesson_shows_its_own_nodes_and_opens_on_fresh_panes() {
+        let intro = Intro { title: "welcome-title", body: "welcome-body", args: Vec::new() };
+        let names: Vec<String> = (1..=5).map(|i| format!("node{i}")).collect();
+        let mut m = Model::new(Lang::En, intro, names, (200, 50));
+        assert_eq!(m.layout().panes.len(), 5, "free play: every node");
+        m.course = Some(course::Course::new(crate::lesson::bundled(Lang::En), Default::default()));
+        m.open_lesson(0, 0);
+        assert_eq!((m.shown(), m.layout().panes.len()), (3, 3), "lesson 1 has three hosts");
+        m.update(key(KeyCode::Char('5'), KeyModifiers::ALT));
+        assert_eq!(m.focus, Focus::Node(2), "no hidden node can take the focus");
+        m.update(Msg::PtyOutput(0, b"old cluster's output".to_vec()));
+        let last = m.course.as_ref().map_or(0, |c| c.lessons.len() - 1);
+        let effects = m.open_lesson(last, 0);
+        assert!(effects.contains(&Effect::Open(last, 0)));
+        let respawned = effects.iter().filter(|e| matches!(e, Effect::Respawn(..))).count();
+        assert_eq!(respawned, 5, "every shell starts again, at the new cluster");
+        assert!(!m.panes[0].parser.screen().contents().contains("old cluster"), "the panes start blank");
+        assert_eq!(m.shown(), 5, "the final challenge has five nodes");
     }
 
     #[test]

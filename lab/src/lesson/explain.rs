@@ -35,7 +35,8 @@ pub fn explain(u: &Unmet, t: &Texts) -> Explanation {
             Expect::Matches(w) => t.args("check-matches", &[("command", command), ("want", w)]),
             Expect::Lines(n) => {
                 let got = output.lines().filter(|l| !l.trim().is_empty()).count();
-                t.args("check-lines", &[("command", command), ("want", &n.to_string()), ("got", &got.to_string())])
+                let key = if *n == 1 { "check-lines-one" } else { "check-lines" };
+                t.args(key, &[("command", command), ("want", &n.to_string()), ("got", &got.to_string())])
             }
             Expect::Exit(_) => String::new(),
         },

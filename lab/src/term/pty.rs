@@ -6,11 +6,12 @@ use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system}
 use std::io::{Read, Write};
 use tokio::sync::mpsc;
 
-/// What the reader threads report.
+/// What the reader threads report: the pane, the serial of the shell it ran (a pane
+/// whose shell was replaced ignores what the old one still says), and what happened.
 #[derive(Debug)]
 pub enum PtyEvent {
-    Output(usize, Vec<u8>),
-    Exited(usize),
+    Output(usize, u64, Vec<u8>),
+    Exited(usize, u64),
 }
 
 pub struct Pty {
@@ -20,9 +21,11 @@ pub struct Pty {
 }
 
 impl Pty {
-    /// Starts `cmd` in a new pty of `rows`×`cols`; pane `idx`'s output goes to `tx`.
+    /// Starts `cmd` in a new pty of `rows`×`cols`; pane `idx`'s output goes to `tx`,
+    /// marked with `serial`.
     pub fn spawn(
         idx: usize,
+        serial: u64,
         cmd: CommandBuilder,
         rows: u16,
         cols: u16,
@@ -41,13 +44,13 @@ impl Pty {
                 match reader.read(&mut buf) {
                     Ok(0) | Err(_) => break,
                     Ok(n) => {
-                        if tx.blocking_send(PtyEvent::Output(idx, buf[..n].to_vec())).is_err() {
+                        if tx.blocking_send(PtyEvent::Output(idx, serial, buf[..n].to_vec())).is_err() {
                             return;
                         }
                     }
                 }
             }
-            let _ = tx.blocking_send(PtyEvent::Exited(idx));
+            let _ = tx.blocking_send(PtyEvent::Exited(idx, serial));
         })?;
         Ok(Pty { master: pair.master, writer, child })
     }

@@ -47,22 +47,24 @@ pub fn draw(frame: &mut Frame, model: &Model, area: Rect) {
     };
     frame.render_widget(Paragraph::new(header), Rect { height: 1, ..inner });
     let body = Rect { y: inner.y + 1, height: inner.height - 1, ..inner };
-    let n = s.nodes.len().max(1) as u16;
+    // The nodes the lesson has, as the panes show them; the lab's others stay out of sight.
+    let nodes: Vec<&crate::app::snapshot::NodeView> = s.nodes.iter().take(model.shown()).collect();
+    let n = nodes.len().max(1) as u16;
     let fit = (body.width / MIN_COLUMN).max(1).min(n);
     let width = body.width / fit;
     let services: Vec<&str> = {
-        let mut v: Vec<&str> = s.nodes.iter().flat_map(|n| n.tasks.iter().map(|t| t.service.as_str())).collect();
+        let mut v: Vec<&str> = nodes.iter().flat_map(|n| n.tasks.iter().map(|t| t.service.as_str())).collect();
         v.sort_unstable();
         v.dedup();
         v
     };
-    for (i, node) in s.nodes.iter().take(fit as usize).enumerate() {
+    for (i, node) in nodes.iter().take(fit as usize).enumerate() {
         let col = Rect { x: body.x + i as u16 * width, width: width.saturating_sub(1), ..body };
         let lines = column(model, node, &services, col.height as usize);
         frame.render_widget(Paragraph::new(lines), col);
     }
-    if (fit as usize) < s.nodes.len() {
-        let more = format!("+{}", s.nodes.len() - fit as usize);
+    if (fit as usize) < nodes.len() {
+        let more = format!("+{}", nodes.len() - fit as usize);
         let r =
             Rect { x: body.right().saturating_sub(more.len() as u16), y: body.y, width: more.len() as u16, height: 1 };
         frame.render_widget(Paragraph::new(more), r);

@@ -15,6 +15,7 @@ pub fn draw(frame: &mut Frame, model: &Model, layout: &Layout) {
         let spans: Vec<Span> = model
             .panes
             .iter()
+            .take(model.shown())
             .enumerate()
             .map(|(i, p)| {
                 let style = if model.focus == Focus::Node(i) {
