@@ -208,3 +208,19 @@ fn lesson_feedback_screen() {
         assert_eq!(m.notice, Some(swarmlab::app::Notice::StepPassed), "not 'the next one is open'");
     }
 }
+
+/// A powered-off node's pane says so, in the lab's language.
+#[test]
+fn a_powered_off_pane_says_so() {
+    for (lang, banner) in
+        [(Lang::En, "⏻ node2 is powered off · F6 powers it on"), (Lang::Fr, "⏻ node2 est éteint · F6 le rallume")]
+    {
+        let mut m = lab(lang, 160, 48);
+        let mut c = Cluster::new(ClusterConfig::default());
+        c.power_off(1);
+        m.update(Msg::Cluster(snapshot(&c)));
+        let screen = render(&m);
+        assert!(screen.contains(banner), "{screen}");
+        assert_eq!(screen.matches("⏻").count(), 1, "only node2's pane");
+    }
+}

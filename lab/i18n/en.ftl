@@ -110,3 +110,5 @@ check-more = … and { $n } more lines
 help-redo = Alt+u (or r in the lesson): start the step again on a fresh cluster · R in the lesson: the whole lesson
 notice-step-passed = ✓ Step passed: Alt+→ for the next one when you are ready.
 check-lines-one = `{ $command }` should list 1 line; it lists { $got }.
+notice-powered-off = { $node } is powered off: F6 (or lab node on { $node } in another pane) powers it on.
+pane-powered-off = ⏻ { $node } is powered off · F6 powers it on

@@ -110,3 +110,5 @@ check-more = … et { $n } lignes de plus
 help-redo = Alt+u (ou r dans la leçon) : recommencer l'étape sur un cluster neuf · R dans la leçon : toute la leçon
 notice-step-passed = ✓ Étape réussie : Alt+→ pour la suivante quand vous êtes prêt.
 check-lines-one = `{ $command }` devrait lister 1 ligne ; il en liste { $got }.
+notice-powered-off = { $node } est éteint : F6 (ou lab node on { $node } dans un autre panneau) le rallume.
+pane-powered-off = ⏻ { $node } est éteint · F6 le rallume

@@ -309,7 +309,8 @@ fn redoing_a_step_starts_fresh_panes_for_the_lessons_own_nodes() {
         return;
     }
     let dirs = Dirs::new("redo");
-    let cmd = format!("{}; echo LAB-ENDED; sleep 30", dirs.lab("--lesson joining --step 2 --lang en --shell /bin/bash"));
+    let cmd =
+        format!("{}; echo LAB-ENDED; sleep 30", dirs.lab("--lesson joining --step 2 --lang en --shell /bin/bash"));
     let t = Tmux::start("redo", 100, 30, &cmd);
     t.wait_for("node1's prompt", |s| s.contains("node1:"));
     let s = t.screen();

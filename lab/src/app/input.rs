@@ -63,6 +63,10 @@ impl Model {
             return Vec::new();
         }
         match self.focused_pane() {
+            Some(i) if self.powered_off(i) => {
+                self.notice = Some(Notice::PoweredOff(self.panes[i].name.clone()));
+                Vec::new()
+            }
             Some(i) => {
                 let p = &mut self.panes[i];
                 if p.exited {

@@ -135,6 +135,12 @@ impl Model {
         }
     }
 
+    /// Is pane `i`'s node powered off (its shell then takes no commands)?
+    pub fn powered_off(&self, i: usize) -> bool {
+        let Some(p) = self.panes.get(i) else { return false };
+        self.cluster.nodes.iter().any(|n| n.name == p.name && !n.powered)
+    }
+
     /// How many node panes are shown: the lesson's own nodes (the lab runs as many as
     /// the course's largest lesson needs), else every one.
     pub fn shown(&self) -> usize {
@@ -192,6 +198,10 @@ impl Model {
             Msg::Key(_) => Vec::new(),
             Msg::Mouse(m) => self.mouse(m),
             Msg::Paste(text) => match self.focused_pane() {
+                Some(i) if self.powered_off(i) => {
+                    self.notice = Some(Notice::PoweredOff(self.panes[i].name.clone()));
+                    Vec::new()
+                }
                 Some(i) if !self.panes[i].exited => {
                     let mut bytes = Vec::new();
                     let bracketed = self.panes[i].parser.screen().bracketed_paste();
@@ -319,6 +329,30 @@ mod tests {
         assert!(m.update(key(KeyCode::Char('x'), KeyModifiers::NONE)).is_empty(), "a key closes help, typed nowhere");
         assert!(!m.help);
         assert_eq!(m.update(key(KeyCode::F(10), KeyModifiers::NONE)), vec![Effect::Quit]);
+    }
+
+    #[test]
+    fn a_powered_off_node_takes_no_keys_until_it_is_on_again() {
+        let mut m = model(200, 50);
+        let nodes = (1..=3)
+            .map(|i| snapshot::NodeView {
+                name: format!("node{i}"),
+                powered: i != 2,
+                connected: true,
+                ..Default::default()
+            })
+            .collect();
+        let mut s = snapshot::Snapshot { nodes, ..Default::default() };
+        m.update(Msg::Cluster(s.clone()));
+        m.update(key(KeyCode::Char('2'), KeyModifiers::ALT));
+        assert!(m.update(key(KeyCode::Char('l'), KeyModifiers::NONE)).is_empty());
+        assert_eq!(m.notice, Some(Notice::PoweredOff("node2".into())));
+        assert!(m.update(Msg::Paste("ls".into())).is_empty());
+        // The lab's own keys still work: F6 powers it on.
+        assert_eq!(m.update(key(KeyCode::F(6), KeyModifiers::NONE)), vec![Effect::Power(1, true)]);
+        s.nodes[1].powered = true;
+        m.update(Msg::Cluster(s));
+        assert_eq!(m.update(key(KeyCode::Char('l'), KeyModifiers::NONE)), vec![Effect::Write(1, b"l".to_vec())]);
     }
 
     #[test]

@@ -9,6 +9,8 @@ pub enum Notice {
     Speed(Speed),
     Skipped(u64),
     Power(String, bool),
+    /// A key for a node that is powered off.
+    PoweredOff(String),
     Network(String, bool),
     Port {
         port: u16,
@@ -42,6 +44,7 @@ impl Notice {
             Notice::Power(node, on) => {
                 t.args(if *on { "notice-power-on" } else { "notice-power-off" }, &[("node", node)])
             }
+            Notice::PoweredOff(node) => t.args("notice-powered-off", &[("node", node)]),
             Notice::Network(node, on) => {
                 t.args(if *on { "notice-reconnect" } else { "notice-disconnect" }, &[("node", node)])
             }

@@ -42,8 +42,19 @@ pub fn draw(frame: &mut Frame, model: &Model, layout: &Layout) {
         if !focused || screen.scrollback() > 0 {
             cursor.hide();
         }
-        frame.render_widget(PseudoTerminal::new(screen).block(block).cursor(cursor), *rect);
-        if p.exited && rect.height > 2 && rect.width > 2 {
+        let off = model.powered_off(*i);
+        if off {
+            cursor.hide();
+        }
+        let term = PseudoTerminal::new(screen).block(block).cursor(cursor);
+        let term = if off { term.style(Style::new().fg(Color::DarkGray).add_modifier(Modifier::DIM)) } else { term };
+        frame.render_widget(term, *rect);
+        if off && rect.height > 2 && rect.width > 2 {
+            let inner = ratatui::layout::Rect { x: rect.x + 1, y: rect.y + 1, width: rect.width - 2, height: 1 };
+            let banner = model.texts.args("pane-powered-off", &[("node", &p.name)]);
+            let text = Span::styled(banner, Style::new().fg(Color::Black).bg(Color::Yellow));
+            frame.render_widget(Paragraph::new(text), inner);
+        } else if p.exited && rect.height > 2 && rect.width > 2 {
             let inner = ratatui::layout::Rect { x: rect.x + 1, y: rect.bottom() - 2, width: rect.width - 2, height: 1 };
             let text = Span::styled(model.texts.get("pane-exited"), Style::new().fg(Color::Yellow));
             frame.render_widget(Paragraph::new(text), inner);
