@@ -247,18 +247,28 @@ pub fn invocation(argv: &[String]) -> Option<Invocation> {
     let (_, argv) = take_host(argv);
     let start = argv.iter().position(|a| !a.starts_with('-'))?;
     let rest = &argv[start..];
-    let mut cmd = ROOT.find(rest.first()?)?;
+    let (resolved, args) = resolve(ROOT.find(rest.first()?)?, &rest[1..]);
+    let parsed = flags::parse(resolved.cmd.flags, args, interspersed(resolved.cmd)).ok()?;
+    let flags = parsed.changed_names().into_iter().map(|n| (n, parsed.list(n).to_vec())).collect();
+    Some(Invocation { path: resolved.path, flags, args: parsed.args.clone() })
+}
+
+/// Walks from the top-level command `cmd` down its subcommands as `args` name them;
+/// returns where it stopped and the arguments left.
+fn resolve<'a>(mut cmd: &'a Command, mut args: &'a [String]) -> (Resolved<'a>, &'a [String]) {
     let mut path = format!("docker {}", cmd.name);
-    let mut args = &rest[1..];
     while let Some(sub) = args.first().filter(|a| !a.starts_with('-')).and_then(|a| cmd.find(a)) {
         cmd = sub;
         path = format!("{path} {}", sub.name);
         args = &args[1..];
     }
-    let interspersed = !cmd.usage.ends_with("[ARG...]");
-    let parsed = flags::parse(cmd.flags, args, interspersed).ok()?;
-    let flags = parsed.changed_names().into_iter().map(|n| (n, parsed.list(n).to_vec())).collect();
-    Some(Invocation { path, flags, args: parsed.args.clone() })
+    (Resolved { cmd, path }, args)
+}
+
+/// Commands that run a command of their own (`service create IMAGE [COMMAND] [ARG...]`,
+/// `exec`) stop reading flags at the first argument, as cobra's SetInterspersed(false).
+fn interspersed(cmd: &Command) -> bool {
+    !cmd.usage.ends_with("[ARG...]")
 }
 
 fn dispatch(argv: &[String], ctx: &mut Ctx) -> Result<(), CliError> {
@@ -292,21 +302,12 @@ fn dispatch(argv: &[String], ctx: &mut Ctx) -> Result<(), CliError> {
         ctx.out.push_str(&help::root(ctx.env.width.unwrap_or(80)));
         return Ok(());
     };
-    let Some(mut cmd) = ROOT.find(first) else {
+    let Some(top) = ROOT.find(first) else {
         return Err(help::unknown_top_level(first));
     };
-    let mut path = format!("docker {}", cmd.name);
-    let mut args = &rest[1..];
-    while let Some(sub) = args.first().filter(|a| !a.starts_with('-')).and_then(|a| cmd.find(a)) {
-        cmd = sub;
-        path = format!("{path} {}", sub.name);
-        args = &args[1..];
-    }
-    let resolved = Resolved { cmd, path };
-    // Commands that run a command of their own (`service create IMAGE [COMMAND] [ARG...]`,
-    // `exec`) stop reading flags at the first argument, as cobra's SetInterspersed(false).
-    let interspersed = !cmd.usage.ends_with("[ARG...]");
-    let parsed = flags::parse(cmd.flags, args, interspersed).map_err(|e| resolved.flag_error(&e))?;
+    let (resolved, args) = resolve(top, &rest[1..]);
+    let cmd = resolved.cmd;
+    let parsed = flags::parse(cmd.flags, args, interspersed(cmd)).map_err(|e| resolved.flag_error(&e))?;
     let cols = ctx.env.width.unwrap_or(80);
     if parsed.help {
         ctx.out.push_str(&resolved.help(cols));
