@@ -74,24 +74,36 @@ impl Drop for RuntimeDir {
 
 /// Removes this user's `swarmlab-*` directories whose process no longer runs.
 pub fn sweep(base: &Path) -> Vec<PathBuf> {
+    sweep_dead(base, |path, name| {
+        let pid = path.join("pid");
+        (name.starts_with("swarmlab-") && pid.is_file())
+            .then(|| fs::read_to_string(pid).ok().and_then(|p| p.trim().parse::<u32>().ok()).is_some_and(alive))
+    })
+}
+
+/// Removes the directories under `base` that belong to this user and whose process
+/// is gone: `running` says, from an entry's path and name, whether its process still
+/// runs (None: not a directory of ours). Returns what it removed.
+pub fn sweep_dead(base: &Path, running: impl Fn(&Path, &str) -> Option<bool>) -> Vec<PathBuf> {
     use std::os::unix::fs::MetadataExt;
-    let me = crate::headless::files::current_uid();
+    let me = current_uid();
     let mut removed = Vec::new();
     let Ok(entries) = fs::read_dir(base) else { return removed };
     for e in entries.flatten() {
         let path = e.path();
-        let named = e.file_name().to_str().is_some_and(|n| n.starts_with("swarmlab-"));
         let mine = path.symlink_metadata().is_ok_and(|m| m.is_dir() && Some(m.uid()) == me);
-        if !named || !mine || !path.join("pid").is_file() {
-            continue;
-        }
-        let running =
-            fs::read_to_string(path.join("pid")).ok().and_then(|p| p.trim().parse::<u32>().ok()).is_some_and(alive);
-        if !running && fs::remove_dir_all(&path).is_ok() {
+        let Some(name) = e.file_name().to_str().map(str::to_string) else { continue };
+        if mine && running(&path, &name) == Some(false) && fs::remove_dir_all(&path).is_ok() {
             removed.push(path);
         }
     }
     removed
+}
+
+/// This process's user id: the owner of its /proc entry.
+pub fn current_uid() -> Option<u32> {
+    use std::os::unix::fs::MetadataExt;
+    fs::metadata("/proc/self").ok().map(|m| m.uid())
 }
 
 /// Does process `pid` still run?

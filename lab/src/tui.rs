@@ -95,21 +95,9 @@ impl Drop for Screen {
     }
 }
 
-/// Resolves on any signal that asks the lab to end: SIGINT and SIGQUIT (sent from
-/// outside: in raw mode Ctrl-C is a key), SIGTERM, SIGHUP (the terminal closed).
-fn endings() -> std::io::Result<impl std::future::Future<Output = ()>> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let kinds = [SignalKind::interrupt(), SignalKind::quit(), SignalKind::terminate(), SignalKind::hangup()];
-    let mut signals = kinds.into_iter().map(signal).collect::<std::io::Result<Vec<_>>>()?;
-    Ok(async move {
-        let waits = signals.iter_mut().map(|s| Box::pin(s.recv()));
-        futures::future::select_all(waits).await;
-    })
-}
-
 async fn lab(opts: Options) -> std::io::Result<()> {
     // Caught from the start: a signal during set-up also ends the lab cleanly.
-    let ended = endings()?;
+    let ended = crate::daemon::endings()?;
     let dir = RuntimeDir::create()?;
     let mut bins = Vec::new();
     if opts.real_docker {

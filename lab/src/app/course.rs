@@ -130,10 +130,8 @@ impl Course {
         if unread {
             return Passed::Stayed;
         }
-        self.step += 1;
-        self.progress.open(&id, self.step);
-        self.revisiting = false;
-        self.reset_step_view();
+        // Held, so moving on is no skip; forward, so not a revisit.
+        self.go(self.step + 1);
         Passed::Moved
     }
 

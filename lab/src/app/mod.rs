@@ -161,8 +161,8 @@ impl Model {
         let mut effects = vec![Effect::Open(lesson, step), Effect::SaveProgress];
         effects.extend(self.fit());
         for (i, p) in self.panes.iter_mut().enumerate() {
+            blank(&mut p.parser);
             let (rows, cols) = p.parser.screen().size();
-            p.parser = vt100::Parser::new(rows, cols, SCROLLBACK);
             p.exited = false;
             effects.push(Effect::Respawn(i, rows, cols));
         }
@@ -296,9 +296,14 @@ fn feed(parser: &mut vt100::Parser, bytes: &[u8]) {
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.process(bytes)));
     FEEDING.set(false);
     if result.is_err() {
-        let (rows, cols) = parser.screen().size();
-        *parser = vt100::Parser::new(rows, cols, SCROLLBACK);
+        blank(parser);
     }
+}
+
+/// A clean screen of the same size, its scrollback empty.
+fn blank(parser: &mut vt100::Parser) {
+    let (rows, cols) = parser.screen().size();
+    *parser = vt100::Parser::new(rows, cols, SCROLLBACK);
 }
 
 #[cfg(test)]

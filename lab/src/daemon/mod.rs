@@ -145,7 +145,7 @@ fn swarm_header(api: &mut dyn Api) -> String {
     }
 }
 
-/// `swarmlab daemon`: serves every node's socket until SIGINT or SIGTERM, printing
+/// `swarmlab daemon`: serves every node's socket until a signal ends it, printing
 /// `node1 unix:///…/node1.sock` lines and the shim directory first.
 pub fn run_headless(config: swarmlab_engine::sim::ClusterConfig) -> std::process::ExitCode {
     use std::io::Write;
@@ -181,7 +181,10 @@ pub fn run_headless(config: swarmlab_engine::sim::ClusterConfig) -> std::process
         }
         let _ = out.flush();
         drop(out);
-        shutdown_signal().await;
+        match endings() {
+            Ok(ended) => ended.await,
+            Err(e) => return fail("cannot catch signals", e),
+        }
         std::process::ExitCode::SUCCESS
     });
     drop(runtime);
@@ -189,16 +192,16 @@ pub fn run_headless(config: swarmlab_engine::sim::ClusterConfig) -> std::process
     code
 }
 
-/// Resolves on SIGINT or SIGTERM.
-pub async fn shutdown_signal() {
+/// Resolves on any signal that asks the lab to end: SIGINT and SIGQUIT (sent from
+/// outside: in raw mode Ctrl-C is a key), SIGTERM, SIGHUP (the terminal closed).
+pub fn endings() -> std::io::Result<impl std::future::Future<Output = ()>> {
     use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
-        return std::future::pending().await;
-    };
-    tokio::select! {
-        _ = term.recv() => {}
-        _ = int.recv() => {}
-    }
+    let kinds = [SignalKind::interrupt(), SignalKind::quit(), SignalKind::terminate(), SignalKind::hangup()];
+    let mut signals = kinds.into_iter().map(signal).collect::<std::io::Result<Vec<_>>>()?;
+    Ok(async move {
+        let waits = signals.iter_mut().map(|s| Box::pin(s.recv()));
+        futures::future::select_all(waits).await;
+    })
 }
 
 /// The `lab` command from a pane: `["node","off","node2"]` in, `{"stdout","stderr","code"}` out.

@@ -75,7 +75,8 @@ fn read_limited(from: impl Read) -> Result<Vec<u8>, FileError> {
     Ok(data)
 }
 
-fn read_file(at: &Path) -> Result<Vec<u8>, FileError> {
+/// A whole file, at most [`MAX_FILE`] bytes.
+pub fn read_file(at: &Path) -> Result<Vec<u8>, FileError> {
     let f = std::fs::File::open(at)?;
     if f.metadata()?.is_dir() {
         return Err(io::Error::from(io::ErrorKind::IsADirectory).into());
@@ -158,10 +159,6 @@ impl Sandbox {
     /// The same directory, every file of the user's reachable.
     pub fn widened(self) -> Sandbox {
         Sandbox { reach: Reach::Host, ..self }
-    }
-
-    pub fn reach(&self) -> Reach {
-        self.reach
     }
 
     /// The path `name` stands for, if the session may use it.
@@ -296,30 +293,10 @@ pub fn is_plain_name(name: &str) -> bool {
 /// Removes `swarmlab-files-<pid>-*` directories under `base` that belong to this
 /// user and whose process is gone. Returns what it removed.
 pub fn sweep_temporary(base: &Path) -> Vec<PathBuf> {
-    use std::os::unix::fs::MetadataExt;
-    let me = current_uid();
-    let mut removed = Vec::new();
-    let Ok(entries) = std::fs::read_dir(base) else { return removed };
-    for e in entries.flatten() {
-        let name = e.file_name();
-        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix(TEMP_PREFIX)).and_then(|r| r.split('-').next())
-        else {
-            continue;
-        };
-        let Ok(pid) = pid.parse::<u32>() else { continue };
-        let Ok(meta) = e.path().symlink_metadata() else { continue };
-        let ours = meta.is_dir() && Some(meta.uid()) == me;
-        if ours && !crate::runtime::alive(pid) && std::fs::remove_dir_all(e.path()).is_ok() {
-            removed.push(e.path());
-        }
-    }
-    removed
-}
-
-/// This process's user id: the owner of its /proc entry.
-pub fn current_uid() -> Option<u32> {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata("/proc/self").ok().map(|m| m.uid())
+    crate::runtime::sweep_dead(base, |_, name| {
+        let pid = name.strip_prefix(TEMP_PREFIX)?.split('-').next()?.parse::<u32>().ok()?;
+        Some(crate::runtime::alive(pid))
+    })
 }
 
 #[cfg(test)]

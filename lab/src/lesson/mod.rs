@@ -12,6 +12,7 @@ pub mod verify;
 
 pub use parse::{parse, parse_check};
 
+use crate::headless::files::{FileError, Reach, Sandbox, Workdir, read_file};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -113,11 +114,10 @@ pub struct Course {
 /// swarmlab reads. An error names the line where the text stops being UTF-8.
 pub fn read_source(path: &Path) -> Result<String, LessonError> {
     let at = |line: usize, message: String| LessonError { path: path.to_path_buf(), line, message };
-    let bytes = std::fs::metadata(path).map_err(|e| at(0, format!("cannot read: {e}"))).and_then(|m| {
-        if m.len() > crate::headless::files::MAX_FILE {
-            return Err(at(0, "larger than 16 MiB: not a lesson".into()));
-        }
-        std::fs::read(path).map_err(|e| at(0, format!("cannot read: {e}")))
+    let bytes = read_file(path).map_err(|e| match e {
+        FileError::Io(e) => at(0, format!("cannot read: {e}")),
+        FileError::TooLarge => at(0, "larger than 16 MiB: not a lesson".into()),
+        FileError::Outside(why) => at(0, why.into()),
     })?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text)),
@@ -134,7 +134,7 @@ pub fn read_source(path: &Path) -> Result<String, LessonError> {
 pub fn summary(dir: &Path) -> Result<Vec<(PathBuf, usize)>, LessonError> {
     let path = dir.join("SUMMARY.md");
     let text = read_source(&path)?;
-    let real_dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let course = Sandbox::new(Workdir::existing(dir), Reach::Lesson);
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if let Some(target) = line.split("](").nth(1).and_then(|r| r.split(')').next())
@@ -143,7 +143,8 @@ pub fn summary(dir: &Path) -> Result<Vec<(PathBuf, usize)>, LessonError> {
             let relative = Path::new(target);
             let plain = relative.components().all(|c| matches!(c, std::path::Component::Normal(_)));
             let lesson = dir.join(relative);
-            let inside = std::fs::canonicalize(&lesson).map_or(true, |real| real.starts_with(&real_dir));
+            // A missing file is fine here: loading it says so, at this line.
+            let inside = !matches!(course.resolve(target), Err(FileError::Outside(_)));
             if !plain || !inside {
                 return Err(LessonError {
                     path,

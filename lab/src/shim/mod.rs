@@ -21,11 +21,7 @@ pub const ENV_ADDR: &str = "SWARMLAB_ADDR";
 /// `word` as one shell word: as it is when it is plain, else single-quoted.
 fn shell_word(word: &str) -> String {
     let plain = |c: char| c.is_ascii_alphanumeric() || "_@%+=:,./-{}".contains(c);
-    if !word.is_empty() && word.chars().all(plain) {
-        word.to_string()
-    } else {
-        format!("'{}'", word.replace('\'', "'\\''"))
-    }
+    if !word.is_empty() && word.chars().all(plain) { word.to_string() } else { crate::term::shell::quote(word) }
 }
 
 /// `docker <args…>` against the daemon DOCKER_HOST (or `-H`) names.

@@ -92,7 +92,7 @@ impl NodeShell {
 }
 
 /// `text` as one shell word, whatever it holds: single quotes, each `'` written `'\''`.
-fn quote(text: &str) -> String {
+pub fn quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', "'\\''"))
 }
 
