@@ -289,7 +289,7 @@ fn joining_lesson_rejects_plausible_wrong_answers() {
     // Another node joined: node2 is still outside.
     wrong_answer_fails(f, "node2$ docker swarm join", "node3$ docker swarm join", 1);
     // node3 joins with the worker token: still one manager.
-    wrong_answer_fails(f, "join-token -q manager) 127.10.0.11:2377", "join-token -q worker) 127.10.0.11:2377", 2);
+    wrong_answer_fails(f, "join-token -q manager) node1:2377", "join-token -q worker) node1:2377", 2);
     // The manager token rotated instead of the worker's.
     wrong_answer_fails(f, "join-token --rotate worker", "join-token --rotate manager", 3);
 }
@@ -460,8 +460,8 @@ fn final_challenge_rejects_plausible_wrong_answers() {
     // node3 joined as a worker: two managers.
     wrong_answer_fails(
         f,
-        "node3$ docker swarm join --token $(docker -H 127.10.0.11 swarm join-token -q manager)",
-        "node3$ docker swarm join --token $(docker -H 127.10.0.11 swarm join-token -q worker)",
+        "node3$ docker swarm join --token $(docker -H node1 swarm join-token -q manager)",
+        "node3$ docker swarm join --token $(docker -H node1 swarm join-token -q worker)",
         0,
     );
     // Every manager in one zone.

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod bench;
+pub mod block;
 pub mod coach;
 pub mod control;
 pub mod daemon;

@@ -108,6 +108,8 @@ async fn lab(opts: Options) -> std::io::Result<()> {
     }
     bins.push(dir.install_shims()?);
     let mut config = opts.config.clone();
+    let claim = crate::block::claim();
+    config.block = claim.block;
     let course = opts.lessons.as_ref().map(|_| crate::lesson::bundled(opts.lang));
     if let Some(lessons) = &course {
         // Every lesson of the course fits: the lab has as many nodes as the biggest needs.
@@ -134,6 +136,7 @@ async fn lab(opts: Options) -> std::io::Result<()> {
         .map(|((name, socket), addr)| NodeShell {
             hostname: name.clone(),
             addr,
+            block: claim.block,
             socket: socket.clone(),
             runtime: dir.path().to_path_buf(),
             bins: bins.clone(),

@@ -144,7 +144,7 @@ fn a_learner_builds_a_swarm_and_load_balances_a_service_in_the_lab() {
         .lines()
         .find_map(|l| l.find("docker swarm join --token").map(|i| l[i..].trim_end_matches(['│', ' ']).to_string()))
         .expect("the join command is printed");
-    assert!(join.ends_with("127.10.0.11:2377"), "the whole join command fits on one line: {join}");
+    assert!(join.ends_with(".11:2377"), "the whole join command fits on one line: {join}");
     for node in ["2", "3"] {
         t.keys(&[&format!("M-{node}")]);
         t.type_line(&join);
@@ -162,7 +162,7 @@ fn a_learner_builds_a_swarm_and_load_balances_a_service_in_the_lab() {
     t.type_line("clear; docker service create --name web --replicas 2 -p 18080:80 nginx");
     t.wait_for("the service to converge", |s| s.contains("verify: Service ") && s.contains(" converged"));
     t.wait_for("both tasks in the cluster view", |s| s.contains("web.1 running") && s.contains("web.2 running"));
-    t.type_line("clear; for i in 1 2; do curl -s 127.10.0.12:18080 | grep -o 'container <b>[0-9a-f]*'; done");
+    t.type_line("clear; for i in 1 2; do curl -s $(hostname -i):18080 | grep -o 'container <b>[0-9a-f]*'; done");
     let s = t.wait_for("two answers", |s| s.matches("container <b>").count() >= 2);
     let hosts: Vec<&str> = s
         .lines()
@@ -325,4 +325,45 @@ fn redoing_a_step_starts_fresh_panes_for_the_lessons_own_nodes() {
     assert!(s.contains("Step 2/4"), "{s}");
     t.keys(&["F10"]);
     t.wait_for("the lab to end", |s| s.contains("LAB-ENDED"));
+}
+
+/// The address `hostname -i` prints in the focused pane.
+fn own_address(t: &Tmux) -> String {
+    t.type_line("clear; echo \"addr=<$(hostname -i)>\"");
+    let s = t.wait_for("hostname -i", |s| s.contains("addr=<1"));
+    let at = s.find("addr=<1").map(|i| &s[i + 6..]).unwrap_or_default();
+    at.split('>').next().unwrap_or_default().to_string()
+}
+
+#[test]
+fn two_labs_on_one_machine_take_their_own_addresses_and_ports() {
+    if !tmux_or_skip("the two labs' end-to-end test") {
+        return;
+    }
+    let (da, db) = (Dirs::new("block-a"), Dirs::new("block-b"));
+    let a = Tmux::start("block-a", 200, 50, &da.lab("play --nodes 3 --managers 1 --lang en --shell /bin/bash"));
+    a.wait_for("lab A's panes", |s| s.contains("node1:") && s.contains("node3:"));
+    let b = Tmux::start("block-b", 200, 50, &db.lab("play --nodes 3 --managers 1 --lang en --shell /bin/bash"));
+    b.wait_for("lab B's panes", |s| s.contains("node1:") && s.contains("node3:"));
+    let (addr_a, addr_b) = (own_address(&a), own_address(&b));
+    assert!(addr_a.starts_with("127.") && addr_a.ends_with(".0.11"), "{addr_a}");
+    assert!(addr_b.starts_with("127.") && addr_b.ends_with(".0.11"), "{addr_b}");
+    assert_ne!(addr_a, addr_b, "each lab has its own block");
+    // The cluster view shows the lab's own addresses.
+    assert!(b.screen().contains(&addr_b), "{}", b.screen());
+
+    a.type_line("clear; docker service create -d --name web --replicas 2 -p 18181:80 nginx");
+    a.wait_for("lab A's tasks", |s| s.contains("web.1 running") && s.contains("web.2 running"));
+    let probe = "curl -s -o /dev/null -w 'http=%{http_code}\\n' $(hostname -i):18181";
+    a.type_line(&format!("clear; {probe}"));
+    a.wait_for("lab A answers on its address", |s| s.contains("http=200"));
+    // Lab B publishes nothing: its node1 does not answer for lab A's service.
+    b.type_line(&format!("clear; {probe}"));
+    b.wait_for("lab B's address refuses", |s| s.contains("http=000"));
+    // The same port in lab B is its own, not moved to another.
+    b.type_line("clear; docker service create -d --name api --replicas 1 -p 18181:80 nginx");
+    b.wait_for("lab B's task", |s| s.contains("api.1 running"));
+    b.type_line(&format!("clear; {probe}"));
+    let s = b.wait_for("lab B answers on its own address", |s| s.contains("http=200"));
+    assert!(!s.contains("18182"), "no port moved: {s}");
 }

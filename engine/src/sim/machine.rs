@@ -70,11 +70,36 @@ pub enum ResolveError {
     BadNetworkIdentifier,
 }
 
-/// Address of node `n` (1-based): 127.10.0.11, 127.10.0.12, … carrying into the
-/// third octet past 255.
-pub fn node_addr(n: usize) -> Ipv4Addr {
-    let base = u32::from(Ipv4Addr::new(127, 10, 0, 10));
-    Ipv4Addr::from(base + n as u32)
+/// The loopback block a cluster's nodes take their addresses in. Node `n` (1-based)
+/// is the block's address plus 10 + n: 127.10.0.11, 127.10.0.12, … carrying into the
+/// third octet past 255. Two labs on one machine take different blocks, so their
+/// published ports never meet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Block(pub Ipv4Addr);
+
+impl Default for Block {
+    fn default() -> Self {
+        Block(Ipv4Addr::new(127, 10, 0, 0))
+    }
+}
+
+impl Block {
+    /// The block `127.<second>.0.0`.
+    pub fn loopback(second: u8) -> Self {
+        Block(Ipv4Addr::new(127, second, 0, 0))
+    }
+
+    /// Address of node `n` (1-based).
+    pub fn node(self, n: usize) -> Ipv4Addr {
+        let offset = u32::try_from(n).unwrap_or(u32::MAX - 10).saturating_add(10);
+        Ipv4Addr::from(u32::from(self.0).saturating_add(offset))
+    }
+
+    /// Which node (1-based) has address `ip`, among the first `max`.
+    pub fn node_of(self, ip: Ipv4Addr, max: usize) -> Option<usize> {
+        let n = u32::from(ip).checked_sub(u32::from(self.0))?.checked_sub(10)?;
+        usize::try_from(n).ok().filter(|n| (1..=max).contains(n))
+    }
 }
 
 /// Splits `host[:port]`, defaulting the port; IPv6 literals in brackets are accepted.
@@ -97,9 +122,16 @@ mod tests {
 
     #[test]
     fn addresses_follow_the_node_number() {
-        assert_eq!(node_addr(1).to_string(), "127.10.0.11");
-        assert_eq!(node_addr(3).to_string(), "127.10.0.13");
-        assert_eq!(node_addr(1000).to_string(), "127.10.3.242");
+        let b = Block::default();
+        assert_eq!(b.node(1).to_string(), "127.10.0.11");
+        assert_eq!(b.node(3).to_string(), "127.10.0.13");
+        assert_eq!(b.node(1000).to_string(), "127.10.3.242");
+        assert_eq!(Block::loopback(11).node(2).to_string(), "127.11.0.12");
+        assert_eq!(b.node_of("127.10.3.242".parse().unwrap(), 1000), Some(1000));
+        assert_eq!(b.node_of("127.10.0.12".parse().unwrap(), 3), Some(2));
+        assert_eq!(b.node_of("127.10.0.10".parse().unwrap(), 3), None);
+        assert_eq!(b.node_of("127.11.0.12".parse().unwrap(), 3), None);
+        assert_eq!(b.node_of("127.0.0.1".parse().unwrap(), 3), None);
     }
 
     #[test]

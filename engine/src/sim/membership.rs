@@ -65,12 +65,54 @@ impl NodeClient<'_> {
     }
 
     /// The manager a join request reaches at `remote`, if one answers there.
+    /// A host name resolves to that node's address, as the lab's hosts know each other
+    /// by name (`docker swarm join … node1:2377`).
     pub(super) fn manager_at(&self, remote: &str) -> Option<String> {
+        let resolved = super::split_host_port(remote, "2377").and_then(|(host, port)| {
+            let m = self.sim.machines().iter().find(|m| m.hostname == host)?;
+            Some(format!("{}:{port}", m.addr))
+        });
+        let remote = resolved.as_deref().unwrap_or(remote);
         self.sim.machines().iter().enumerate().find_map(|(i, m)| {
             let cluster = m.cluster_id()?;
             let node = self.sim.swarm_of(i)?.store().nodes.get(m.node_id()?)?;
             let addr = &node.manager_status.as_ref()?.addr;
             (addr == remote && i != self.idx).then(|| cluster.to_string())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::cli::{self, Env};
+    use crate::sim::{Block, Cluster, ClusterConfig};
+
+    fn docker(c: &mut Cluster, idx: usize, args: &str) -> cli::Output {
+        let argv: Vec<String> = args.split(' ').map(String::from).collect();
+        cli::run(&argv, &mut c.client(idx), Env::default())
+    }
+
+    #[test]
+    fn a_join_reaches_the_manager_by_its_name_or_its_address_in_the_clusters_block() {
+        let mut c = Cluster::new(ClusterConfig { block: Block::loopback(12), ..ClusterConfig::default() });
+        docker(&mut c, 0, "swarm init");
+        let info = docker(&mut c, 0, "info --format {{.Swarm.NodeAddr}}");
+        assert_eq!(info.stdout, "127.12.0.11\n");
+        let token = docker(&mut c, 0, "swarm join-token -q worker").stdout;
+        let by_name = docker(&mut c, 1, &format!("swarm join --token {} node1:2377", token.trim()));
+        assert_eq!(by_name.stdout, "This node joined a swarm as a worker.\n", "{}", by_name.stderr);
+        let by_addr = docker(&mut c, 2, &format!("swarm join --token {} 127.12.0.11", token.trim()));
+        assert_eq!(by_addr.stdout, "This node joined a swarm as a worker.\n", "{}", by_addr.stderr);
+        let ls = docker(&mut c, 0, "node ls --format {{.Hostname}}");
+        assert_eq!(ls.stdout, "node1\nnode2\nnode3\n");
+    }
+
+    #[test]
+    fn a_join_to_an_address_of_the_default_block_finds_nobody_in_another_block() {
+        let mut c = Cluster::new(ClusterConfig { block: Block::loopback(12), ..ClusterConfig::default() });
+        docker(&mut c, 0, "swarm init");
+        let token = docker(&mut c, 0, "swarm join-token -q worker").stdout;
+        let out = docker(&mut c, 1, &format!("swarm join --token {} 127.10.0.11:2377", token.trim()));
+        assert_ne!(out.code, 0);
     }
 }

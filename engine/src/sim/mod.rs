@@ -20,7 +20,7 @@ mod swarm;
 pub use client::NodeClient;
 pub use consensus::CommitError;
 pub use events::Event;
-pub use machine::{Machine, Membership, node_addr, split_host_port};
+pub use machine::{Block, Machine, Membership, split_host_port};
 pub use mesh::Answer;
 pub use services::task_name;
 pub use swarm::{RaftStatus, SwarmState};
@@ -42,6 +42,8 @@ pub struct ClusterConfig {
     pub memory_bytes: i64,
     /// Virtual time at start.
     pub epoch: Timestamp,
+    /// Where the nodes' addresses are.
+    pub block: Block,
 }
 
 impl Default for ClusterConfig {
@@ -52,6 +54,7 @@ impl Default for ClusterConfig {
             nano_cpus: 2_000_000_000,
             memory_bytes: 2 * 1024 * 1024 * 1024,
             epoch: DEFAULT_EPOCH,
+            block: Block::default(),
         }
     }
 }
@@ -89,7 +92,7 @@ impl Cluster {
         let machines = (1..=config.nodes)
             .map(|n| Machine {
                 hostname: format!("node{n}"),
-                addr: node_addr(n),
+                addr: config.block.node(n),
                 nano_cpus: config.nano_cpus,
                 memory_bytes: config.memory_bytes,
                 engine_id: uuid(&mut entropy),

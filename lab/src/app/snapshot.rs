@@ -15,6 +15,8 @@ pub struct Snapshot {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NodeView {
     pub name: String,
+    /// Its address in the lab's block, as `hostname -i` prints it.
+    pub addr: String,
     pub powered: bool,
     pub connected: bool,
     /// None while the machine is in no swarm.
@@ -59,8 +61,13 @@ impl Quorum {
 pub fn snapshot(c: &Cluster) -> Snapshot {
     let mut out = Snapshot::default();
     for (idx, m) in c.machines().iter().enumerate() {
-        let mut v =
-            NodeView { name: m.hostname.clone(), powered: m.up || m.cut, connected: !m.cut, ..NodeView::default() };
+        let mut v = NodeView {
+            name: m.hostname.clone(),
+            addr: m.addr.to_string(),
+            powered: m.up || m.cut,
+            connected: !m.cut,
+            ..NodeView::default()
+        };
         if let (Membership::Active { node_id, .. }, Some(swarm)) = (&m.membership, c.swarm_of(idx)) {
             let store = swarm.store();
             if let Some(n) = store.nodes.get(node_id) {

@@ -13,6 +13,7 @@ use axum::http::{HeaderValue, Response, StatusCode, header};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use swarmlab_engine::api::{Api, ApiError};
+use swarmlab_engine::sim::ClusterConfig;
 
 /// Request bodies larger than this are refused (a service spec is a few kilobytes).
 const MAX_BODY: usize = 16 * 1024 * 1024;
@@ -147,7 +148,7 @@ fn swarm_header(api: &mut dyn Api) -> String {
 
 /// `swarmlab daemon`: serves every node's socket until a signal ends it, printing
 /// `node1 unix:///…/node1.sock` lines and the shim directory first.
-pub fn run_headless(config: swarmlab_engine::sim::ClusterConfig) -> std::process::ExitCode {
+pub fn run_headless(config: ClusterConfig) -> std::process::ExitCode {
     use std::io::Write;
     let fail = |what: &str, e: std::io::Error| {
         eprintln!("swarmlab: {what}: {e}");
@@ -165,6 +166,8 @@ pub fn run_headless(config: swarmlab_engine::sim::ClusterConfig) -> std::process
         Ok(b) => b,
         Err(e) => return fail("cannot install the shims", e),
     };
+    let claim = crate::block::claim();
+    let config = ClusterConfig { block: claim.block, ..config };
     let code = runtime.block_on(async {
         let world = World::new(config);
         tokio::spawn(world.clone().drive());
@@ -176,8 +179,9 @@ pub fn run_headless(config: swarmlab_engine::sim::ClusterConfig) -> std::process
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "runtime {}", dir.path().display());
         let _ = writeln!(out, "shims {}", shims.display());
-        for (name, path) in &sockets {
-            let _ = writeln!(out, "{name} unix://{}", path.display());
+        let addrs: Vec<_> = world.cluster().machines().iter().map(|m| m.addr).collect();
+        for ((name, path), addr) in sockets.iter().zip(addrs) {
+            let _ = writeln!(out, "{name} unix://{} {addr}", path.display());
         }
         let _ = out.flush();
         drop(out);

@@ -221,6 +221,10 @@ pub fn parse(text: &str, path: &Path) -> Result<Lesson, Vec<LessonError>> {
     for (line, message) in cross_pane_variables(&steps) {
         errors.at(line, message);
     }
+    let setup_commands = setup.commands.iter().map(|c| (2, c.command.as_str()));
+    for (line, message) in fixed_addresses(setup_commands.chain(typed_commands(&steps))) {
+        errors.at(line, message);
+    }
     if !errors.list.is_empty() {
         return Err(errors.list);
     }
@@ -258,7 +262,7 @@ fn cross_pane_variables(steps: &[Step]) -> Vec<(usize, String)> {
                         errors.push((
                             line,
                             format!(
-                                "`${var}` is set on {}, but this runs on {node}: each pane is its own shell, so a learner typing it gets an empty value; fetch it where it is used (`$(docker -H ADDRESS …)`)",
+                                "`${var}` is set on {}, but this runs on {node}: each pane is its own shell, so a learner typing it gets an empty value; fetch it where it is used (`$(docker -H node1 …)`)",
                                 nodes.join(", ")
                             ),
                         ));
@@ -271,6 +275,33 @@ fn cross_pane_variables(steps: &[Step]) -> Vec<(usize, String)> {
         }
     }
     errors
+}
+
+/// Every command a lesson has a learner type or run: (line, command).
+fn typed_commands(steps: &[Step]) -> impl Iterator<Item = (usize, &str)> {
+    steps.iter().flat_map(|step| {
+        let solution = step.solution.iter().map(|c| (c.line, c.command.as_str()));
+        let blocks = step.runnables().flat_map(move |(_, cmds)| cmds.iter().map(move |c| (step.line, c.as_str())));
+        solution.chain(blocks)
+    })
+}
+
+/// Each running lab has its own block of addresses (127.10.0.x for the first, 127.11.0.x
+/// for a second …), so an address written in a lesson is wrong in every lab but one.
+fn fixed_addresses<'a>(commands: impl Iterator<Item = (usize, &'a str)>) -> Vec<(usize, String)> {
+    let lab_address =
+        |word: &&str| word.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.octets()[0] == 127 && ip.octets()[1] >= 10);
+    commands
+        .filter_map(|(line, command)| {
+            let word = command.split(|c: char| !(c.is_ascii_digit() || c == '.')).find(lab_address)?;
+            Some((
+                line,
+                format!(
+                    "`{word}` is one lab's address: each running lab has its own, so name the node instead (`-H node1`, `node1:2377`) or ask it (`$(hostname -i)`)"
+                ),
+            ))
+        })
+        .collect()
 }
 
 #[derive(Clone, Copy)]
@@ -512,7 +543,7 @@ mod tests {
 
     #[test]
     fn a_variable_set_in_one_pane_and_used_in_another_is_an_authoring_error() {
-        let text = "---\nid: t\ntitle: T\nnodes: 2\n---\n\n## One\n\n```node1\nT=$(docker swarm join-token -q worker)\n```\n\n```node2\ndocker swarm join --token $T x\n```\n\n```solution\nnode1$ TOKEN=$(docker swarm join-token -q worker)\nnode2$ docker swarm join --token ${TOKEN} 127.10.0.11:2377\nnode1$ echo '$TOKEN' $TOKEN\n```\n\n```check\nran: node2 docker swarm join\n```\n";
+        let text = "---\nid: t\ntitle: T\nnodes: 2\n---\n\n## One\n\n```node1\nT=$(docker swarm join-token -q worker)\n```\n\n```node2\ndocker swarm join --token $T x\n```\n\n```solution\nnode1$ TOKEN=$(docker swarm join-token -q worker)\nnode2$ docker swarm join --token ${TOKEN} node1:2377\nnode1$ echo '$TOKEN' $TOKEN\n```\n\n```check\nran: node2 docker swarm join\n```\n";
         let errors = parse(text, Path::new("t.md")).unwrap_err();
         let found: Vec<(usize, &str)> = errors.iter().map(|e| (e.line, e.message.as_str())).collect();
         assert_eq!(found.len(), 2, "{found:?}");
@@ -522,5 +553,17 @@ mod tests {
         );
         assert!(found.iter().any(|(l, _)| *l == 7), "a block: the step's line: {found:?}");
         assert_eq!(variables_used("a '$X' \"$Y\" ${Z}x $1"), ["Y", "Z"]);
+    }
+
+    #[test]
+    fn an_address_of_one_lab_written_in_a_lesson_is_an_authoring_error() {
+        let text = "---\nid: t\ntitle: T\nnodes: 2\nsetup:\n  commands:\n    - node1$ docker swarm init --advertise-addr 127.10.0.11\n---\n\n## One\n\n```node2\ncurl 127.11.0.12:8080\ncurl $(hostname -i):8080\n```\n\n```solution\nnode2$ docker swarm join --token $(docker -H node1 swarm join-token -q worker) node1:2377\nnode2$ docker -H tcp://127.10.0.11:2375 node ls\nnode1$ curl -s 127.0.0.1:8080\n```\n\n```check\nran: node2 curl\n```\n";
+        let errors = parse(text, Path::new("t.md")).unwrap_err();
+        let found: Vec<(usize, &str)> = errors.iter().map(|e| (e.line, e.message.as_str())).collect();
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(found[0].1.starts_with("`127.10.0.11` is one lab's address"), "{found:?}");
+        assert_eq!(found.iter().map(|f| f.0).collect::<Vec<_>>(), [2, 19, 10], "{found:?}");
+        assert!(found[1].1.starts_with("`127.10.0.11` is"), "{found:?}");
+        assert!(found[2].1.starts_with("`127.11.0.12` is"), "{found:?}");
     }
 }

@@ -11,7 +11,6 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use swarmlab_engine::cli::{self, Env};
-use swarmlab_engine::sim::node_addr;
 
 /// Environment variables a pane sets for its shims.
 pub const ENV_RUNTIME: &str = "SWARMLAB_RUNTIME";
@@ -71,16 +70,21 @@ fn is_local_only(argv: &[String]) -> bool {
 }
 
 /// The socket behind a docker host: `unix://PATH`, or a node of this lab named by its
-/// hostname or address (`tcp://127.10.0.12:2375`, `node2`).
+/// hostname or address in the lab's block (`tcp://127.10.0.12:2375`, `node2`).
 pub fn socket_for(host: &str) -> Option<PathBuf> {
     if let Some(path) = host.strip_prefix("unix://") {
         return Some(PathBuf::from(path));
     }
     let runtime = PathBuf::from(std::env::var_os(ENV_RUNTIME)?);
+    socket_in(&runtime, crate::block::from_env(), host)
+}
+
+/// A lab node's socket in `runtime`, by name or by address in `block`.
+fn socket_in(runtime: &std::path::Path, block: swarmlab_engine::sim::Block, host: &str) -> Option<PathBuf> {
     let bare = host.strip_prefix("tcp://").unwrap_or(host);
     let name = bare.rsplit_once(':').map_or(bare, |(h, _)| h);
     if let Ok(ip) = name.parse::<std::net::Ipv4Addr>() {
-        let n = (1..=1000).find(|&n| node_addr(n) == ip)?;
+        let n = block.node_of(ip, 1000)?;
         return Some(runtime.join(format!("node{n}.sock")));
     }
     Some(runtime.join(format!("{name}.sock")))
@@ -145,5 +149,23 @@ mod shell_word_tests {
         let mut sub = |_: &str| Ok(String::new());
         let back = crate::headless::words::split(&line.join(" "), &lookup, &mut sub).unwrap();
         assert_eq!(back, args);
+    }
+}
+
+#[cfg(test)]
+mod socket_tests {
+    use super::socket_in;
+    use std::path::Path;
+    use swarmlab_engine::sim::Block;
+
+    #[test]
+    fn a_host_names_a_node_by_name_or_by_its_address_in_the_labs_block() {
+        let run = Path::new("/run/lab");
+        let block = Block::loopback(11);
+        let sock = |h| socket_in(run, block, h);
+        assert_eq!(sock("node2"), Some(run.join("node2.sock")));
+        assert_eq!(sock("tcp://127.11.0.12:2375"), Some(run.join("node2.sock")));
+        assert_eq!(sock("127.11.0.13"), Some(run.join("node3.sock")));
+        assert_eq!(sock("127.10.0.12"), None, "another lab's address is not this lab's node");
     }
 }

@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 pub struct NodeShell {
     pub hostname: String,
     pub addr: String,
+    /// The lab's block of addresses, for `-H ADDRESS` in the shims.
+    pub block: swarmlab_engine::sim::Block,
     pub socket: PathBuf,
     pub runtime: PathBuf,
     /// Directories put first on PATH, in order.
@@ -86,6 +88,7 @@ impl NodeShell {
         cmd.env(ENV_RUNTIME, &self.runtime);
         cmd.env(ENV_HOSTNAME, &self.hostname);
         cmd.env(ENV_ADDR, &self.addr);
+        cmd.env(crate::block::ENV_BLOCK, self.block.0.to_string());
         cmd.env_remove("DOCKER_CONTEXT");
         Ok(cmd)
     }
@@ -108,6 +111,7 @@ mod tests {
         let s = NodeShell {
             hostname: "node1".into(),
             addr: "127.10.0.11".into(),
+            block: Default::default(),
             socket: runtime.join("node1.sock"),
             runtime: runtime.clone(),
             bins: vec![runtime.join("bin")],
@@ -133,6 +137,7 @@ mod tests {
         let s = NodeShell {
             hostname: "node2".into(),
             addr: "127.10.0.12".into(),
+            block: Default::default(),
             socket: "/run/x/node2.sock".into(),
             runtime: "/run/x".into(),
             bins: vec!["/run/x/bin".into()],

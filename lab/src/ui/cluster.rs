@@ -60,7 +60,7 @@ pub fn draw(frame: &mut Frame, model: &Model, area: Rect) {
     };
     for (i, node) in nodes.iter().take(fit as usize).enumerate() {
         let col = Rect { x: body.x + i as u16 * width, width: width.saturating_sub(1), ..body };
-        let lines = column(model, node, &services, col.height as usize);
+        let lines = column(model, node, &services, col);
         frame.render_widget(Paragraph::new(lines), col);
     }
     if (fit as usize) < nodes.len() {
@@ -71,11 +71,17 @@ pub fn draw(frame: &mut Frame, model: &Model, area: Rect) {
     }
 }
 
-fn column<'a>(model: &Model, node: &'a NodeView, services: &[&str], height: usize) -> Vec<Line<'a>> {
+fn column<'a>(model: &Model, node: &'a NodeView, services: &[&str], area: Rect) -> Vec<Line<'a>> {
     let t = &model.texts;
+    let height = area.height as usize;
     let mut name = vec![Span::styled(node.name.clone(), Style::new().add_modifier(Modifier::BOLD))];
     if node.leader {
         name.push(Span::styled(" ★", Style::new().fg(Color::Yellow)));
+    }
+    // The address `curl` and `hostname -i` use, where the column has room for it.
+    let used: usize = name.iter().map(|s| s.content.chars().count()).sum();
+    if used + 1 + node.addr.len() <= area.width as usize {
+        name.push(Span::styled(format!(" {}", node.addr), Style::new().fg(Color::DarkGray)));
     }
     let role = match node.role {
         Some(Role::Manager) if node.leader => t.get("node-leader"),
