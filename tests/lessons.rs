@@ -3,6 +3,7 @@
 //! which steps a learner's commands pass.
 
 use std::path::{Path, PathBuf};
+use swarmlab::i18n::{Lang, Texts};
 use swarmlab::lesson::{self, verify};
 
 fn root() -> PathBuf {
@@ -288,6 +289,18 @@ fn joining_lesson_rejects_plausible_wrong_answers() {
     assert!(grade("node1$ docker swarm join-token worker\n").steps[0].passed);
     // Another node joined: node2 is still outside.
     wrong_answer_fails(f, "node2$ docker swarm join", "node3$ docker swarm join", 1);
+    // The grade names the slip, in the learner's words, and says the way back.
+    let slipped = "node1$ docker swarm join-token worker\nnode3$ docker swarm join --token $(docker -H node1 swarm join-token -q worker) node1:2377\n";
+    let r = grade(slipped);
+    assert!(r.steps[0].passed && !r.steps[1].passed);
+    let text = swarmlab::lesson::explain::lines(&r.steps[1].feedback, &Texts::new(Lang::En)).join("\n");
+    assert!(
+        text.starts_with(
+            "- This step runs `docker swarm join` on node2; you ran it on node3, where it may have changed the cluster"
+        ),
+        "{text}"
+    );
+    assert!(r.steps[1].feedback.needs_redo());
     // node3 joins with the worker token: still one manager.
     wrong_answer_fails(f, "join-token -q manager) node1:2377", "join-token -q worker) node1:2377", 2);
     // The manager token rotated instead of the worker's.

@@ -167,6 +167,7 @@ proptest::proptest! {
 #[test]
 fn lesson_feedback_screen() {
     use swarmlab::lesson::check::{Expect, Gap, Unmet};
+    use swarmlab::lesson::explain::Feedback;
     for (lang, tag) in [(Lang::Fr, "fr"), (Lang::En, "en")] {
         let mut m = lab(lang, 160, 48);
         let lessons = swarmlab::lesson::bundled(lang);
@@ -186,21 +187,36 @@ fn lesson_feedback_screen() {
             gap: Gap::Output { command, expect: Expect::Lines(2), output: "node1\nnode3\nnode4\n".into() },
         }];
         let generation = m.course.as_ref().map_or(0, |c| c.generation);
-        let ran = vec![("node4".to_string(), "docker swarm join --token x 127.10.0.11:2377".to_string())];
-        m.update(Msg::Checked { generation, passed: false, ran: ran.clone(), unmet: unmet.clone() });
+        let ran = vec![("node2".to_string(), "docker swarm join --token x node1:2377".to_string())];
+        let step = m.course.as_ref().and_then(|c| c.current_step()).expect("step 3").clone();
+        let slips = swarmlab::lesson::slips::find(&step, &ran, &[]);
+        assert_eq!(slips.len(), 1, "the join ran on node2, not node3");
+        let feedback = Feedback { slips, unmet: unmet.clone() };
+        m.update(Msg::Checked { generation, passed: false, ran: ran.clone(), feedback });
         let screen = render(&m);
         assert!(screen.contains("node4"), "{screen}");
+        let (slip, redo) = if tag == "fr" {
+            ("vous l'avez lancée sur node2", "Alt+u reprend cette étape")
+        } else {
+            ("it on node2, where it may have changed", "Alt+u starts this step again")
+        };
+        assert!(screen.contains(slip) && screen.contains(redo), "{screen}");
         insta::assert_snapshot!(format!("lesson_feedback_{tag}_160x48"), screen);
         // Nothing is said before the learner has run anything in the step.
         let mut quiet = lab(lang, 160, 48);
         quiet.course = m.course.clone();
         if let Some(c) = quiet.course.as_mut() {
-            c.feedback.clear();
+            c.feedback = Feedback::default();
         }
-        quiet.update(Msg::Checked { generation, passed: false, ran: Vec::new(), unmet });
+        quiet.update(Msg::Checked {
+            generation,
+            passed: false,
+            ran: Vec::new(),
+            feedback: Feedback { slips: Vec::new(), unmet },
+        });
         assert!(quiet.course.as_ref().is_some_and(|c| c.feedback.is_empty()));
         // Passed, with the step's text still to read: it stays, and says how to go on.
-        m.update(Msg::Checked { generation, passed: true, ran, unmet: Vec::new() });
+        m.update(Msg::Checked { generation, passed: true, ran, feedback: Feedback::default() });
         let screen = render(&m);
         let banner = if tag == "fr" { "Étape réussie. Lisez la suite" } else { "Step passed. Read on" };
         assert!(screen.contains(banner), "{screen}");

@@ -5,7 +5,8 @@
 use crate::app::{Model, Msg};
 use crate::headless::Session;
 use crate::headless::files::Workdir;
-use crate::lesson::{Lesson, verify};
+use crate::lesson::explain::Feedback;
+use crate::lesson::{Lesson, slips, verify};
 use crate::world::World;
 use std::path::Path;
 use std::time::Duration;
@@ -36,9 +37,12 @@ pub fn fast_forward(world: &World, lesson: &Lesson, step: usize, workdir: &Path)
 pub fn check(world: &World, model: &Model, since: usize) -> Option<Msg> {
     let course = model.course.as_ref()?;
     let check = course.current_step()?.check.as_ref()?;
+    let step = course.current_step()?;
     let (history, _) = world.history_since(since);
-    let outcome = world.quiet(|c| check.evaluate(c, &history));
-    Some(Msg::Checked { generation: course.generation, passed: outcome.passed, ran: history, unmet: outcome.unmet })
+    let (outcome, swarms) = world.quiet(|c| (check.evaluate(c, &history), slips::swarms(c)));
+    let slips = if outcome.passed { Vec::new() } else { slips::find(step, &history, &swarms) };
+    let feedback = Feedback { slips, unmet: outcome.unmet };
+    Some(Msg::Checked { generation: course.generation, passed: outcome.passed, ran: history, feedback })
 }
 
 /// Types `lines` into pane `pane`, key by key, through `tx`.

@@ -367,3 +367,77 @@ fn two_labs_on_one_machine_take_their_own_addresses_and_ports() {
     let s = b.wait_for("lab B answers on its own address", |s| s.contains("http=200"));
     assert!(!s.contains("18182"), "no port moved: {s}");
 }
+
+/// The lesson column's text as one line: its rows joined, so that wrapped sentences
+/// read whole.
+fn lesson_text(screen: &str) -> String {
+    let rows = screen.lines().map(|l| {
+        let inner: String = l.chars().skip(1).take_while(|c| *c != '│' && *c != '┘' && *c != '┐').collect();
+        inner.trim().to_string()
+    });
+    rows.collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Lesson 2 in French as a newcomer plays it, with nothing typed for them: the worker's
+/// join goes to the wrong pane, the lesson says so and shows the way back, the
+/// footer's key starts the step again, and the lesson ends without Alt+t or the
+/// solution.
+#[test]
+fn a_learner_who_slips_in_lesson_2_reads_why_redoes_the_step_and_finishes_alone() {
+    if !tmux_or_skip("the learning loop's end-to-end test") {
+        return;
+    }
+    let dirs = Dirs::new("slip");
+    let cmd = format!("{}; echo LAB-ENDED; sleep 30", dirs.lab("--lesson joining --lang fr --shell /bin/bash"));
+    let t = Tmux::start("slip", 200, 50, &cmd);
+    t.wait_for("lesson 2, step 1", |s| s.contains("Étape 1/4") && s.contains("node1:"));
+    t.type_line("docker swarm join-token worker");
+    t.wait_for("step 2", |s| s.contains("Étape 2/4"));
+
+    // The slip: the worker's join typed into node3's pane.
+    let join =
+        |token: &str| format!("docker swarm join --token $(docker -H node1 swarm join-token -q {token}) node1:2377");
+    t.keys(&["M-3"]);
+    t.type_line(&join("worker"));
+    let s = t.wait_for("the explanation", |s| lesson_text(s).contains("vous l'avez lancée sur node3"));
+    let said = lesson_text(&s);
+    assert!(said.contains("Pas encore :"), "{said}");
+    assert!(said.contains("Cette étape lance `docker swarm join` sur node2"), "{said}");
+    assert!(said.contains("Alt+u reprend cette étape sur un cluster neuf"), "the way back: {said}");
+    let footer = s.lines().find(|l| l.starts_with('└')).unwrap_or_default();
+    assert!(footer.contains("Alt+u refaire l'étape"), "the footer shows the key: {footer}");
+
+    // The key the footer shows: a fresh cluster at the step's start.
+    t.keys(&["M-u"]);
+    t.wait_for("the step again", |s| s.contains("L'étape 2 reprend sur un cluster neuf"));
+    t.wait_for("node3 outside the swarm again", |s| s.matches("hors swarm").count() == 2);
+    assert!(!lesson_text(&t.screen()).contains("Pas encore"), "nothing is held against the learner");
+
+    // Done right: node2 joins, then node1 lists the nodes as the step goes on to ask.
+    t.keys(&["M-2"]);
+    t.type_line(&join("worker"));
+    t.wait_for("step 2 passed, still on screen", |s| s.contains("Étape 2/4") && s.contains("Étape réussie"));
+    t.keys(&["M-1"]);
+    t.type_line("docker node ls");
+    t.keys(&["M-Right"]);
+    t.wait_for("step 3", |s| s.contains("Étape 3/4"));
+
+    // A second slip, refused by Docker: the manager's join on node2, already a worker.
+    t.keys(&["M-2"]);
+    t.type_line(&join("manager"));
+    let s = t.wait_for("the second explanation", |s| lesson_text(s).contains("vous l'avez lancée sur node2"));
+    assert!(s.contains("This node is already part of a swarm"), "{s}");
+    assert!(lesson_text(&s).contains("Deux managers attendus"), "the check's own words: {}", lesson_text(&s));
+    t.keys(&["M-3"]);
+    t.type_line(&join("manager"));
+    t.wait_for("step 3 passed", |s| s.contains("Étape réussie") || s.contains("Étape 4/4"));
+    if !t.screen().contains("Étape 4/4") {
+        t.keys(&["M-Right"]);
+    }
+    t.wait_for("step 4", |s| s.contains("Étape 4/4"));
+    t.keys(&["M-1"]);
+    t.type_line("docker swarm join-token --rotate worker");
+    t.wait_for("the lesson done", |s| s.contains("Leçon terminée") || s.contains("leçon terminée"));
+    t.keys(&["F10"]);
+    t.wait_for("the lab to end", |s| s.contains("LAB-ENDED"));
+}

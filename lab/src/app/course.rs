@@ -26,7 +26,7 @@ pub struct Course {
     /// not move them on again until they run something.
     revisiting: bool,
     /// What the step's check still lacks, once the learner has run something in it.
-    pub feedback: Vec<crate::lesson::check::Unmet>,
+    pub feedback: crate::lesson::explain::Feedback,
 }
 
 /// What a check that holds did to the course.
@@ -57,7 +57,7 @@ impl Course {
             generation: 0,
             held: false,
             revisiting: false,
-            feedback: Vec::new(),
+            feedback: Default::default(),
         }
     }
 
@@ -86,7 +86,7 @@ impl Course {
         self.solution = false;
         self.next_block = 0;
         self.held = false;
-        self.feedback.clear();
+        self.feedback = Default::default();
         self.generation += 1;
     }
 
@@ -118,7 +118,7 @@ impl Course {
         let (id, steps) = (l.id.clone(), l.steps.len());
         let unread = l.steps.get(self.step).is_some_and(|s| left_to_read(s, ran));
         self.held = true;
-        self.feedback.clear();
+        self.feedback = Default::default();
         if let Some(d) = self.done.get_mut(self.step) {
             *d = true;
         }

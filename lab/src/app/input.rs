@@ -230,10 +230,12 @@ impl Model {
             }
             'r' => {
                 let (l, s) = (c.lesson, c.step);
+                self.notice = Some(Notice::Restarted(Some(s + 1)));
                 self.open_lesson(l, s)
             }
             _ => {
                 let l = c.lesson;
+                self.notice = Some(Notice::Restarted(None));
                 self.open_lesson(l, 0)
             }
         };

@@ -68,7 +68,8 @@ pub enum Msg {
         generation: u64,
         passed: bool,
         ran: Vec<(String, String)>,
-        unmet: Vec<crate::lesson::check::Unmet>,
+        /// What does not hold, and the slips that explain it.
+        feedback: crate::lesson::explain::Feedback,
     },
 }
 
@@ -245,7 +246,7 @@ impl Model {
                 self.notice = Some(n);
                 Vec::new()
             }
-            Msg::Checked { generation, passed, ran, unmet } => {
+            Msg::Checked { generation, passed, ran, feedback } => {
                 let Some(c) = self.course.as_mut() else { return Vec::new() };
                 if generation != c.generation {
                     return Vec::new();
@@ -253,7 +254,7 @@ impl Model {
                 if !passed {
                     // Said once the learner has tried something; updated as the cluster changes.
                     if !ran.is_empty() && !c.held {
-                        c.feedback = unmet;
+                        c.feedback = feedback;
                     }
                     return Vec::new();
                 }

@@ -23,6 +23,8 @@ pub enum Notice {
     /// Passed, the step stays for the learner to finish reading.
     StepPassed,
     LessonDone,
+    /// The step (1-based), or the whole lesson, started again on a fresh cluster.
+    Restarted(Option<usize>),
     ProgressCorrupt(String),
     ProgressUnsaved(String),
     LessonError(String),
@@ -54,6 +56,8 @@ impl Notice {
             Notice::StepDone => t.get("notice-step-done"),
             Notice::StepPassed => t.get("notice-step-passed"),
             Notice::LessonDone => t.get("notice-lesson-done"),
+            Notice::Restarted(Some(step)) => t.args("notice-step-restarted", &[("step", &step.to_string())]),
+            Notice::Restarted(None) => t.get("notice-lesson-restarted"),
             Notice::ProgressCorrupt(path) => t.args("notice-progress-corrupt", &[("path", path)]),
             Notice::ProgressUnsaved(e) => t.args("notice-progress-unsaved", &[("error", e)]),
             Notice::LessonError(e) => t.args("notice-lesson-error", &[("error", e)]),

@@ -157,11 +157,25 @@ pub fn ran_as(want: &str, ran: &str) -> bool {
     }
 }
 
+/// What a typed line does, as a step compares commands: the docker command it runs
+/// (`docker swarm join`) and whether it only reads, else the program it runs.
+pub fn command_kind(line: &str) -> Option<(String, bool)> {
+    if let Some(i) = invocation(line) {
+        let verb = i.path.rsplit(' ').next().unwrap_or_default();
+        let reads = matches!(verb, "ls" | "ps" | "inspect" | "logs" | "info" | "version" | "top" | "config" | "help")
+            || (verb == "join-token" && !i.flags.contains_key("rotate"));
+        return Some((i.path, reads));
+    }
+    let program = line.split_whitespace().next().filter(|p| *p != "docker")?;
+    Some((program.to_string(), true))
+}
+
 /// A typed line as the docker command line sees it; variables and `$(…)` stand for
 /// themselves (a check does not run them).
 fn invocation(line: &str) -> Option<cli::Invocation> {
     let lookup = |name: &str| Some(format!("${name}"));
-    let mut keep = |inner: &str| Ok(format!("$({inner})"));
+    // One word, whatever it runs: its output is a value (a token), not more flags.
+    let mut keep = |_: &str| Ok("$(…)".to_string());
     let words = words::split(line, &lookup, &mut keep).ok()?;
     let (docker, argv) = words.split_first()?;
     if docker != "docker" {
@@ -247,7 +261,11 @@ mod tests {
         assert!(!ran_as("docker node ls", "docker service ls"));
         assert!(ran_as(
             "docker swarm join",
-            "docker swarm join --token $(docker -H 127.10.0.11 swarm join-token -q worker) 127.10.0.11:2377"
+            "docker swarm join --token $(docker -H node1 swarm join-token -q worker) node1:2377"
+        ));
+        assert!(!ran_as(
+            "docker swarm join --token x",
+            "docker swarm join --token $(docker swarm join-token -q worker) x"
         ));
         assert!(ran_as("docker ps", "docker -H node2 ps"), "a host flag is not the command");
         assert!(ran_as("hostname -i", "hostname  -i"), "not docker: as text");

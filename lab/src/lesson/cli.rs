@@ -154,11 +154,11 @@ pub fn check_cmd(lesson: &Path, answers: &Path, junit: Option<&Path>) -> ExitCod
     for (i, s) in result.steps.iter().enumerate() {
         match &s.message {
             None => println!("pass  {}. {}", i + 1, s.title),
-            Some(m) if s.unmet.is_empty() => println!("FAIL  {}. {}: {m}", i + 1, s.title),
+            Some(m) if s.feedback.is_empty() => println!("FAIL  {}. {}: {m}", i + 1, s.title),
             Some(_) => {
                 // The step the answers stopped at: what it still lacks, in the learner's words.
                 println!("FAIL  {}. {}", i + 1, s.title);
-                for line in super::explain::lines(&s.unmet, &texts) {
+                for line in super::explain::lines(&s.feedback, &texts) {
                     println!("      {line}");
                 }
             }

@@ -3,7 +3,44 @@
 //! hold; `swarmlab check --answers` prints them for a graded answer that fails.
 
 use super::check::{Expect, Gap, Unmet};
+use super::slips::Slip;
 use crate::i18n::Texts;
+
+/// What a step that does not hold tells the learner: the slips the lab can name, then
+/// each check item still unmet.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Feedback {
+    pub slips: Vec<Slip>,
+    pub unmet: Vec<Unmet>,
+}
+
+impl Feedback {
+    pub fn is_empty(&self) -> bool {
+        self.slips.is_empty() && self.unmet.is_empty()
+    }
+
+    /// Whether the way back is to redo the step: a slip changed the cluster.
+    pub fn needs_redo(&self) -> bool {
+        self.slips.iter().any(Slip::needs_redo)
+    }
+}
+
+/// A slip, in the learner's language.
+pub fn slip(s: &Slip, t: &Texts) -> String {
+    match s {
+        Slip::WrongNode { command, want, ran_on, .. } if command == "docker swarm init" => {
+            t.args("slip-init-elsewhere", &[("want", &want.join(", ")), ("node", ran_on)])
+        }
+        Slip::WrongNode { command, want, ran_on, changed } => {
+            let key = if *changed { "slip-wrong-node-changed" } else { "slip-wrong-node" };
+            t.args(key, &[("command", command), ("want", &want.join(", ")), ("node", ran_on)])
+        }
+        Slip::Swarms(swarms) => {
+            let list: Vec<String> = swarms.iter().map(|s| s.join(", ")).collect();
+            t.args("slip-swarms", &[("count", &swarms.len().to_string()), ("swarms", &list.join(" | "))])
+        }
+    }
+}
 
 /// Lines of the cluster's answer shown under an explanation.
 const SHOWN: usize = 6;
@@ -63,10 +100,10 @@ fn answer(output: &str, t: &Texts) -> Vec<String> {
     out
 }
 
-/// Every unmet item, as plain text lines (for `swarmlab check`).
-pub fn lines(unmet: &[Unmet], t: &Texts) -> Vec<String> {
-    let mut out = Vec::new();
-    for u in unmet {
+/// The slips, then every unmet item, as plain text lines (for `swarmlab check`).
+pub fn lines(feedback: &Feedback, t: &Texts) -> Vec<String> {
+    let mut out: Vec<String> = feedback.slips.iter().map(|s| format!("- {}", slip(s, t))).collect();
+    for u in &feedback.unmet {
         let e = explain(u, t);
         out.push(format!("- {}", e.headline));
         out.extend(e.answer.into_iter().map(|l| format!("  {l}")));

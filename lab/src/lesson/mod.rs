@@ -8,6 +8,7 @@ pub mod cli;
 pub mod explain;
 mod parse;
 pub mod progress;
+pub mod slips;
 pub mod verify;
 
 pub use parse::{parse, parse_check};

@@ -17,7 +17,8 @@ pub struct StepResult {
     pub message: Option<String>,
     pub time: Duration,
     /// For the step a graded answer stopped at: what its check still lacks.
-    pub unmet: Vec<super::check::Unmet>,
+    /// For a step that does not hold: its slips and unmet check items.
+    pub feedback: super::explain::Feedback,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,7 +85,7 @@ fn verify_step(session: &mut Session, step: &Step) -> StepResult {
         passed,
         message,
         time: started.elapsed(),
-        unmet: Vec::new(),
+        feedback: Default::default(),
     };
     if holds(session, step, since).passed {
         return result(false, Some("the check already holds before the solution: it cannot tell".into()));
@@ -112,7 +113,7 @@ pub fn verify(lesson: &Lesson) -> LessonResult {
                 passed: false,
                 message: Some(e),
                 time: Duration::ZERO,
-                unmet: Vec::new(),
+                feedback: Default::default(),
             };
             out.steps.push(setup);
             return out;
@@ -157,9 +158,16 @@ pub fn grade(lesson: &Lesson, answers: &[script::Step]) -> Result<LessonResult, 
         .map(|(i, s)| {
             let passed = i < current;
             let outcome = (i == current).then(|| holds(&mut session, s, since));
-            let unmet = outcome.as_ref().map(|o| o.unmet.clone()).unwrap_or_default();
+            let feedback = match &outcome {
+                Some(o) => {
+                    let ran = session.history.get(since..).unwrap_or_default();
+                    let slips = super::slips::find(s, ran, &super::slips::swarms(&session.cluster));
+                    super::explain::Feedback { slips, unmet: o.unmet.clone() }
+                }
+                None => Default::default(),
+            };
             let message = (!passed).then(|| outcome.and_then(|o| o.failure()).unwrap_or_else(|| "not reached".into()));
-            StepResult { title: s.title.clone(), passed, message, time: Duration::ZERO, unmet }
+            StepResult { title: s.title.clone(), passed, message, time: Duration::ZERO, feedback }
         })
         .collect();
     Ok(LessonResult { id: lesson.id.clone(), path: lesson.path.display().to_string(), steps })

@@ -87,6 +87,7 @@ pub fn draw(frame: &mut Frame, model: &Model, course: &Course, area: Rect) {
     }
     let focused = model.focus == Focus::Lesson;
     let keys = if focused { t.get("lesson-keys") } else { t.get("lesson-keys-short") };
+    let keys = fitting_keys(&keys, usize::from(area.width.saturating_sub(4)), !course.feedback.is_empty());
     let title = format!(" {} · {} ", lesson.title, lessons_position(course));
     let block = Block::bordered()
         .border_style(border(focused))
@@ -110,15 +111,46 @@ fn status(t: &crate::i18n::Texts, course: &Course, lines: &mut Vec<Line<'static>
     }
     let warn = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD);
     lines.push(Line::from(Span::styled(t.get("feedback-title"), warn)));
-    for u in &course.feedback {
+    for s in &course.feedback.slips {
+        lines.push(Line::from(Span::styled(format!("• {}", crate::lesson::explain::slip(s, t)), warn)));
+    }
+    for u in &course.feedback.unmet {
         let e = crate::lesson::explain::explain(u, t);
         lines.push(Line::from(Span::styled(format!("• {}", e.headline), Style::new().fg(Color::Yellow))));
         for a in e.answer {
             lines.push(Line::from(Span::styled(format!("  {a}"), Style::new().fg(Color::Gray))));
         }
     }
-    lines.push(Line::from(Span::styled(t.get("feedback-redo"), Style::new().fg(Color::DarkGray))));
+    if course.feedback.needs_redo() {
+        let key = Style::new().fg(Color::Black).bg(Color::Yellow);
+        lines.push(Line::from(Span::styled(t.get("feedback-redo-now"), key)));
+    } else {
+        lines.push(Line::from(Span::styled(t.get("feedback-redo"), Style::new().fg(Color::DarkGray))));
+    }
     lines.push(Line::from(""));
+}
+
+/// The lesson's keys that fit in `width`, whole: the redo key first while the step
+/// says what it lacks (the way back must show on the narrowest screen), then the
+/// others in order; "…" when some are left out (F1 lists them all).
+fn fitting_keys(keys: &str, width: usize, stuck: bool) -> String {
+    let mut items: Vec<&str> = keys.split(" · ").collect();
+    if stuck && let Some(i) = items.iter().position(|k| k.starts_with("Alt+u") || k.starts_with("r ")) {
+        let redo = items.remove(i);
+        items.insert(0, redo);
+    }
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        let sep = if out.is_empty() { "" } else { " · " };
+        let more = if i + 1 < items.len() { " …".chars().count() } else { 0 };
+        if out.chars().count() + sep.chars().count() + item.chars().count() + more > width {
+            out.push_str(if out.is_empty() { "…" } else { " …" });
+            return out;
+        }
+        out.push_str(sep);
+        out.push_str(item);
+    }
+    out
 }
 
 fn lessons_position(course: &Course) -> String {
@@ -206,4 +238,19 @@ pub fn picker(frame: &mut Frame, model: &Model, course: &Course) {
     frame.render_widget(Clear, r);
     let block = Block::bordered().border_style(border(true)).title(format!(" {} ", model.texts.get("lesson-picker")));
     frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), r);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fitting_keys;
+
+    #[test]
+    fn the_keys_fit_whole_and_the_redo_key_comes_first_when_the_learner_is_stuck() {
+        let keys = "Alt+i hint · Alt+u redo step · Alt+t type · Alt+o solution";
+        assert_eq!(fitting_keys(keys, 80, false), keys);
+        assert_eq!(fitting_keys(keys, 26, false), "Alt+i hint …");
+        assert_eq!(fitting_keys(keys, 26, true), "Alt+u redo step …");
+        assert_eq!(fitting_keys(keys, 30, true), "Alt+u redo step · Alt+i hint …");
+        assert_eq!(fitting_keys(keys, 3, true), "…");
+    }
 }
