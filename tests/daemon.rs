@@ -81,9 +81,14 @@ fn words(command: &str) -> Vec<String> {
 }
 
 /// (node, command): `$W` stands for the worker join token, `$F` for a file holding a
-/// secret, `$C` and `$S` for a compose file and its edit with one more replica.
+/// secret, `$C` and `$S` for a compose file and its edit with one more replica, `$E`
+/// for an empty word (what the shell's completion asks about a word not begun).
 const SESSION: &[(usize, &str)] = &[
     (1, "version --format {{.Server.Version}}/{{.Server.APIVersion}}"),
+    (1, "__complete no"),
+    (1, "__complete -"),
+    (1, "__complete node $E"),
+    (1, "__complete node inspect $E"),
     (2, "node ls"),
     (1, "swarm init --advertise-addr 127.10.0.11"),
     (1, "swarm init"),
@@ -93,6 +98,16 @@ const SESSION: &[(usize, &str)] = &[
     (3, "swarm join --token $W 127.10.0.11:2377"),
     (3, "swarm join --token SWMTKN-1-bad 127.10.0.11:2377"),
     (1, "node ls"),
+    (1, "__complete node inspect $E"),
+    (2, "__complete node inspect $E"),
+    (1, "__complete node ls -"),
+    (1, "__complete node ls -q -"),
+    (1, "__complete node ls --f"),
+    (1, "__complete node update --availability $E"),
+    (1, "__complete node update --role $E"),
+    (1, "__complete -H unix:///nowhere.sock no"),
+    (1, "__completeNoDesc swarm join-t"),
+    (1, "__complete swarm join-token $E"),
     (1, "node promote node2"),
     (1, "node promote node2"),
     (1, "node ls"),
@@ -110,6 +125,13 @@ const SESSION: &[(usize, &str)] = &[
     (1, "service create -d --name web nginx"),
     (1, "service create -d --publish bad nginx"),
     (1, "service ls"),
+    (1, "__complete service $E"),
+    (1, "__complete service ps $E"),
+    (1, "__complete service scale $E"),
+    (1, "__complete service create --mode $E"),
+    (1, "__complete service create --name x $E"),
+    (1, "__complete service update --re"),
+    (1, "__complete service update --update-order $E"),
     (1, "service ps --format {{.Name}}/{{.Node}}/{{.DesiredState}}/{{.Image}} web"),
     (1, "service scale -d web=5"),
     (1, "service ls"),
@@ -165,6 +187,8 @@ const SESSION: &[(usize, &str)] = &[
     (1, "stack deploy -c $C app"),
     (1, "stack ls"),
     (1, "stack services app"),
+    (1, "__complete stack ps $E"),
+    (1, "__complete network inspect $E"),
     (1, "stack ps --format {{.Name}}/{{.DesiredState}}/{{.Image}} app"),
     (1, "network ls"),
     (2, "network ls"),
@@ -226,6 +250,7 @@ fn the_real_docker_cli_and_the_shim_print_the_same_through_the_sockets() {
                     .replace("$F", &secret_file.display().to_string())
                     .replace("$C", &compose.display().to_string())
                     .replace("$S", &scaled.display().to_string())
+                    .replace("$E", "")
             })
             .collect();
         let a = run_real(&docker, &real.socket(*node), &args, &config);

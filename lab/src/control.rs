@@ -3,27 +3,39 @@
 //! container, break an image, change the speed of time, reset everything. Parsed
 //! here once; headless scripts and the live lab (through a node's socket) apply it.
 
+use crate::i18n::Texts;
 use swarmlab_engine::agent::images::Fault;
 use swarmlab_engine::sim::Cluster;
 
-pub const USAGE: &str = "\
-Usage:  lab COMMAND
+/// Something `lab` says, worded in the lab's language when it is shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Said {
+    pub key: &'static str,
+    pub args: Vec<(&'static str, String)>,
+}
 
-Change the simulated world.
+impl Said {
+    fn new(key: &'static str) -> Said {
+        Said { key, args: Vec::new() }
+    }
 
-Commands:
-  node off|on NODE               Power a node off, or on again
-  node disconnect|reconnect NODE Cut a node off the network, or bring it back
-  partition NODE...              Split the network in two: these nodes, and the others
-  heal                           Mend a partition
-  crash CONTAINER [NODE]         Kill a running container (name, ID prefix, or task like web.1)
-  image missing|crash|ok IMAGE [EXIT_CODE]
-                                 Make an image missing, crash on start, or work again
-  speed pause|1x|10x             Speed of virtual time (live lab only)
-  skip                           Skip ahead until the cluster is idle
-  reset                          Start again from a fresh cluster (live lab only)
-  help                           Show this help
-";
+    fn arg(mut self, name: &'static str, value: impl Into<String>) -> Said {
+        self.args.push((name, value.into()));
+        self
+    }
+
+    /// The text, one line (or the help) ending in a newline.
+    pub fn text(&self, t: &Texts) -> String {
+        if self.key == HELP {
+            return t.lab_help().to_string();
+        }
+        let args: Vec<(&str, &str)> = self.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        format!("{}\n", t.args(self.key, &args))
+    }
+}
+
+/// `lab help`'s key: the help is a text of its own per language.
+const HELP: &str = "lab-help";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
@@ -39,7 +51,7 @@ pub enum Action {
     Help,
 }
 
-pub fn parse(args: &[String]) -> Result<Action, String> {
+pub fn parse(args: &[String]) -> Result<Action, Said> {
     let a: Vec<&str> = args.iter().map(String::as_str).collect();
     let node = |n: &str| n.to_string();
     Ok(match a.as_slice() {
@@ -49,13 +61,13 @@ pub fn parse(args: &[String]) -> Result<Action, String> {
                 "missing" => Some(Fault::Missing),
                 "crash" => {
                     let code = match rest.first() {
-                        Some(c) => c.parse().map_err(|_| format!("invalid exit code {c:?}"))?,
+                        Some(c) => c.parse().map_err(|_| Said::new("lab-bad-exit-code").arg("code", *c))?,
                         None => 1,
                     };
                     Some(Fault::Crash(code))
                 }
                 "ok" => None,
-                other => return Err(format!("unknown image state {other:?}: missing, crash or ok")),
+                other => return Err(Said::new("lab-bad-image-state").arg("state", other.to_string())),
             };
             Action::Image { image: image.to_string(), fault }
         }
@@ -64,10 +76,10 @@ pub fn parse(args: &[String]) -> Result<Action, String> {
         ["node", "disconnect", n] => Action::Network { node: node(n), connected: false },
         ["node", "reconnect", n] => Action::Network { node: node(n), connected: true },
         ["node", "off" | "on" | "disconnect" | "reconnect"] => {
-            return Err(format!("which node? lab node {} NODE", a[1]));
+            return Err(Said::new("lab-which-node").arg("action", a[1]));
         }
         ["node", other, ..] if !matches!(*other, "off" | "on" | "disconnect" | "reconnect") => {
-            return Err(format!("unknown node action {other:?}: off, on, disconnect or reconnect"));
+            return Err(Said::new("lab-bad-node-action").arg("action", *other));
         }
         ["partition", nodes @ ..] if !nodes.is_empty() => {
             Action::Partition { nodes: nodes.iter().map(|n| node(n)).collect() }
@@ -79,46 +91,49 @@ pub fn parse(args: &[String]) -> Result<Action, String> {
             "pause" | "paused" | "0" | "0x" => crate::world::Speed::Paused,
             "1" | "1x" => crate::world::Speed::Times(1),
             "10" | "10x" => crate::world::Speed::Times(10),
-            other => return Err(format!("unknown speed {other:?}: pause, 1x or 10x")),
+            other => return Err(Said::new("lab-bad-speed").arg("speed", other.to_string())),
         }),
         ["skip"] => Action::Skip,
         ["reset"] => Action::Reset,
-        [first, ..] => return Err(format!("unknown command {first:?}; see 'lab help'")),
+        [first, ..] => return Err(Said::new("lab-unknown").arg("command", *first)),
     })
 }
 
-/// Applies an action that only touches the cluster; returns what to print.
-/// Speed, skip and reset belong to whoever runs the clock: `Ok(None)` hands them back.
-pub fn apply(cluster: &mut Cluster, action: &Action) -> Result<Option<String>, String> {
-    let index = |c: &Cluster, n: &str| c.machine_index(n).ok_or_else(|| format!("there is no node {n:?} in this lab"));
+/// Applies an action that only touches the cluster; returns what to say.
+/// Speed, skip and reset belong to whoever runs the clock: `Ok(None)` hands them back
+/// (`done` says what they did).
+pub fn apply(cluster: &mut Cluster, action: &Action) -> Result<Option<Said>, Said> {
+    let index = |c: &Cluster, n: &str| c.machine_index(n).ok_or_else(|| Said::new("lab-no-node").arg("node", n));
     match action {
-        Action::Help => Ok(Some(USAGE.to_string())),
+        Action::Help => Ok(Some(Said::new(HELP))),
         Action::Image { image, fault } => {
             cluster.registry.set_fault(image, *fault);
             Ok(Some(match fault {
-                Some(Fault::Missing) => format!("image {image}: now missing from the registry\n"),
-                Some(Fault::Crash(code)) => format!("image {image}: its containers now exit with {code} on start\n"),
-                None => format!("image {image}: works again\n"),
+                Some(Fault::Missing) => Said::new("lab-image-missing").arg("image", image),
+                Some(Fault::Crash(code)) => {
+                    Said::new("lab-image-crash").arg("image", image).arg("code", code.to_string())
+                }
+                None => Said::new("lab-image-ok").arg("image", image),
             }))
         }
         Action::Power { node, on } => {
             let i = index(cluster, node)?;
             if *on {
                 cluster.power_on(i);
-                Ok(Some(format!("{node}: powered on\n")))
+                Ok(Some(Said::new("lab-powered-on").arg("node", node)))
             } else {
                 cluster.power_off(i);
-                Ok(Some(format!("{node}: powered off (lab node on {node} brings it back)\n")))
+                Ok(Some(Said::new("lab-powered-off").arg("node", node)))
             }
         }
         Action::Network { node, connected } => {
             let i = index(cluster, node)?;
             if *connected {
                 cluster.reconnect(i);
-                Ok(Some(format!("{node}: back on the network\n")))
+                Ok(Some(Said::new("lab-reconnected").arg("node", node)))
             } else {
                 cluster.disconnect(i);
-                Ok(Some(format!("{node}: cut off the network (lab node reconnect {node} brings it back)\n")))
+                Ok(Some(Said::new("lab-disconnected").arg("node", node)))
             }
         }
         Action::Partition { nodes } => {
@@ -128,30 +143,49 @@ pub fn apply(cluster: &mut Cluster, action: &Action) -> Result<Option<String>, S
                 .filter(|i| !side.contains(i))
                 .map(|i| cluster.machines()[i].hostname.clone())
                 .collect();
-            Ok(Some(format!("network split: {} | {} (lab heal mends it)\n", nodes.join(" "), others.join(" "))))
+            Ok(Some(Said::new("lab-split").arg("side", nodes.join(" ")).arg("others", others.join(" "))))
         }
         Action::Heal => {
             cluster.heal();
-            Ok(Some("network mended: every node reaches every other\n".to_string()))
+            Ok(Some(Said::new("lab-healed")))
         }
         Action::Crash { container, node } => {
             let candidates: Vec<usize> = match node {
                 Some(n) => vec![index(cluster, n)?],
                 None => (0..cluster.machines().len()).collect(),
             };
-            let mut last = Err(format!("no running container {container:?}"));
             for i in candidates {
+                let on = cluster.machines()[i].hostname.clone();
                 match cluster.crash(i, container) {
-                    Ok(name) => return Ok(Some(format!("{name}\n"))),
-                    Err(e) if e.contains("several") => return Err(e),
-                    Err(e) if node.is_some() => last = Err(e),
+                    Ok(name) => return Ok(Some(Said::new("lab-crashed").arg("container", name))),
+                    Err(e) if e.contains("several") => {
+                        return Err(Said::new("lab-crash-several").arg("container", container).arg("node", on));
+                    }
+                    Err(_) if node.is_some() => {
+                        return Err(Said::new("lab-crash-none-on").arg("container", container).arg("node", on));
+                    }
                     Err(_) => {}
                 }
             }
-            last
+            Err(Said::new("lab-crash-none").arg("container", container))
         }
         Action::Speed(_) | Action::Skip | Action::Reset => Ok(None),
     }
+}
+
+/// What the clock's owner says once it has done a speed, skip or reset.
+pub fn done(action: &Action) -> Said {
+    match action {
+        Action::Speed(crate::world::Speed::Paused) => Said::new("lab-paused"),
+        Action::Speed(crate::world::Speed::Times(n)) => Said::new("lab-speed").arg("speed", format!("{n}x")),
+        Action::Skip => Said::new("lab-skipped"),
+        _ => Said::new("lab-reset"),
+    }
+}
+
+/// Refused outside the live lab: headless runs own no clock to change.
+pub fn live_only() -> Said {
+    Said::new("lab-live-only")
 }
 
 #[cfg(test)]
@@ -159,8 +193,12 @@ mod tests {
     use super::*;
     use crate::world::Speed;
 
-    fn p(s: &str) -> Result<Action, String> {
+    fn p(s: &str) -> Result<Action, Said> {
         parse(&s.split_whitespace().map(String::from).collect::<Vec<_>>())
+    }
+
+    fn en(s: Said) -> String {
+        s.text(&Texts::new(crate::i18n::Lang::En))
     }
 
     #[test]
@@ -179,15 +217,23 @@ mod tests {
         assert_eq!(p(""), Ok(Action::Help));
         assert!(p("image crash nginx x").is_err());
         assert!(p("speed 3x").is_err());
-        assert!(p("frobnicate").unwrap_err().contains("lab help"));
-        assert_eq!(p("node of node2").unwrap_err(), "unknown node action \"of\": off, on, disconnect or reconnect");
-        assert_eq!(p("node off").unwrap_err(), "which node? lab node off NODE");
+        assert!(en(p("frobnicate").unwrap_err()).contains("lab help"));
+        assert_eq!(
+            en(p("node of node2").unwrap_err()),
+            "unknown node action \"of\": off, on, disconnect or reconnect\n"
+        );
+        assert_eq!(en(p("node off").unwrap_err()), "which node? lab node off NODE\n");
+        let fr = Texts::new(crate::i18n::Lang::Fr);
+        assert_eq!(
+            p("node of node2").unwrap_err().text(&fr),
+            "action inconnue « of » : off, on, disconnect ou reconnect\n"
+        );
     }
 
     #[test]
     fn every_change_says_what_it_did() {
         let mut c = Cluster::new(swarmlab_engine::sim::ClusterConfig::default());
-        let said = |c: &mut Cluster, s: &str| apply(c, &p(s).unwrap()).unwrap().unwrap_or_default();
+        let said = |c: &mut Cluster, s: &str| apply(c, &p(s).unwrap()).unwrap().map(en).unwrap_or_default();
         assert_eq!(said(&mut c, "node off node1"), "node1: powered off (lab node on node1 brings it back)\n");
         assert_eq!(said(&mut c, "node on node1"), "node1: powered on\n");
         assert!(said(&mut c, "node disconnect node2").starts_with("node2: cut off the network"));
@@ -197,6 +243,18 @@ mod tests {
             said(&mut c, "image crash nginx:bad 3"),
             "image nginx:bad: its containers now exit with 3 on start\n"
         );
-        assert_eq!(apply(&mut c, &p("node off node9").unwrap()).unwrap_err(), "there is no node \"node9\" in this lab");
+        assert_eq!(
+            en(apply(&mut c, &p("node off node9").unwrap()).unwrap_err()),
+            "there is no node \"node9\" in this lab\n"
+        );
+        let fr = Texts::new(crate::i18n::Lang::Fr);
+        let off = apply(&mut c, &p("node off node2").unwrap()).unwrap().unwrap();
+        assert_eq!(off.text(&fr), "node2 : éteint (lab node on node2 le rallume)\n");
+        assert!(apply(&mut c, &p("help").unwrap()).unwrap().unwrap().text(&fr).starts_with("Usage :  lab COMMANDE"));
+        assert_eq!(
+            en(apply(&mut c, &p("crash nope node1").unwrap()).unwrap_err()),
+            "no running container nope on node1\n"
+        );
+        assert_eq!(en(done(&p("speed 10x").unwrap())), "virtual time runs at 10x\n");
     }
 }

@@ -56,6 +56,14 @@ impl Texts {
         Texts { lang, bundle }
     }
 
+    /// `lab help` in this language.
+    pub fn lab_help(&self) -> &'static str {
+        match self.lang {
+            Lang::En => include_str!("../i18n/lab-help.en.txt"),
+            Lang::Fr => include_str!("../i18n/lab-help.fr.txt"),
+        }
+    }
+
     /// The message `key`; the key itself if it is missing (a test keeps them in step).
     pub fn get(&self, key: &str) -> String {
         self.format(key, None)

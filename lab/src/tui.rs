@@ -116,6 +116,7 @@ async fn lab(opts: Options) -> std::io::Result<()> {
         config.nodes = config.nodes.max(lessons.iter().map(|l| l.nodes.len()).max().unwrap_or(0));
     }
     let world = World::new(config);
+    world.set_lang(opts.lang);
     if let Some(managers) = opts.managers {
         crate::setup::ready_swarm(&world, managers).map_err(std::io::Error::other)?;
     }
@@ -292,6 +293,9 @@ async fn lab(opts: Options) -> std::io::Result<()> {
                 }
                 effects = more;
             }
+        }
+        if world.lang() != model.texts.lang {
+            world.set_lang(model.texts.lang);
         }
     }
     drop(screen);

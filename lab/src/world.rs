@@ -63,6 +63,8 @@ pub struct World {
     wake: Notify,
     /// Bumped whenever cluster state may have changed, for redraws and checks.
     changed: watch::Sender<u64>,
+    /// The language the lab speaks now (F9 changes it), for what `lab` says in a pane.
+    lang: Mutex<crate::i18n::Lang>,
 }
 
 /// Access to the cluster, its virtual time brought up to date.
@@ -110,6 +112,7 @@ impl World {
             history: Mutex::new(Vec::new()),
             wake: Notify::new(),
             changed: watch::channel(0).0,
+            lang: Mutex::new(crate::i18n::Lang::En),
         })
     }
 
@@ -167,6 +170,14 @@ impl World {
     pub fn history_since(&self, since: usize) -> (Vec<(String, String)>, usize) {
         let h = self.history.lock().unwrap_or_else(|p| p.into_inner());
         (h[since.min(h.len())..].to_vec(), h.len())
+    }
+
+    pub fn lang(&self) -> crate::i18n::Lang {
+        *self.lang.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn set_lang(&self, lang: crate::i18n::Lang) {
+        *self.lang.lock().unwrap_or_else(|p| p.into_inner()) = lang;
     }
 
     pub fn speed(&self) -> Speed {

@@ -31,7 +31,7 @@ impl Tmux {
     }
 
     fn type_line(&self, text: &str) {
-        self.keys(&["-l", text]);
+        self.keys(&["-l", "--", text]);
         self.keys(&["Enter"]);
     }
 
@@ -440,4 +440,51 @@ fn a_learner_who_slips_in_lesson_2_reads_why_redoes_the_step_and_finishes_alone(
     t.wait_for("the lesson done", |s| s.contains("Leçon terminée") || s.contains("leçon terminée"));
     t.keys(&["F10"]);
     t.wait_for("the lab to end", |s| s.contains("LAB-ENDED"));
+}
+
+/// Tab completes docker commands in a pane, names from the cluster included, as
+/// docker's own completion does.
+#[test]
+fn tab_completes_docker_commands_and_the_clusters_names() {
+    if !tmux_or_skip("the completion test") {
+        return;
+    }
+    let dirs = Dirs::new("complete");
+    let t = Tmux::start("complete", 160, 40, &dirs.lab("play --nodes 3 --managers 1 --lang en --shell /bin/bash"));
+    t.wait_for("node1's prompt", |s| s.contains("node1:"));
+    t.keys(&["-l", "docker sw"]);
+    t.keys(&["Tab"]);
+    t.keys(&["-l", "join-t"]);
+    t.keys(&["Tab"]);
+    t.type_line("-q worker | cut -c1-10");
+    t.wait_for("the completed command ran", |s| {
+        s.contains("docker swarm join-token -q worker") && s.contains("SWMTKN-1-")
+    });
+    t.type_line("clear");
+    t.keys(&["-l", "docker node inspect "]);
+    t.keys(&["Tab", "Tab"]);
+    t.wait_for("the node names", |s| s.contains("node1  node2  node3  self"));
+    t.keys(&["C-c"]);
+    t.keys(&["-l", "docker node update --availability dr"]);
+    t.keys(&["Tab"]);
+    t.wait_for("the value completed", |s| s.contains("--availability drain "));
+}
+
+/// `lab` speaks the lab's language, and follows F9.
+#[test]
+fn the_lab_command_speaks_the_labs_language() {
+    if !tmux_or_skip("the lab command's language test") {
+        return;
+    }
+    let dirs = Dirs::new("lablang");
+    let t = Tmux::start("lablang", 160, 40, &dirs.lab("play --nodes 3 --lang fr --shell /bin/bash"));
+    t.wait_for("node1's prompt", |s| s.contains("node1:"));
+    t.type_line("lab help | head -1; lab node of node2");
+    t.wait_for("the help in French", |s| s.contains("Usage :  lab COMMANDE"));
+    t.wait_for("the wrong word named", |s| {
+        s.contains("lab: action inconnue « of » : off, on, disconnect ou reconnect")
+    });
+    t.keys(&["F9"]);
+    t.type_line("clear; lab node off node3");
+    t.wait_for("the confirmation in English", |s| s.contains("node3: powered off (lab node on node3 brings it back)"));
 }

@@ -32,6 +32,18 @@ const GLOBAL_FLAGS: &[super::flags::Flag] = &[
     flag("version", Some('v'), Kind::Bool, "", "Print version information and quit"),
 ];
 
+/// Docker's global options, for completing `docker -…`.
+pub(super) fn global_flags() -> &'static [super::flags::Flag] {
+    GLOBAL_FLAGS
+}
+
+/// The global option `word` (`-H`, `--host`, `--log-level=…`) names.
+pub(super) fn global_flag(word: &str) -> Option<&'static super::flags::Flag> {
+    let name = word.trim_start_matches('-');
+    let name = name.split_once('=').map_or(name, |(n, _)| n);
+    GLOBAL_FLAGS.iter().find(|f| f.long == name || (name.len() == 1 && f.short == name.chars().next()))
+}
+
 pub fn root(cols: usize) -> String {
     format!(
         "Usage:  docker [OPTIONS] COMMAND\n\nA self-sufficient runtime for containers\n\n{ROOT_COMMANDS}\nGlobal Options:\n{}\n\nRun 'docker COMMAND --help' for more information on a command.\n\nFor more help on how to use Docker, head to https://docs.docker.com/go/guides/\n",

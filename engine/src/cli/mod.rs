@@ -3,6 +3,7 @@
 //! socket or a real Docker daemon.
 
 mod command;
+mod complete;
 mod config;
 mod container;
 pub mod flags;
@@ -302,6 +303,15 @@ fn dispatch(argv: &[String], ctx: &mut Ctx) -> Result<(), CliError> {
         ctx.out.push_str(&help::root(ctx.env.width.unwrap_or(80)));
         return Ok(());
     };
+    if let Some(nodesc) = ["__complete", "__completeNoDesc"].iter().position(|c| c == first) {
+        let out = complete::complete(&rest[1..], &mut *ctx.api, nodesc == 0);
+        if out.code != 0 {
+            return Err(CliError::status(out.code, out.stderr.trim_end().to_string()));
+        }
+        ctx.out.push_str(&out.stdout);
+        ctx.err.push_str(&out.stderr);
+        return Ok(());
+    }
     let Some(top) = ROOT.find(first) else {
         return Err(help::unknown_top_level(first));
     };

@@ -213,20 +213,21 @@ fn lab(world: &World, body: &[u8]) -> Response<Body> {
     use crate::control::{self, Action};
     let args: Vec<String> = serde_json::from_slice(body).unwrap_or_default();
     let result = control::parse(&args).and_then(|action| {
-        let done = control::apply(&mut world.cluster(), &action)?;
-        Ok(done.unwrap_or_else(|| {
+        let said = control::apply(&mut world.cluster(), &action)?;
+        Ok(said.unwrap_or_else(|| {
             match action {
                 Action::Speed(s) => world.set_speed(s),
                 Action::Skip => world.skip_ahead(),
                 Action::Reset => world.reset(),
                 _ => {}
             }
-            String::new()
+            control::done(&action)
         }))
     });
+    let texts = crate::i18n::Texts::new(world.lang());
     let v = match result {
-        Ok(stdout) => serde_json::json!({ "stdout": stdout, "stderr": "", "code": 0 }),
-        Err(e) => serde_json::json!({ "stdout": "", "stderr": format!("lab: {e}\n"), "code": 2 }),
+        Ok(said) => serde_json::json!({ "stdout": said.text(&texts), "stderr": "", "code": 0 }),
+        Err(e) => serde_json::json!({ "stdout": "", "stderr": format!("lab: {}", e.text(&texts)), "code": 2 }),
     };
     let mut r = Response::new(Body::from(v.to_string()));
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));

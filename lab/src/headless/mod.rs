@@ -264,19 +264,22 @@ impl Session {
     /// `lab …`: what a lesson can do to the simulated world (see [`crate::control`]).
     fn lab(&mut self, args: &[String]) -> Run {
         use crate::control::{self, Action};
-        let fail = |msg: &str| Run { stdout: String::new(), stderr: format!("lab: {msg}\n"), code: 2 };
+        // Transcripts stay the same wherever they run: English, as docker's output.
+        let texts = crate::i18n::Texts::new(crate::i18n::Lang::En);
+        let fail =
+            |said: control::Said| Run { stdout: String::new(), stderr: format!("lab: {}", said.text(&texts)), code: 2 };
         let action = match control::parse(args) {
             Ok(a) => a,
-            Err(e) => return fail(&e),
+            Err(e) => return fail(e),
         };
         match control::apply(&mut self.cluster, &action) {
-            Ok(Some(stdout)) => Run { stdout, stderr: String::new(), code: 0 },
+            Ok(Some(said)) => Run { stdout: said.text(&texts), stderr: String::new(), code: 0 },
             Ok(None) if action == Action::Skip => {
                 self.cluster.run_until_idle_within(crate::world::SKIP_LIMIT);
-                Run { stdout: String::new(), stderr: String::new(), code: 0 }
+                Run { stdout: control::done(&action).text(&texts), stderr: String::new(), code: 0 }
             }
-            Ok(None) => fail("speed and reset apply to the live lab only"),
-            Err(e) => fail(&e),
+            Ok(None) => fail(control::live_only()),
+            Err(e) => fail(e),
         }
     }
 

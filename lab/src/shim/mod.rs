@@ -26,6 +26,16 @@ fn shell_word(word: &str) -> String {
 /// `docker <args…>` against the daemon DOCKER_HOST (or `-H`) names.
 pub fn docker(args: &[String]) -> ExitCode {
     let (host, argv) = cli::take_host(args);
+    // The shell's completion passes the line typed so far: a `-H` in it names the
+    // daemon to ask for names, as it would for the command itself.
+    let completing = argv.first().is_some_and(|a| a.starts_with("__complete"));
+    let (host, argv) = match argv.split_first() {
+        Some((complete, line)) if completing => {
+            let (typed_host, rest) = cli::take_host(line);
+            (typed_host.or(host), std::iter::once(complete.clone()).chain(rest).collect())
+        }
+        _ => (host, argv),
+    };
     let host = host.or_else(|| std::env::var("DOCKER_HOST").ok()).unwrap_or("unix:///var/run/docker.sock".into());
     let Some(path) = socket_for(&host) else {
         return print(cli::cannot_connect(&host));
@@ -34,7 +44,7 @@ pub fn docker(args: &[String]) -> ExitCode {
     if transport.connect().is_err() && !is_local_only(&argv) {
         return print(cli::cannot_connect(&host));
     }
-    if std::env::var_os(ENV_HOSTNAME).is_some() {
+    if std::env::var_os(ENV_HOSTNAME).is_some() && !completing {
         // Tell the lab what the learner ran, for lesson checks ("ran docker node ls").
         // Quoted as a shell would need it, so that the check reads back the same words.
         let command = std::iter::once("docker".to_string())
