@@ -144,3 +144,5 @@ lab-paused = virtual time paused (lab speed 1x starts it again)
 lab-skipped = skipped ahead: the cluster is idle
 lab-reset = the lab starts again from a fresh cluster
 lab-live-only = speed and reset apply to the live lab only
+notice-copied = Copied { $count } characters, wrapped lines joined · Alt+v pastes them
+help-copy = Mouse drag in a pane: copy, wrapped lines joined · Alt+v: paste

@@ -144,3 +144,5 @@ lab-paused = temps virtuel en pause (lab speed 1x le relance)
 lab-skipped = avance rapide : le cluster est au repos
 lab-reset = le lab repart d'un cluster neuf
 lab-live-only = speed et reset ne s'appliquent qu'au lab interactif
+notice-copied = { $count } caractères copiés, lignes repliées jointes · Alt+v colle
+help-copy = Glisser dans un terminal : copier (lignes repliées jointes) · Alt+v : coller

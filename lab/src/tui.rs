@@ -419,6 +419,16 @@ impl Lab {
                 let (path, course) = (self.progress_path.as_ref()?, model.course.as_ref()?);
                 course.progress.save(path).err().map(|e| Msg::Notice(Notice::ProgressUnsaved(e.to_string())))
             }
+            Effect::Copy(text) => {
+                // OSC 52: the terminal puts the text on the system clipboard, over ssh too.
+                use base64::Engine;
+                use std::io::Write;
+                let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+                let mut out = std::io::stdout();
+                let _ = write!(out, "\x1b]52;c;{encoded}\x07");
+                let _ = out.flush();
+                None
+            }
             Effect::Quit => None,
         }
     }

@@ -488,3 +488,37 @@ fn the_lab_command_speaks_the_labs_language() {
     t.type_line("clear; lab node off node3");
     t.wait_for("the confirmation in English", |s| s.contains("node3: powered off (lab node on node3 brings it back)"));
 }
+
+/// Where `needle` starts on the screen: (row, column), 1-based as mouse reports count.
+fn find_on_screen(screen: &str, needle: &str) -> Option<(usize, usize)> {
+    screen.lines().enumerate().find_map(|(row, line)| {
+        let byte = line.find(needle)?;
+        Some((row + 1, line[..byte].chars().count() + 1))
+    })
+}
+
+/// The join command node1 prints wraps in a narrow pane; a mouse drag over it copies
+/// it as one line, and Alt+v pastes it in node2's pane, where it works.
+#[test]
+fn a_join_line_wrapped_in_a_narrow_pane_is_copied_whole_and_pasted_with_alt_v() {
+    if !tmux_or_skip("the copy test") {
+        return;
+    }
+    let dirs = Dirs::new("copy");
+    let t = Tmux::start("copy", 80, 24, &dirs.lab("--lesson joining --lang en --shell /bin/bash"));
+    t.wait_for("node1's prompt", |s| s.contains("node1:"));
+    t.type_line("docker swarm join-token worker");
+    let s = t.wait_for("the join command", |s| s.contains(":2377"));
+    let (r0, c0) = find_on_screen(&s, "docker swarm join --token").expect("the command's start");
+    let (r1, c1) = find_on_screen(&s, ":2377").expect("the command's end");
+    assert!(r1 > r0, "the command wraps at 80 columns:\n{s}");
+    let end = c1 + ":2377".len() - 1;
+    t.keys(&["-l", &format!("\x1b[<0;{c0};{r0}M")]);
+    t.keys(&["-l", &format!("\x1b[<32;{end};{r1}M")]);
+    t.keys(&["-l", &format!("\x1b[<0;{end};{r1}m")]);
+    t.wait_for("the copy said", |s| s.contains("Copied ") && s.contains("Alt+v"));
+    t.keys(&["M-2"]);
+    t.keys(&["M-v"]);
+    t.keys(&["Enter"]);
+    t.wait_for("node2 joined", |s| s.contains("This node joined a swarm as a worker."));
+}

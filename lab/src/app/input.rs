@@ -1,7 +1,8 @@
 //! Keys and the mouse: what each does to the model, and the effects it asks for.
 
 use super::layout::Focus;
-use super::{Effect, Model, Notice};
+use super::layout::Layout;
+use super::{Effect, Model, Notice, Selection};
 use crate::i18n::Texts;
 use crate::term::keys;
 use crate::world::Speed;
@@ -9,6 +10,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent,
 
 impl Model {
     pub(super) fn key(&mut self, k: KeyEvent) -> Vec<Effect> {
+        self.selection = None;
         let confirming = self.notice == Some(Notice::ConfirmReset);
         let effects = self.key_inner(k);
         if confirming && self.notice == Some(Notice::ConfirmReset) && !effects.is_empty() {
@@ -41,6 +43,11 @@ impl Model {
                 'l' => Some(9),
                 'r' => Some(12),
                 'q' => Some(10),
+                'v' => {
+                    // The lab's own paste: what was last selected in a pane.
+                    let text = self.clipboard.clone().unwrap_or_default();
+                    return if text.is_empty() { Vec::new() } else { self.paste(&text) };
+                }
                 '0'..='9' => {
                     let n = c as usize - '0' as usize;
                     self.focus = if n == 0 { Focus::Lesson } else { Focus::Node((n - 1).min(self.shown() - 1)) };
@@ -251,12 +258,40 @@ impl Model {
                     return Vec::new();
                 }
                 let labels: Vec<usize> = self.panes.iter().map(|p| p.name.len() + 2).collect();
+                self.selection = None;
                 if let Some(i) = layout.tab_at(m.column, m.row, &labels) {
                     self.focus = Focus::Node(i);
                 } else if let Some(f) = layout.hit(m.column, m.row) {
                     self.focus = f;
+                    if let Focus::Node(i) = f
+                        && let Some(at) = cell_in(&layout, i, m.column, m.row, false)
+                    {
+                        self.selection = Some(Selection { pane: i, anchor: at, head: at });
+                    }
                 }
                 Vec::new()
+            }
+            MouseEventKind::Drag(MouseButton::Left) => {
+                // A selection stays in the pane it started in, whatever the mouse crosses.
+                if let Some(s) = self.selection.as_mut()
+                    && let Some(at) = cell_in(&layout, s.pane, m.column, m.row, true)
+                {
+                    s.head = at;
+                }
+                Vec::new()
+            }
+            MouseEventKind::Up(MouseButton::Left) => {
+                let Some(s) = self.selection.filter(|s| s.anchor != s.head) else {
+                    self.selection = None;
+                    return Vec::new();
+                };
+                let text = self.panes.get(s.pane).map(|p| s.text(p.parser.screen())).unwrap_or_default();
+                if text.is_empty() {
+                    return Vec::new();
+                }
+                self.notice = Some(Notice::Copied(text.chars().count()));
+                self.clipboard = Some(text.clone());
+                vec![Effect::Copy(text)]
             }
             MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
                 let up = m.kind == MouseEventKind::ScrollUp;
@@ -280,4 +315,17 @@ impl Model {
             _ => Vec::new(),
         }
     }
+}
+
+/// The cell (row, col) of pane `pane` under the mouse, inside its border; `clamp` brings
+/// a point outside the pane to its nearest cell (a drag that leaves the pane).
+fn cell_in(layout: &Layout, pane: usize, column: u16, row: u16, clamp: bool) -> Option<(u16, u16)> {
+    let rect = layout.panes.iter().find(|(i, _)| *i == pane)?.1;
+    let (x0, y0) = (rect.x + 1, rect.y + 1);
+    let (x1, y1) = (rect.right().checked_sub(2)?, rect.bottom().checked_sub(2)?);
+    let inside = (x0..=x1).contains(&column) && (y0..=y1).contains(&row);
+    if !clamp && !inside {
+        return None;
+    }
+    Some((row.clamp(y0, y1) - y0, column.clamp(x0, x1) - x0))
 }

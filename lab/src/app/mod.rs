@@ -6,6 +6,7 @@ pub mod course;
 mod input;
 pub mod layout;
 mod notice;
+pub mod pane;
 pub mod snapshot;
 
 pub use notice::Notice;
@@ -14,11 +15,9 @@ use crate::i18n::{Lang, Texts};
 use crate::world::Speed;
 use crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
 use layout::{Focus, Layout};
+pub use pane::{PaneState, SCROLLBACK, Selection, feeding};
 use ratatui::layout::Rect;
 use snapshot::Snapshot;
-
-/// Lines of scrollback each pane keeps.
-pub const SCROLLBACK: usize = 5000;
 
 /// What the lesson pane shows until lessons arrive: a message key and its arguments.
 #[derive(Debug, Clone)]
@@ -26,12 +25,6 @@ pub struct Intro {
     pub title: &'static str,
     pub body: &'static str,
     pub args: Vec<(&'static str, String)>,
-}
-
-pub struct PaneState {
-    pub name: String,
-    pub parser: vt100::Parser,
-    pub exited: bool,
 }
 
 pub struct Model {
@@ -47,6 +40,10 @@ pub struct Model {
     pub cluster: Snapshot,
     pub notice: Option<Notice>,
     pub lesson_scroll: u16,
+    /// Text being selected with the mouse, inside one pane.
+    pub selection: Option<Selection>,
+    /// What was last selected, for the paste key.
+    pub clipboard: Option<String>,
     pub size: (u16, u16),
     pub quit: bool,
 }
@@ -94,6 +91,8 @@ pub enum Effect {
     /// Evaluate the current step's check now.
     Recheck,
     SaveProgress,
+    /// Put this text on the terminal's clipboard (OSC 52).
+    Copy(String),
     Quit,
 }
 
@@ -103,10 +102,7 @@ impl Model {
             texts: Texts::new(lang),
             intro,
             course: None,
-            panes: names
-                .into_iter()
-                .map(|name| PaneState { name, parser: vt100::Parser::new(24, 80, SCROLLBACK), exited: false })
-                .collect(),
+            panes: names.into_iter().map(|name| PaneState::new(name, 24, 80)).collect(),
             focus: Focus::Node(0),
             zoom: false,
             help: false,
@@ -114,12 +110,14 @@ impl Model {
             cluster: Snapshot::default(),
             notice: None,
             lesson_scroll: 0,
+            selection: None,
+            clipboard: None,
             size,
             quit: false,
         };
         let (rows, cols) = m.layout().pty_size;
         for p in &mut m.panes {
-            p.parser.screen_mut().set_size(rows, cols);
+            p.resize(rows, cols);
         }
         m
     }
@@ -162,7 +160,7 @@ impl Model {
         let mut effects = vec![Effect::Open(lesson, step), Effect::SaveProgress];
         effects.extend(self.fit());
         for (i, p) in self.panes.iter_mut().enumerate() {
-            blank(&mut p.parser);
+            p.blank();
             let (rows, cols) = p.parser.screen().size();
             p.exited = false;
             effects.push(Effect::Respawn(i, rows, cols));
@@ -176,11 +174,34 @@ impl Model {
         let mut out = Vec::new();
         for (i, p) in self.panes.iter_mut().enumerate() {
             if p.parser.screen().size() != (rows, cols) {
-                p.parser.screen_mut().set_size(rows, cols);
+                p.resize(rows, cols);
                 out.push(Effect::Resize(i, rows, cols));
             }
         }
         out
+    }
+
+    /// `text` typed into the focused pane as a paste (bracketed when its shell asks).
+    fn paste(&mut self, text: &str) -> Vec<Effect> {
+        match self.focused_pane() {
+            Some(i) if self.powered_off(i) => {
+                self.notice = Some(Notice::PoweredOff(self.panes[i].name.clone()));
+                Vec::new()
+            }
+            Some(i) if !self.panes[i].exited => {
+                let mut bytes = Vec::new();
+                let bracketed = self.panes[i].parser.screen().bracketed_paste();
+                if bracketed {
+                    bytes.extend_from_slice(b"\x1b[200~");
+                }
+                bytes.extend(text.replace("\r\n", "\r").replace('\n', "\r").bytes());
+                if bracketed {
+                    bytes.extend_from_slice(b"\x1b[201~");
+                }
+                vec![Effect::Write(i, bytes)]
+            }
+            _ => Vec::new(),
+        }
     }
 
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
@@ -198,32 +219,14 @@ impl Model {
             Msg::Key(k) if k.kind != KeyEventKind::Release => self.key(k),
             Msg::Key(_) => Vec::new(),
             Msg::Mouse(m) => self.mouse(m),
-            Msg::Paste(text) => match self.focused_pane() {
-                Some(i) if self.powered_off(i) => {
-                    self.notice = Some(Notice::PoweredOff(self.panes[i].name.clone()));
-                    Vec::new()
-                }
-                Some(i) if !self.panes[i].exited => {
-                    let mut bytes = Vec::new();
-                    let bracketed = self.panes[i].parser.screen().bracketed_paste();
-                    if bracketed {
-                        bytes.extend_from_slice(b"\x1b[200~");
-                    }
-                    bytes.extend(text.replace("\r\n", "\r").replace('\n', "\r").bytes());
-                    if bracketed {
-                        bytes.extend_from_slice(b"\x1b[201~");
-                    }
-                    vec![Effect::Write(i, bytes)]
-                }
-                _ => Vec::new(),
-            },
+            Msg::Paste(text) => self.paste(&text),
             Msg::Resize(w, h) => {
                 self.size = (w, h);
                 self.fit()
             }
             Msg::PtyOutput(i, bytes) => {
                 if let Some(p) = self.panes.get_mut(i) {
-                    feed(&mut p.parser, &bytes);
+                    p.feed(&bytes);
                 }
                 Vec::new()
             }
@@ -279,38 +282,10 @@ impl Model {
     }
 }
 
-thread_local! {
-    static FEEDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Whether a panic now comes from feeding a pane (caught and recovered from): the
-/// lab's panic hook must then leave the terminal alone.
-pub fn feeding() -> bool {
-    FEEDING.get()
-}
-
-/// Feeds a pane's output to its terminal emulator. vt100 0.16 can panic on some byte
-/// sequences (a wide character at the edge after a resize): the pane then starts a
-/// clean screen rather than taking the lab down.
-fn feed(parser: &mut vt100::Parser, bytes: &[u8]) {
-    FEEDING.set(true);
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.process(bytes)));
-    FEEDING.set(false);
-    if result.is_err() {
-        blank(parser);
-    }
-}
-
-/// A clean screen of the same size, its scrollback empty.
-fn blank(parser: &mut vt100::Parser) {
-    let (rows, cols) = parser.screen().size();
-    *parser = vt100::Parser::new(rows, cols, SCROLLBACK);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crossterm::event::{KeyCode, KeyModifiers};
+    use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEventKind};
 
     fn model(w: u16, h: u16) -> Model {
         let intro = Intro { title: "welcome-title", body: "welcome-body", args: Vec::new() };
@@ -432,5 +407,36 @@ mod tests {
         assert!(m.panes[0].parser.screen().scrollback() > 0);
         m.update(key(KeyCode::Char('a'), KeyModifiers::NONE));
         assert_eq!(m.panes[0].parser.screen().scrollback(), 0);
+    }
+
+    fn mouse(kind: MouseEventKind, column: u16, row: u16) -> Msg {
+        Msg::Mouse(MouseEvent { kind, column, row, modifiers: KeyModifiers::NONE })
+    }
+
+    #[test]
+    fn a_drag_selects_inside_one_pane_copies_the_wrapped_line_whole_and_alt_v_pastes_it() {
+        let mut m = model(120, 40);
+        let layout = m.layout();
+        let (_, r0) = layout.panes[0];
+        let width = usize::from(r0.width - 2);
+        let line = format!("docker swarm join --token SWMTKN-1-{}", "a".repeat(width));
+        m.update(Msg::PtyOutput(0, format!("{line}\r\n$ ").into_bytes()));
+        let left = MouseButton::Left;
+        m.update(mouse(MouseEventKind::Down(left), r0.x + 1, r0.y + 1));
+        // Dragged out of the pane: the selection stays in it, to its last cell.
+        m.update(mouse(MouseEventKind::Drag(left), 119, r0.y + 2));
+        let s = m.selection.expect("selecting");
+        assert_eq!((s.pane, s.anchor, s.head), (0, (0, 0), (1, r0.width - 3)));
+        let fx = m.update(mouse(MouseEventKind::Up(left), 119, r0.y + 2));
+        assert_eq!(fx, vec![Effect::Copy(line.clone())], "one line, not two");
+        assert_eq!(m.clipboard.as_deref(), Some(line.as_str()));
+        assert_eq!(m.notice, Some(Notice::Copied(line.chars().count())));
+        m.update(key(KeyCode::Char('2'), KeyModifiers::ALT));
+        assert!(m.selection.is_none(), "a key ends the selection");
+        assert_eq!(m.update(key(KeyCode::Char('v'), KeyModifiers::ALT)), vec![Effect::Write(1, line.into_bytes())]);
+        // A click alone selects nothing and copies nothing.
+        m.update(mouse(MouseEventKind::Down(left), r0.x + 3, r0.y + 1));
+        assert!(m.update(mouse(MouseEventKind::Up(left), r0.x + 3, r0.y + 1)).is_empty());
+        assert!(m.selection.is_none());
     }
 }

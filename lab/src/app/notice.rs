@@ -25,6 +25,8 @@ pub enum Notice {
     LessonDone,
     /// The step (1-based), or the whole lesson, started again on a fresh cluster.
     Restarted(Option<usize>),
+    /// So many characters copied from a pane.
+    Copied(usize),
     ProgressCorrupt(String),
     ProgressUnsaved(String),
     LessonError(String),
@@ -58,6 +60,7 @@ impl Notice {
             Notice::LessonDone => t.get("notice-lesson-done"),
             Notice::Restarted(Some(step)) => t.args("notice-step-restarted", &[("step", &step.to_string())]),
             Notice::Restarted(None) => t.get("notice-lesson-restarted"),
+            Notice::Copied(n) => t.args("notice-copied", &[("count", &n.to_string())]),
             Notice::ProgressCorrupt(path) => t.args("notice-progress-corrupt", &[("path", path)]),
             Notice::ProgressUnsaved(e) => t.args("notice-progress-unsaved", &[("error", e)]),
             Notice::LessonError(e) => t.args("notice-lesson-error", &[("error", e)]),

@@ -96,7 +96,10 @@ fn status(frame: &mut Frame, model: &Model, area: Rect) {
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
     if let Some(n) = model.notice.as_ref().map(|n| n.text(t)) {
-        let w = (n.chars().count() as u16 + 2).min(area.width / 2);
+        // A notice says what just happened and what to do next: it may cover every
+        // key but F1 (the keys are all in F1's help).
+        let help = t.get("status-help").chars().count() as u16 + 2;
+        let w = (n.chars().count() as u16 + 2).min(area.width.saturating_sub(help));
         let r = Rect { x: area.right() - w, width: w, ..area };
         frame.render_widget(Clear, r);
         frame.render_widget(Paragraph::new(n).alignment(Alignment::Right).style(Style::new().fg(Color::Yellow)), r);
@@ -133,6 +136,7 @@ fn help(frame: &mut Frame, model: &Model) {
         "help-cut",
         "help-crash",
         "help-scroll",
+        "help-copy",
         "help-lang",
         "help-quit",
         "help-reset",
@@ -147,6 +151,12 @@ fn help(frame: &mut Frame, model: &Model) {
     let w = area.width.saturating_sub(4).min(90);
     // As tall as the wrapped text, so that no line is cut off on a small screen.
     let inner = usize::from(w.saturating_sub(2)).max(1);
+    let mut texts = texts;
+    let fits = |texts: &[String]| texts.iter().map(|l| wrapped_rows(l, inner)).sum::<usize>() + 2;
+    if fits(&texts) > usize::from(area.height) {
+        // A small screen: the blank separator goes before any key does.
+        texts.retain(|l| !l.is_empty());
+    }
     let rows: usize = texts.iter().map(|l| wrapped_rows(l, inner)).sum();
     let lines: Vec<Line> = texts.into_iter().map(Line::from).collect();
     let h = (rows as u16 + 2).min(area.height);

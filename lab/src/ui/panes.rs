@@ -49,6 +49,19 @@ pub fn draw(frame: &mut Frame, model: &Model, layout: &Layout) {
         let term = PseudoTerminal::new(screen).block(block).cursor(cursor);
         let term = if off { term.style(Style::new().fg(Color::DarkGray).add_modifier(Modifier::DIM)) } else { term };
         frame.render_widget(term, *rect);
+        if let Some(s) = model.selection.filter(|s| s.pane == *i && s.anchor != s.head) {
+            // The selected cells, reversed, as terminals show a selection.
+            let buf = frame.buffer_mut();
+            for row in 0..rect.height.saturating_sub(2) {
+                for col in 0..rect.width.saturating_sub(2) {
+                    if s.contains(row, col)
+                        && let Some(cell) = buf.cell_mut((rect.x + 1 + col, rect.y + 1 + row))
+                    {
+                        cell.modifier.toggle(Modifier::REVERSED);
+                    }
+                }
+            }
+        }
         if off && rect.height > 2 && rect.width > 2 {
             let inner = ratatui::layout::Rect { x: rect.x + 1, y: rect.y + 1, width: rect.width - 2, height: 1 };
             let banner = model.texts.args("pane-powered-off", &[("node", &p.name)]);
