@@ -506,3 +506,25 @@ fn verify_rejects_a_variable_carried_from_one_pane_to_another() {
     let code = swarmlab::lesson::cli::verify_cmd(&[path], None, None);
     assert_eq!(code, std::process::ExitCode::from(2), "an authoring error");
 }
+
+/// What every lesson file parses to: steps, their parts, hints, solutions and checks.
+/// The snapshot holds the parser to the lessons as written (a new parser must read
+/// them the same).
+#[test]
+fn every_lesson_parses_to_the_same_structure() {
+    for lang in ["en", "fr"] {
+        let dir = root().join("lessons").join(lang);
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| n.ends_with(".md") && n != "SUMMARY.md")
+            .collect();
+        names.sort();
+        for name in names {
+            let text = std::fs::read_to_string(dir.join(&name)).unwrap();
+            let relative = Path::new("lessons").join(lang).join(&name);
+            let lesson = lesson::parse(&text, &relative).unwrap();
+            insta::assert_snapshot!(format!("structure_{lang}_{}", name.trim_end_matches(".md")), format!("{lesson:#?}"));
+        }
+    }
+}
