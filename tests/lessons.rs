@@ -524,7 +524,10 @@ fn every_lesson_parses_to_the_same_structure() {
             let text = std::fs::read_to_string(dir.join(&name)).unwrap();
             let relative = Path::new("lessons").join(lang).join(&name);
             let lesson = lesson::parse(&text, &relative).unwrap();
-            insta::assert_snapshot!(format!("structure_{lang}_{}", name.trim_end_matches(".md")), format!("{lesson:#?}"));
+            insta::assert_snapshot!(
+                format!("structure_{lang}_{}", name.trim_end_matches(".md")),
+                format!("{lesson:#?}")
+            );
         }
     }
 }

@@ -5,6 +5,7 @@
 pub mod book;
 pub mod check;
 pub mod cli;
+mod document;
 pub mod explain;
 mod parse;
 pub mod progress;

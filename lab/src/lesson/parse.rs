@@ -3,6 +3,7 @@
 //! hints, a solution and a check. Every authoring error names its file and line.
 
 use super::check::{Check, Expect, Item};
+use super::document::{self, ItemKind};
 use super::{Lesson, LessonError, LessonFile, Part, Setup, Step};
 use serde::Deserialize;
 use std::path::Path;
@@ -59,15 +60,13 @@ struct Block {
 
 pub fn parse(text: &str, path: &Path) -> Result<Lesson, Vec<LessonError>> {
     let mut errors = Errors { path, list: Vec::new() };
-    let lines: Vec<&str> = text.lines().collect();
-    let (front, body_start) = match front_matter(&lines) {
-        Some(x) => x,
-        None => {
-            errors.at(1, "a lesson starts with a front matter between `---` lines (id, title, nodes)");
-            return Err(errors.list);
-        }
+    let doc = document::outline(text);
+    let lines = document::Lines::of(text);
+    let Some(front) = doc.front.as_deref() else {
+        errors.at(1, "a lesson starts with a front matter between `---` lines (id, title, nodes)");
+        return Err(errors.list);
     };
-    let fm: FrontMatter = match serde_saphyr::from_str(&front) {
+    let fm: FrontMatter = match serde_saphyr::from_str(front) {
         Ok(fm) => fm,
         Err(e) => {
             errors.at(2, format!("front matter: {e}"));
@@ -111,74 +110,61 @@ pub fn parse(text: &str, path: &Path) -> Result<Lesson, Vec<LessonError>> {
     let mut files: Vec<LessonFile> = Vec::new();
     let mut intro = String::new();
     let mut prose = String::new();
-    let mut i = body_start;
-    while i < lines.len() {
-        let line = lines[i];
-        let lineno = i + 1;
-        if let Some(title) = line.strip_prefix("## ") {
-            flush(&mut prose, steps.last_mut(), &mut intro);
-            steps.push(Step {
-                title: title.trim().to_string(),
-                line: lineno,
-                parts: Vec::new(),
-                hints: Vec::new(),
-                solution: Vec::new(),
-                check: None,
-            });
-            i += 1;
-            continue;
-        }
-        let Some((fence, info)) = opening_fence(line) else {
-            prose.push_str(line);
-            prose.push('\n');
-            i += 1;
-            continue;
-        };
-        let start = i;
-        let mut text = String::new();
-        i += 1;
-        let mut closed = false;
-        while i < lines.len() {
-            if is_closing(lines[i], &fence) {
-                closed = true;
-                break;
+    // Where the text not yet given to a step or the intro starts.
+    let mut last = doc.body;
+    for item in doc.items {
+        let (info, body, closed) = match item.kind {
+            ItemKind::Step { title } => {
+                prose.push_str(&text[last..item.range.start]);
+                flush(&mut prose, steps.last_mut(), &mut intro);
+                last = item.range.end;
+                steps.push(Step {
+                    title,
+                    line: lines.line(item.range.start),
+                    parts: Vec::new(),
+                    hints: Vec::new(),
+                    solution: Vec::new(),
+                    check: None,
+                });
+                continue;
             }
-            text.push_str(lines[i]);
-            text.push('\n');
-            i += 1;
-        }
+            ItemKind::Fence { info, text, closed } => (info, text, closed),
+        };
+        let fence_line = lines.line(item.range.start);
         if !closed {
-            errors.at(start + 1, format!("unterminated {fence} block: it is never closed"));
+            let mark: String =
+                text[item.range.clone()].trim_start().chars().take_while(|c| matches!(c, '`' | '~')).collect();
+            errors.at(fence_line, format!("unterminated {mark} block: it is never closed"));
             break;
         }
-        i += 1;
-        let block = Block { line: start + 2, text };
         let kind = block_kind(&info);
         if kind == Kind::Prose {
-            prose.push_str(&lines[start..i].join("\n"));
-            prose.push('\n');
+            // A block shown as written (```yaml …): part of the prose around it.
             continue;
         }
+        prose.push_str(&text[last..item.range.start]);
+        last = item.range.end;
+        let block = Block { line: fence_line + 1, text: body };
         let Some(step) = steps.last_mut() else {
-            errors.at(start + 1, format!("a `{info}` block before the first `##` step"));
+            errors.at(fence_line, format!("a `{info}` block before the first `##` step"));
             continue;
         };
         match kind {
             Kind::Prose => {}
             Kind::Runnable(node) => {
-                check_node(&mut errors, &nodes, &node, start + 1);
+                check_node(&mut errors, &nodes, &node, fence_line);
                 flush(&mut prose, Some(step), &mut intro);
                 let commands = block.text.lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect();
                 step.parts.push(Part::Runnable { node, commands });
             }
             Kind::File(name) => {
                 if let Err(e) = valid_file_name(&name) {
-                    errors.at(start + 1, e);
+                    errors.at(fence_line, e);
                 } else if let Some(f) = files.iter().find(|f: &&LessonFile| f.name == name) {
-                    errors.at(start + 1, format!("file {name} is already provided at line {}", f.line));
+                    errors.at(fence_line, format!("file {name} is already provided at line {}", f.line));
                 } else {
                     flush(&mut prose, Some(step), &mut intro);
-                    files.push(LessonFile { name: name.clone(), text: block.text.clone(), line: start + 1 });
+                    files.push(LessonFile { name: name.clone(), text: block.text.clone(), line: fence_line });
                     step.parts.push(Part::File { name, text: block.text });
                 }
             }
@@ -197,7 +183,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Lesson, Vec<LessonError>> {
             }
             Kind::Check => {
                 if step.check.is_some() {
-                    errors.at(start + 1, "a step has one check block; put every query in it");
+                    errors.at(fence_line, "a step has one check block; put every query in it");
                 }
                 match parse_check(&block.text, block.line, &nodes) {
                     Ok(c) => step.check = Some(c),
@@ -206,9 +192,10 @@ pub fn parse(text: &str, path: &Path) -> Result<Lesson, Vec<LessonError>> {
             }
         }
     }
+    prose.push_str(&text[last.min(text.len())..]);
     flush(&mut prose, steps.last_mut(), &mut intro);
     if steps.is_empty() {
-        errors.at(body_start + 1, "no steps: each step starts with a `## ` heading");
+        errors.at(lines.line(doc.body), "no steps: each step starts with a `## ` heading");
     }
     for s in &steps {
         if s.check.is_none() {
@@ -332,28 +319,6 @@ fn variables_used(command: &str) -> Vec<String> {
         i += 1;
     }
     out
-}
-
-/// The front matter's text and the index of the first body line.
-fn front_matter(lines: &[&str]) -> Option<(String, usize)> {
-    if lines.first().map(|l| l.trim_end()) != Some("---") {
-        return None;
-    }
-    let end = lines.iter().skip(1).position(|l| l.trim_end() == "---")? + 1;
-    Some((lines[1..end].join("\n"), end + 1))
-}
-
-fn opening_fence(line: &str) -> Option<(String, String)> {
-    let t = line.trim_start();
-    let ch = t.chars().next().filter(|c| *c == '`' || *c == '~')?;
-    let n = t.chars().take_while(|c| *c == ch).count();
-    (n >= 3).then(|| (ch.to_string().repeat(n), t[n..].trim().to_string()))
-}
-
-fn is_closing(line: &str, fence: &str) -> bool {
-    let t = line.trim();
-    let ch = fence.chars().next().unwrap_or('`');
-    t.len() >= fence.len() && t.chars().all(|c| c == ch)
 }
 
 #[derive(Debug, PartialEq, Eq)]
