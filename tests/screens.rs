@@ -196,9 +196,9 @@ fn lesson_feedback_screen() {
         let screen = render(&m);
         assert!(screen.contains("node4"), "{screen}");
         let (slip, redo) = if tag == "fr" {
-            ("vous l'avez lancée sur node2", "Alt+u reprend cette étape")
+            ("l'avez lancée sur node2, où elle a pu changer", "Alt+u reprend cette étape")
         } else {
-            ("it on node2, where it may have changed", "Alt+u starts this step again")
+            ("on node3; you ran", "Alt+u starts this step again")
         };
         assert!(screen.contains(slip) && screen.contains(redo), "{screen}");
         insta::assert_snapshot!(format!("lesson_feedback_{tag}_160x48"), screen);
@@ -238,5 +238,56 @@ fn a_powered_off_pane_says_so() {
         let screen = render(&m);
         assert!(screen.contains(banner), "{screen}");
         assert_eq!(screen.matches("⏻").count(), 1, "only node2's pane");
+    }
+}
+
+/// The lesson pane's Markdown: marks, a nested list, a callout, a recap table and a
+/// command too long for the pane, at three sizes in both languages.
+#[test]
+fn lesson_markdown_screen() {
+    for (lang, tag) in [(Lang::En, "en"), (Lang::Fr, "fr")] {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/markdown-{tag}.md"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lesson = swarmlab::lesson::parse(&text, &path).unwrap();
+        for (w, h) in [(80, 24), (120, 40), (200, 50)] {
+            let mut m = lab(lang, w, h);
+            let mut course = swarmlab::app::course::Course::new(vec![lesson.clone()], Default::default());
+            course.open(0, 0);
+            course.hints = 1;
+            m.course = Some(course);
+            m.focus = swarmlab::app::layout::Focus::Lesson;
+            // At 80x24 the zoomed lesson, scrolled to the command and the hint.
+            m.zoom = w == 80;
+            m.lesson_scroll = if w == 80 { 20 } else { 0 };
+            let screen = render(&m);
+            insta::assert_snapshot!(format!("lesson_markdown_{tag}_{w}x{h}"), screen);
+            assert!(!screen.contains("**") && !screen.contains("|---"), "no raw Markdown:\n{screen}");
+        }
+    }
+}
+
+/// French typography: no rendered line of any French lesson starts with `: ; ! ? »` or
+/// ends with `«`, at any width the lesson pane takes.
+#[test]
+fn french_lessons_keep_their_punctuation_with_its_word() {
+    for lesson in swarmlab::lesson::bundled(Lang::Fr) {
+        let mut texts = vec![lesson.intro.clone()];
+        for step in &lesson.steps {
+            texts.extend(step.parts.iter().filter_map(|p| match p {
+                swarmlab::lesson::Part::Prose(t) => Some(t.clone()),
+                _ => None,
+            }));
+            texts.extend(step.hints.iter().cloned());
+        }
+        for text in &texts {
+            for width in (26..=90).step_by(4) {
+                for line in swarmlab::ui::markdown::render(text, width, true) {
+                    let l: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+                    let t = l.trim_start_matches([' ', '│', '▌', '•']).trim_start();
+                    assert!(!t.starts_with([':', ';', '!', '?', '»']), "{}: {width}: {l:?}", lesson.id);
+                    assert!(!l.trim_end().ends_with('«'), "{}: {width}: {l:?}", lesson.id);
+                }
+            }
+        }
     }
 }

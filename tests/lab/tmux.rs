@@ -402,7 +402,7 @@ fn a_learner_who_slips_in_lesson_2_reads_why_redoes_the_step_and_finishes_alone(
     let s = t.wait_for("the explanation", |s| lesson_text(s).contains("vous l'avez lancée sur node3"));
     let said = lesson_text(&s);
     assert!(said.contains("Pas encore :"), "{said}");
-    assert!(said.contains("Cette étape lance `docker swarm join` sur node2"), "{said}");
+    assert!(said.contains("Cette étape lance docker swarm join sur node2"), "{said}");
     assert!(said.contains("Alt+u reprend cette étape sur un cluster neuf"), "the way back: {said}");
     let footer = s.lines().find(|l| l.starts_with('└')).unwrap_or_default();
     assert!(footer.contains("Alt+u refaire l'étape"), "the footer shows the key: {footer}");

@@ -58,7 +58,10 @@ pub fn layout(area: Rect, nodes: usize, focus: Focus, zoom: bool) -> Layout {
     let cluster_h = (body.height / 4).clamp(7, 14).min(body.height / 2);
     let cluster = Rect { y: body.bottom() - cluster_h, height: cluster_h, ..body };
     let main = Rect { height: body.height - cluster_h, ..body };
-    let lesson_w = (main.width * 35 / 100).clamp(28.min(main.width / 2), 64);
+    // A third of the width, but at least 38 columns to read in while the panes keep
+    // their minimum (at 80 columns: 38 for the lesson, 42 for the pane).
+    let readable = 38.min(main.width.saturating_sub(MIN_PANE_COLS + 2));
+    let lesson_w = (main.width * 35 / 100).max(readable).clamp(28.min(main.width / 2), 64);
     let lesson = Rect { width: lesson_w, ..main };
     let right = Rect { x: main.x + lesson_w, width: main.width - lesson_w, ..main };
     let (panes, tabs, pty_size) = match grid(right, nodes) {

@@ -3,6 +3,7 @@
 //! blocks say which node they run on, hints and the solution fold away, checks are
 //! shown as what the lab verifies.
 
+use super::document::{ItemKind, fence_mark, outline};
 use serde_json::Value;
 
 struct Labels {
@@ -20,96 +21,64 @@ const FR: Labels =
 /// One lesson file's markdown as the book shows it.
 pub fn render(markdown: &str, french: bool) -> String {
     let labels = if french { &FR } else { &EN };
-    let mut lines = markdown.lines().peekable();
+    let doc = outline(markdown);
     let mut out = String::new();
-    if lines.peek().map(|l| l.trim_end()) == Some("---") {
-        lines.next();
-        let mut title = None;
-        for l in lines.by_ref() {
-            if l.trim_end() == "---" {
-                break;
-            }
-            if let Some(t) = l.strip_prefix("title:") {
-                title = Some(t.trim().trim_matches(['"', '\'']).to_string());
-            }
-        }
-        if let Some(t) = title {
-            out.push_str(&format!("# {t}\n"));
-        }
+    #[derive(serde::Deserialize)]
+    struct Front {
+        title: Option<String>,
     }
-    let mut fence: Option<(String, String)> = None;
-    for line in lines {
-        match &fence {
-            None => {
-                let t = line.trim_start();
-                let n = t.chars().take_while(|c| *c == '`' || *c == '~').count();
-                if n >= 3 {
-                    let info = t[n..].trim().to_string();
-                    let open = t[..n].to_string();
-                    let word = info.split_whitespace().next().unwrap_or("").to_string();
-                    let node = word.strip_prefix(".term").map(|n| format!("node{n}")).or_else(|| {
-                        (word.starts_with("node") && word[4..].parse::<u32>().is_ok()).then(|| word.clone())
-                    });
-                    let head = match (word.as_str(), &node) {
-                        (_, Some(node)) => Some(format!(
-                            "<div class=\"swarmlab swarmlab-run\"><div class=\"swarmlab-label\">{} {node}</div>\n\n{open}console",
-                            labels.on
-                        )),
-                        ("hint", _) => Some(format!(
-                            "<details class=\"swarmlab swarmlab-hint\"><summary>{}</summary>\n\n{open}text",
-                            labels.hint
-                        )),
-                        ("solution", _) => Some(format!(
-                            "<details class=\"swarmlab swarmlab-solution\"><summary>{}</summary>\n\n{open}console",
-                            labels.solution
-                        )),
-                        ("file", _) => {
-                            let name = info.split_whitespace().nth(1).unwrap_or("");
-                            Some(format!(
-                                "<div class=\"swarmlab swarmlab-file\"><div class=\"swarmlab-label\">{} {name}</div>\n\n{open}{}",
-                                labels.file,
-                                highlight(name)
-                            ))
-                        }
-                        ("check", _) => Some(format!(
-                            "<div class=\"swarmlab swarmlab-check\"><div class=\"swarmlab-label\">{}</div>\n\n{open}text",
-                            labels.check
-                        )),
-                        _ => None,
-                    };
-                    match head {
-                        Some(h) => {
-                            out.push_str(&h);
-                            out.push('\n');
-                            let close = if word == "hint" || word == "solution" { "</details>" } else { "</div>" };
-                            fence = Some((open, close.to_string()));
-                        }
-                        None => {
-                            out.push_str(line);
-                            out.push('\n');
-                            fence = Some((t[..n].to_string(), String::new()));
-                        }
-                    }
-                    continue;
-                }
-                out.push_str(line);
-                out.push('\n');
-            }
-            Some((open, close)) => {
-                let t = line.trim();
-                let ch = open.chars().next().unwrap_or('`');
-                out.push_str(line);
-                out.push('\n');
-                if t.len() >= open.len() && t.chars().all(|c| c == ch) {
-                    if !close.is_empty() {
-                        out.push_str(&format!("\n{close}\n"));
-                    }
-                    fence = None;
-                }
-            }
-        }
+    if let Some(t) = doc.front.as_deref().and_then(|f| serde_saphyr::from_str::<Front>(f).ok()).and_then(|f| f.title) {
+        out.push_str(&format!("# {t}\n"));
     }
+    let mut last = doc.body;
+    for item in &doc.items {
+        let ItemKind::Fence { info, text, .. } = &item.kind else { continue };
+        let Some((head, lang, close)) = wrapper(info, labels) else { continue };
+        let open = fence_mark(&markdown[item.range.clone()]);
+        out.push_str(&markdown[last..item.range.start]);
+        out.push_str(&format!("{head}\n\n{open}{lang}\n{text}{open}\n\n{close}\n"));
+        last = item.range.end;
+    }
+    out.push_str(&markdown[last..]);
     out
+}
+
+/// What a lesson's block becomes in the book: the HTML around it, the language of its
+/// code, the closing tag. None for a block shown as written.
+fn wrapper(info: &str, labels: &Labels) -> Option<(String, &'static str, &'static str)> {
+    let mut words = info.split_whitespace();
+    let word = words.next().unwrap_or("");
+    if let super::parse::Kind::Runnable(node) = super::parse::block_kind(info) {
+        let head =
+            format!("<div class=\"swarmlab swarmlab-run\"><div class=\"swarmlab-label\">{} {node}</div>", labels.on);
+        return Some((head, "console", "</div>"));
+    }
+    Some(match word {
+        "hint" => (
+            format!("<details class=\"swarmlab swarmlab-hint\"><summary>{}</summary>", labels.hint),
+            "text",
+            "</details>",
+        ),
+        "solution" => (
+            format!("<details class=\"swarmlab swarmlab-solution\"><summary>{}</summary>", labels.solution),
+            "console",
+            "</details>",
+        ),
+        "file" => {
+            let name = words.next().unwrap_or("");
+            let head = format!(
+                "<div class=\"swarmlab swarmlab-file\"><div class=\"swarmlab-label\">{} {name}</div>",
+                labels.file
+            );
+            (head, highlight(name), "</div>")
+        }
+        "check" => (
+            format!("<div class=\"swarmlab swarmlab-check\"><div class=\"swarmlab-label\">{}</div>", labels.check),
+            "text",
+            "</div>",
+        ),
+        _ => return None,
+    })
 }
 
 /// The highlighting a provided file gets, from its extension.

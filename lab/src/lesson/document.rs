@@ -41,8 +41,11 @@ pub fn outline(text: &str) -> Outline {
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
         let range = whole(range);
         match event {
-            Event::Start(Tag::MetadataBlock(MetadataBlockKind::YamlStyle)) => front = Some(String::new()),
-            Event::End(TagEnd::MetadataBlock(_)) => {
+            // Only at the very top: a `---` block further down is no front matter.
+            Event::Start(Tag::MetadataBlock(MetadataBlockKind::YamlStyle)) if range.start == 0 => {
+                front = Some(String::new());
+            }
+            Event::End(TagEnd::MetadataBlock(_)) if front.is_some() => {
                 out.front = front.take();
                 out.body = range.end;
             }
@@ -79,6 +82,13 @@ pub fn outline(text: &str) -> Outline {
     out
 }
 
+/// A fenced block's opening fence: its backticks or tildes.
+pub fn fence_mark(source: &str) -> &str {
+    let open = source.trim_start();
+    let width = open.chars().take_while(|c| matches!(c, '`' | '~')).count();
+    &open[..width]
+}
+
 /// Whether a fenced block's source ends with a closing fence (CommonMark runs an
 /// unclosed block to the end of the file, which in a lesson is an authoring slip).
 fn closes(source: &str) -> bool {
@@ -105,6 +115,13 @@ impl Lines {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_front_matter_is_only_at_the_top() {
+        let o = outline("```check\n```\n---\nid: x\ntitle: y\n---\n");
+        assert!(o.front.is_none());
+        assert_eq!(o.body, 0);
+    }
 
     #[test]
     fn the_outline_holds_the_front_matter_steps_and_top_level_fences() {

@@ -132,8 +132,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Lesson, Vec<LessonError>> {
         };
         let fence_line = lines.line(item.range.start);
         if !closed {
-            let mark: String =
-                text[item.range.clone()].trim_start().chars().take_while(|c| matches!(c, '`' | '~')).collect();
+            let mark = document::fence_mark(&text[item.range.clone()]);
             errors.at(fence_line, format!("unterminated {mark} block: it is never closed"));
             break;
         }
@@ -322,7 +321,7 @@ fn variables_used(command: &str) -> Vec<String> {
 }
 
 #[derive(Debug, PartialEq, Eq)]
-enum Kind {
+pub(super) enum Kind {
     Prose,
     Runnable(String),
     /// A file the lesson provides: ```` ```file stack.yml ````.
@@ -332,7 +331,7 @@ enum Kind {
     Check,
 }
 
-fn block_kind(info: &str) -> Kind {
+pub(super) fn block_kind(info: &str) -> Kind {
     let word = info.split_whitespace().next().unwrap_or("");
     match word {
         "hint" => Kind::Hint,

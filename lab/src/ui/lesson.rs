@@ -2,6 +2,7 @@
 //! one to type marked), the hints asked for, the solution when asked, and the keys;
 //! and the lesson picker over it.
 
+use super::markdown;
 use super::{ACCENT, border};
 use crate::app::Model;
 use crate::app::course::Course;
@@ -11,13 +12,17 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear, Paragraph};
 
 pub fn draw(frame: &mut Frame, model: &Model, course: &Course, area: Rect) {
     let t = &model.texts;
     let Some(lesson) = course.current() else { return };
     let Some(step) = course.current_step() else { return };
-    let mut lines: Vec<Line> = Vec::new();
+    // Everything is laid out here for the pane's inner width: prose wraps, code does not.
+    let width = area.width.saturating_sub(2);
+    let french = t.lang == crate::i18n::Lang::Fr;
+    let md = |text: &str, lines: &mut Vec<Line<'static>>| lines.extend(markdown::render(text, width, french));
+    let mut lines: Vec<Line<'static>> = Vec::new();
     let bold = Style::new().add_modifier(Modifier::BOLD);
     let n = (course.step + 1).to_string();
     let total = lesson.steps.len().to_string();
@@ -29,24 +34,24 @@ pub fn draw(frame: &mut Frame, model: &Model, course: &Course, area: Rect) {
     if course.done.get(course.step).copied().unwrap_or(false) {
         head.push(Span::styled(format!("  {}", t.get("lesson-done")), Style::new().fg(Color::Green)));
     }
-    lines.push(Line::from(head));
+    lines.extend(markdown::wrap(head, width, 0));
     lines.push(Line::from(""));
-    status(t, course, &mut lines);
+    status(t, course, width, &mut lines);
     if course.step == 0 && !lesson.intro.is_empty() {
-        prose(&lesson.intro, &mut lines);
+        md(&lesson.intro, &mut lines);
         lines.push(Line::from(""));
     }
     let mut block = 0;
     for part in &step.parts {
         match part {
-            Part::Prose(text) => prose(text, &mut lines),
+            Part::Prose(text) => md(text, &mut lines),
             Part::Runnable { node, commands } => {
                 let next = block == course.next_block;
                 let marker = if next { "▶ " } else { "  " };
                 let tag = Style::new().fg(Color::Black).bg(if next { ACCENT } else { Color::DarkGray });
                 lines.push(Line::from(vec![Span::raw(marker), Span::styled(format!(" {node} "), tag)]));
                 for c in commands {
-                    lines.push(Line::from(Span::styled(format!("    {c}"), Style::new().fg(Color::Yellow))));
+                    lines.push(markdown::code_line("    ", c, Style::new().fg(Color::Yellow), width));
                 }
                 block += 1;
             }
@@ -54,10 +59,7 @@ pub fn draw(frame: &mut Frame, model: &Model, course: &Course, area: Rect) {
                 let tag = Style::new().fg(Color::Black).bg(Color::Gray);
                 lines.push(Line::from(vec![Span::raw("  "), Span::styled(format!(" {name} "), tag)]));
                 for l in text.lines() {
-                    lines.push(Line::from(vec![
-                        Span::styled("  │ ", Style::new().fg(Color::DarkGray)),
-                        Span::raw(l.to_string()),
-                    ]));
+                    lines.push(markdown::code_line("  │ ", l, Style::new(), width));
                 }
             }
         }
@@ -69,40 +71,56 @@ pub fn draw(frame: &mut Frame, model: &Model, course: &Course, area: Rect) {
             format!("» {label}"),
             Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
         )));
-        prose(hint, &mut lines);
+        md(hint, &mut lines);
         lines.push(Line::from(""));
     }
     if course.solution {
         lines.push(Line::from(Span::styled(t.get("lesson-solution"), bold)));
         for s in &step.solution {
-            lines.push(Line::from(Span::styled(format!("  {}$ {}", s.node, s.command), Style::new().fg(Color::Cyan))));
+            lines.push(markdown::code_line(
+                "  ",
+                &format!("{}$ {}", s.node, s.command),
+                Style::new().fg(Color::Cyan),
+                width,
+            ));
         }
         lines.push(Line::from(""));
     }
     if course.lesson_complete() {
-        lines.push(Line::from(Span::styled(
-            t.get("lesson-complete"),
-            Style::new().fg(Color::Green).add_modifier(Modifier::BOLD),
-        )));
+        let done = Style::new().fg(Color::Green).add_modifier(Modifier::BOLD);
+        lines.extend(markdown::wrap(vec![Span::styled(t.get("lesson-complete"), done)], width, 0));
     }
     let focused = model.focus == Focus::Lesson;
     let keys = if focused { t.get("lesson-keys") } else { t.get("lesson-keys-short") };
-    let keys = fitting_keys(&keys, usize::from(area.width.saturating_sub(4)), !course.feedback.is_empty());
+    let first = if !course.feedback.is_empty() {
+        Some(Lead::Redo)
+    } else if course.lesson_complete() {
+        Some(Lead::Lessons)
+    } else {
+        None
+    };
+    let keys = fitting_keys(&keys, usize::from(area.width.saturating_sub(4)), first);
     let title = format!(" {} · {} ", lesson.title, lessons_position(course));
     let block = Block::bordered()
         .border_style(border(focused))
         .title(Span::styled(title, bold))
         .title_bottom(Span::styled(format!(" {keys} "), Style::new().fg(Color::DarkGray)));
-    let p = Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((model.lesson_scroll, 0));
+    // After a resize the text may be shorter than where it was scrolled to.
+    let visible = usize::from(area.height.saturating_sub(2));
+    let scroll = usize::from(model.lesson_scroll).min(lines.len().saturating_sub(visible)) as u16;
+    let p = Paragraph::new(lines).block(block).scroll((scroll, 0));
     frame.render_widget(p, area);
 }
 
 /// Where the step stands, above its text: passed and waiting for the learner to move
 /// on, or what its check still lacks once they have tried something.
-fn status(t: &crate::i18n::Texts, course: &Course, lines: &mut Vec<Line<'static>>) {
+fn status(t: &crate::i18n::Texts, course: &Course, width: u16, lines: &mut Vec<Line<'static>>) {
+    let say = |text: String, style: Style, indent: usize, lines: &mut Vec<Line<'static>>| {
+        lines.extend(markdown::wrap(markdown::inline(&text, style), width, indent));
+    };
     if course.waiting_to_move_on() {
         let style = Style::new().fg(Color::Green).add_modifier(Modifier::BOLD);
-        lines.push(Line::from(Span::styled(t.get("lesson-passed-next"), style)));
+        say(t.get("lesson-passed-next"), style, 0, lines);
         lines.push(Line::from(""));
         return;
     }
@@ -110,34 +128,47 @@ fn status(t: &crate::i18n::Texts, course: &Course, lines: &mut Vec<Line<'static>
         return;
     }
     let warn = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD);
-    lines.push(Line::from(Span::styled(t.get("feedback-title"), warn)));
+    say(t.get("feedback-title"), warn, 0, lines);
     for s in &course.feedback.slips {
-        lines.push(Line::from(Span::styled(format!("• {}", crate::lesson::explain::slip(s, t)), warn)));
+        say(format!("• {}", crate::lesson::explain::slip(s, t)), warn, 2, lines);
     }
     for u in &course.feedback.unmet {
         let e = crate::lesson::explain::explain(u, t);
-        lines.push(Line::from(Span::styled(format!("• {}", e.headline), Style::new().fg(Color::Yellow))));
+        say(format!("• {}", e.headline), Style::new().fg(Color::Yellow), 2, lines);
         for a in e.answer {
-            lines.push(Line::from(Span::styled(format!("  {a}"), Style::new().fg(Color::Gray))));
+            lines.push(markdown::code_line("  ", &a, Style::new().fg(Color::Gray), width));
         }
     }
     if course.feedback.needs_redo() {
-        let key = Style::new().fg(Color::Black).bg(Color::Yellow);
-        lines.push(Line::from(Span::styled(t.get("feedback-redo-now"), key)));
+        say(t.get("feedback-redo-now"), Style::new().fg(Color::Black).bg(Color::Yellow), 0, lines);
     } else {
-        lines.push(Line::from(Span::styled(t.get("feedback-redo"), Style::new().fg(Color::DarkGray))));
+        say(t.get("feedback-redo"), Style::new().fg(Color::DarkGray), 0, lines);
     }
     lines.push(Line::from(""));
 }
 
-/// The lesson's keys that fit in `width`, whole: the redo key first while the step
-/// says what it lacks (the way back must show on the narrowest screen), then the
+/// A key the footer shows first.
+#[derive(Clone, Copy)]
+enum Lead {
+    /// The way back, while the step says what it lacks.
+    Redo,
+    /// The next lesson, once this one is done.
+    Lessons,
+}
+
+/// The lesson's keys that fit in `width`, whole: the one the learner needs now first
+/// (the way back on the narrowest screen, the next lesson once it is done), then the
 /// others in order; "…" when some are left out (F1 lists them all).
-fn fitting_keys(keys: &str, width: usize, stuck: bool) -> String {
+fn fitting_keys(keys: &str, width: usize, lead: Option<Lead>) -> String {
     let mut items: Vec<&str> = keys.split(" · ").collect();
-    if stuck && let Some(i) = items.iter().position(|k| k.starts_with("Alt+u") || k.starts_with("r ")) {
-        let redo = items.remove(i);
-        items.insert(0, redo);
+    let leads = |k: &&str| match lead {
+        Some(Lead::Redo) => k.starts_with("Alt+u") || k.starts_with("r "),
+        Some(Lead::Lessons) => k.starts_with("Alt+g") || k.starts_with("l "),
+        None => false,
+    };
+    if let Some(i) = items.iter().position(leads) {
+        let first = items.remove(i);
+        items.insert(0, first);
     }
     let mut out = String::new();
     for (i, item) in items.iter().enumerate() {
@@ -155,56 +186,6 @@ fn fitting_keys(keys: &str, width: usize, stuck: bool) -> String {
 
 fn lessons_position(course: &Course) -> String {
     format!("{}/{}", course.lesson + 1, course.lessons.len())
-}
-
-/// Markdown prose as plain styled lines: paragraphs joined (the pane wraps them),
-/// headings bold, `code` yellow, ** dropped.
-fn prose(text: &str, lines: &mut Vec<Line>) {
-    let mut in_code = false;
-    let mut joined: Vec<String> = Vec::new();
-    for raw in text.lines() {
-        let t = raw.trim_start();
-        let starts_block = t.is_empty() || t.starts_with(['#', '-', '*', '>', '|']) || t.starts_with("```") || in_code;
-        if t.starts_with("```") {
-            in_code = !in_code;
-        }
-        match joined.last_mut() {
-            Some(last)
-                if !starts_block
-                    && !last.trim().is_empty()
-                    && !last.trim_start().starts_with("```")
-                    && !last.starts_with("    ") =>
-            {
-                last.push(' ');
-                last.push_str(t);
-            }
-            _ => joined.push(raw.to_string()),
-        }
-    }
-    in_code = false;
-    for raw in &joined {
-        if raw.trim_start().starts_with("```") {
-            in_code = !in_code;
-            continue;
-        }
-        if in_code {
-            lines.push(Line::from(Span::styled(format!("    {raw}"), Style::new().fg(Color::Yellow))));
-            continue;
-        }
-        if let Some(h) = raw.strip_prefix('#').map(|h| h.trim_start_matches('#').trim()) {
-            lines.push(Line::from(Span::styled(h.to_string(), Style::new().add_modifier(Modifier::BOLD))));
-            continue;
-        }
-        let mut spans = Vec::new();
-        for (i, piece) in raw.replace("**", "").split('`').enumerate() {
-            if i % 2 == 1 {
-                spans.push(Span::styled(piece.to_string(), Style::new().fg(Color::Yellow)));
-            } else {
-                spans.push(Span::raw(piece.to_string()));
-            }
-        }
-        lines.push(Line::from(spans));
-    }
 }
 
 /// The lesson picker, over everything.
@@ -236,21 +217,31 @@ pub fn picker(frame: &mut Frame, model: &Model, course: &Course) {
     let inner_h = h.saturating_sub(2) as usize;
     let scroll = selected_line.saturating_sub(inner_h.saturating_sub(2)) as u16;
     frame.render_widget(Clear, r);
-    let block = Block::bordered().border_style(border(true)).title(format!(" {} ", model.texts.get("lesson-picker")));
+    // The title names the list; the keys go below, as whole as the width allows.
+    let keys = fitting_keys(&model.texts.get("lesson-picker-keys"), usize::from(w.saturating_sub(4)), None);
+    let block = Block::bordered()
+        .border_style(border(true))
+        .title(Span::styled(
+            format!(" {} ", model.texts.get("lesson-picker")),
+            Style::new().add_modifier(Modifier::BOLD),
+        ))
+        .title_bottom(Span::styled(format!(" {keys} "), Style::new().fg(Color::DarkGray)));
     frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), r);
 }
 
 #[cfg(test)]
 mod tests {
-    use super::fitting_keys;
+    use super::{Lead, fitting_keys};
 
     #[test]
     fn the_keys_fit_whole_and_the_redo_key_comes_first_when_the_learner_is_stuck() {
         let keys = "Alt+i hint · Alt+u redo step · Alt+t type · Alt+o solution";
-        assert_eq!(fitting_keys(keys, 80, false), keys);
-        assert_eq!(fitting_keys(keys, 26, false), "Alt+i hint …");
-        assert_eq!(fitting_keys(keys, 26, true), "Alt+u redo step …");
-        assert_eq!(fitting_keys(keys, 30, true), "Alt+u redo step · Alt+i hint …");
-        assert_eq!(fitting_keys(keys, 3, true), "…");
+        assert_eq!(fitting_keys(keys, 80, None), keys);
+        assert_eq!(fitting_keys(keys, 26, None), "Alt+i hint …");
+        assert_eq!(fitting_keys(keys, 26, Some(Lead::Redo)), "Alt+u redo step …");
+        assert_eq!(fitting_keys(keys, 30, Some(Lead::Redo)), "Alt+u redo step · Alt+i hint …");
+        assert_eq!(fitting_keys(keys, 3, Some(Lead::Redo)), "…");
+        let all = format!("{keys} · Alt+g lessons");
+        assert_eq!(fitting_keys(&all, 30, Some(Lead::Lessons)), "Alt+g lessons · Alt+i hint …");
     }
 }

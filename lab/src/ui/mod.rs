@@ -2,6 +2,7 @@
 
 mod cluster;
 mod lesson;
+pub mod markdown;
 mod panes;
 
 use crate::app::Model;
@@ -11,7 +12,7 @@ use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 pub const ACCENT: Color = Color::Cyan;
 
@@ -45,21 +46,15 @@ fn intro(frame: &mut Frame, model: &Model, area: Rect) {
     let args: Vec<(&str, &str)> = model.intro.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let title = t.args(model.intro.title, &args);
     let body = t.args(model.intro.body, &args);
-    let mut lines = Vec::new();
-    for l in body.lines() {
-        // Indented lines are commands to type: shown as code.
-        if let Some(code) = l.strip_prefix("    ") {
-            lines.push(Line::from(Span::styled(format!("  {code}"), Style::new().fg(Color::Yellow))));
-        } else {
-            lines.push(Line::from(l.to_string()));
-        }
-    }
+    // Markdown, as the lessons: indented lines are commands to type, shown as code.
+    let lines = markdown::render(&body, area.width.saturating_sub(2), t.lang == crate::i18n::Lang::Fr);
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(border(model.focus == Focus::Lesson))
         .title(Span::styled(format!(" {title} "), Style::new().add_modifier(Modifier::BOLD)));
-    let p = Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((model.lesson_scroll, 0));
-    frame.render_widget(p, area);
+    let visible = usize::from(area.height.saturating_sub(2));
+    let scroll = usize::from(model.lesson_scroll).min(lines.len().saturating_sub(visible)) as u16;
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
 }
 
 pub fn speed_text(model: &Model) -> String {
@@ -106,24 +101,6 @@ fn status(frame: &mut Frame, model: &Model, area: Rect) {
     }
 }
 
-/// How many rows `text` takes wrapped at word boundaries to `width` columns.
-fn wrapped_rows(text: &str, width: usize) -> usize {
-    let mut rows = 1;
-    let mut used = 0;
-    for word in text.split(' ') {
-        let len = word.chars().count();
-        let need = if used == 0 { len } else { used + 1 + len };
-        if need <= width {
-            used = need;
-        } else {
-            rows += 1;
-            used = len.min(width);
-            rows += len.saturating_sub(1) / width.max(1);
-        }
-    }
-    rows
-}
-
 fn help(frame: &mut Frame, model: &Model) {
     let t = &model.texts;
     let keys = [
@@ -150,18 +127,19 @@ fn help(frame: &mut Frame, model: &Model) {
     let area = frame.area();
     let w = area.width.saturating_sub(4).min(90);
     // As tall as the wrapped text, so that no line is cut off on a small screen.
-    let inner = usize::from(w.saturating_sub(2)).max(1);
-    let mut texts = texts;
-    let fits = |texts: &[String]| texts.iter().map(|l| wrapped_rows(l, inner)).sum::<usize>() + 2;
-    if fits(&texts) > usize::from(area.height) {
+    let inner = w.saturating_sub(2);
+    let lay = |texts: &[String]| -> Vec<Line<'static>> {
+        texts.iter().flat_map(|l| markdown::wrap(markdown::inline(l, Style::new()), inner, 0)).collect()
+    };
+    let mut lines = lay(&texts);
+    if lines.len() + 2 > usize::from(area.height) {
         // A small screen: the blank separator goes before any key does.
-        texts.retain(|l| !l.is_empty());
+        let kept: Vec<String> = texts.into_iter().filter(|l| !l.is_empty()).collect();
+        lines = lay(&kept);
     }
-    let rows: usize = texts.iter().map(|l| wrapped_rows(l, inner)).sum();
-    let lines: Vec<Line> = texts.into_iter().map(Line::from).collect();
-    let h = (rows as u16 + 2).min(area.height);
+    let h = (lines.len() as u16 + 2).min(area.height);
     let r = Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h };
     frame.render_widget(Clear, r);
     let block = Block::bordered().border_style(border(true)).title(format!(" {} ", t.get("help-title")));
-    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), r);
+    frame.render_widget(Paragraph::new(lines).block(block), r);
 }
