@@ -262,6 +262,11 @@ fn lesson_markdown_screen() {
             let screen = render(&m);
             insta::assert_snapshot!(format!("lesson_markdown_{tag}_{w}x{h}"), screen);
             assert!(!screen.contains("**") && !screen.contains("|---"), "no raw Markdown:\n{screen}");
+            // Scrolled past its end (a resize made the text shorter): the end still shows.
+            m.lesson_scroll = 500;
+            let screen = render(&m);
+            let hint = if tag == "fr" { "» Indice 1" } else { "» Hint 1" };
+            assert!(screen.contains(hint), "{screen}");
         }
     }
 }

@@ -116,7 +116,7 @@ pub fn draw(frame: &mut Frame, model: &Model, course: &Course, area: Rect) {
 /// on, or what its check still lacks once they have tried something.
 fn status(t: &crate::i18n::Texts, course: &Course, width: u16, lines: &mut Vec<Line<'static>>) {
     let say = |text: String, style: Style, indent: usize, lines: &mut Vec<Line<'static>>| {
-        lines.extend(markdown::wrap(markdown::inline(&text, style), width, indent));
+        lines.extend(markdown::wrap(markdown::inline(&text, style, t.lang == crate::i18n::Lang::Fr), width, indent));
     };
     if course.waiting_to_move_on() {
         let style = Style::new().fg(Color::Green).add_modifier(Modifier::BOLD);

@@ -36,11 +36,12 @@ pub fn wrap(spans: Vec<Span<'static>>, width: u16, indent: usize) -> Vec<Line<'s
 }
 
 /// One line of text with its `code` spans styled (messages the lab writes in markdown).
-pub fn inline(text: &str, style: Style) -> Vec<Span<'static>> {
+pub fn inline(text: &str, style: Style, french: bool) -> Vec<Span<'static>> {
     let code = style.patch(Style::new().fg(Color::Cyan));
     let mut spans = Vec::new();
     for event in Parser::new(text) {
         match event {
+            Event::Text(t) if french => spans.push(Span::styled(self::french(&t), style)),
             Event::Text(t) => spans.push(Span::styled(t.into_string(), style)),
             Event::Code(t) => spans.push(Span::styled(t.into_string(), code)),
             Event::SoftBreak | Event::HardBreak => spans.push(Span::styled(" ", style)),
@@ -478,6 +479,16 @@ mod tests {
         let lines = text(&render(md, 20, false));
         assert_eq!(lines, ["  docker service cr›"]);
         assert_eq!(text(&render(md, 80, false)), ["  docker service create --name web --replicas 3 nginx"]);
+    }
+
+    #[test]
+    fn the_labs_own_french_messages_keep_their_guillemets_with_their_word() {
+        let spans = inline("`docker node ls` devrait montrer « node2 ».", Style::new(), true);
+        for width in 10..40 {
+            for line in text(&wrap(spans.clone(), width, 2)) {
+                assert!(!line.trim_end().ends_with('«') && !line.trim_start().starts_with('»'), "{width}: {line:?}");
+            }
+        }
     }
 
     #[test]

@@ -129,7 +129,10 @@ fn help(frame: &mut Frame, model: &Model) {
     // As tall as the wrapped text, so that no line is cut off on a small screen.
     let inner = w.saturating_sub(2);
     let lay = |texts: &[String]| -> Vec<Line<'static>> {
-        texts.iter().flat_map(|l| markdown::wrap(markdown::inline(l, Style::new()), inner, 0)).collect()
+        texts
+            .iter()
+            .flat_map(|l| markdown::wrap(markdown::inline(l, Style::new(), t.lang == crate::i18n::Lang::Fr), inner, 0))
+            .collect()
     };
     let mut lines = lay(&texts);
     if lines.len() + 2 > usize::from(area.height) {
