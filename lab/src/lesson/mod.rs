@@ -138,10 +138,16 @@ pub fn summary(dir: &Path) -> Result<Vec<(PathBuf, usize)>, LessonError> {
     let text = read_source(&path)?;
     let course = Sandbox::new(Workdir::existing(dir), Reach::Lesson);
     let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if let Some(target) = line.split("](").nth(1).and_then(|r| r.split(')').next())
-            && target.ends_with(".md")
-        {
+    let lines = document::Lines::of(&text);
+    let links = pulldown_cmark::Parser::new(&text).into_offset_iter().filter_map(|(event, range)| match event {
+        pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { dest_url, .. }) => {
+            Some((lines.line(range.start) - 1, dest_url.to_string()))
+        }
+        _ => None,
+    });
+    for (i, target) in links {
+        let target = target.as_str();
+        if target.ends_with(".md") {
             let relative = Path::new(target);
             let plain = relative.components().all(|c| matches!(c, std::path::Component::Normal(_)));
             let lesson = dir.join(relative);
