@@ -127,6 +127,18 @@ fn tmux_or_skip(what: &str) -> bool {
     here
 }
 
+/// A lab started in tmux with `args` in directories of its own, at its first prompt;
+/// None (said loudly) where tmux is missing. The tmux server goes before the directories.
+fn lab_at_prompt(tag: &str, width: u16, height: u16, args: &str) -> Option<(Tmux, Dirs)> {
+    if !tmux_or_skip(tag) {
+        return None;
+    }
+    let dirs = Dirs::new(tag);
+    let t = Tmux::start(tag, width, height, &dirs.lab(args));
+    t.wait_for("node1's prompt", |s| s.contains("node1:"));
+    Some((t, dirs))
+}
+
 #[test]
 fn a_learner_builds_a_swarm_and_load_balances_a_service_in_the_lab() {
     if !tmux_or_skip("the lab's end-to-end test") {
@@ -446,12 +458,11 @@ fn a_learner_who_slips_in_lesson_2_reads_why_redoes_the_step_and_finishes_alone(
 /// docker's own completion does.
 #[test]
 fn tab_completes_docker_commands_and_the_clusters_names() {
-    if !tmux_or_skip("the completion test") {
+    let Some((t, _dirs)) =
+        lab_at_prompt("complete", 160, 40, "play --nodes 3 --managers 1 --lang en --shell /bin/bash")
+    else {
         return;
-    }
-    let dirs = Dirs::new("complete");
-    let t = Tmux::start("complete", 160, 40, &dirs.lab("play --nodes 3 --managers 1 --lang en --shell /bin/bash"));
-    t.wait_for("node1's prompt", |s| s.contains("node1:"));
+    };
     t.keys(&["-l", "docker sw"]);
     t.keys(&["Tab"]);
     t.keys(&["-l", "join-t"]);
@@ -473,12 +484,9 @@ fn tab_completes_docker_commands_and_the_clusters_names() {
 /// `lab` speaks the lab's language, and follows F9.
 #[test]
 fn the_lab_command_speaks_the_labs_language() {
-    if !tmux_or_skip("the lab command's language test") {
+    let Some((t, _dirs)) = lab_at_prompt("lablang", 160, 40, "play --nodes 3 --lang fr --shell /bin/bash") else {
         return;
-    }
-    let dirs = Dirs::new("lablang");
-    let t = Tmux::start("lablang", 160, 40, &dirs.lab("play --nodes 3 --lang fr --shell /bin/bash"));
-    t.wait_for("node1's prompt", |s| s.contains("node1:"));
+    };
     t.type_line("lab help | head -1; lab node of node2");
     t.wait_for("the help in French", |s| s.contains("Usage :  lab COMMANDE"));
     t.wait_for("the wrong word named", |s| {
@@ -501,12 +509,9 @@ fn find_on_screen(screen: &str, needle: &str) -> Option<(usize, usize)> {
 /// it as one line, and Alt+v pastes it in node2's pane, where it works.
 #[test]
 fn a_join_line_wrapped_in_a_narrow_pane_is_copied_whole_and_pasted_with_alt_v() {
-    if !tmux_or_skip("the copy test") {
+    let Some((t, _dirs)) = lab_at_prompt("copy", 80, 24, "--lesson joining --lang en --shell /bin/bash") else {
         return;
-    }
-    let dirs = Dirs::new("copy");
-    let t = Tmux::start("copy", 80, 24, &dirs.lab("--lesson joining --lang en --shell /bin/bash"));
-    t.wait_for("node1's prompt", |s| s.contains("node1:"));
+    };
     t.type_line("docker swarm join-token worker");
     let s = t.wait_for("the join command", |s| s.contains(":2377"));
     let (r0, c0) = find_on_screen(&s, "docker swarm join --token").expect("the command's start");
