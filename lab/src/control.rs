@@ -99,16 +99,31 @@ pub fn parse(args: &[String]) -> Result<Action, Said> {
     })
 }
 
-/// Applies an action that only touches the cluster; returns what to say.
-/// Speed, skip and reset belong to whoever runs the clock: `Ok(None)` hands them back
-/// (`done` says what they did).
-pub fn apply(cluster: &mut Cluster, action: &Action) -> Result<Option<Said>, Said> {
+/// What applying an action came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Applied {
+    /// Done to the cluster; this says what.
+    Done(Said),
+    /// Speed, skip and reset belong to whoever runs the clock: handed back to it
+    /// (`done` then says what it did).
+    ForTheClock(Clock),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    Speed(crate::world::Speed),
+    Skip,
+    Reset,
+}
+
+/// Applies an action that only touches the cluster, or hands it to the clock.
+pub fn apply(cluster: &mut Cluster, action: &Action) -> Result<Applied, Said> {
     let index = |c: &Cluster, n: &str| c.machine_index(n).ok_or_else(|| Said::new("lab-no-node").arg("node", n));
     match action {
-        Action::Help => Ok(Some(Said::new(HELP))),
+        Action::Help => Ok(Applied::Done(Said::new(HELP))),
         Action::Image { image, fault } => {
             cluster.registry.set_fault(image, *fault);
-            Ok(Some(match fault {
+            Ok(Applied::Done(match fault {
                 Some(Fault::Missing) => Said::new("lab-image-missing").arg("image", image),
                 Some(Fault::Crash(code)) => {
                     Said::new("lab-image-crash").arg("image", image).arg("code", code.to_string())
@@ -120,20 +135,20 @@ pub fn apply(cluster: &mut Cluster, action: &Action) -> Result<Option<Said>, Sai
             let i = index(cluster, node)?;
             if *on {
                 cluster.power_on(i);
-                Ok(Some(Said::new("lab-powered-on").arg("node", node)))
+                Ok(Applied::Done(Said::new("lab-powered-on").arg("node", node)))
             } else {
                 cluster.power_off(i);
-                Ok(Some(Said::new("lab-powered-off").arg("node", node)))
+                Ok(Applied::Done(Said::new("lab-powered-off").arg("node", node)))
             }
         }
         Action::Network { node, connected } => {
             let i = index(cluster, node)?;
             if *connected {
                 cluster.reconnect(i);
-                Ok(Some(Said::new("lab-reconnected").arg("node", node)))
+                Ok(Applied::Done(Said::new("lab-reconnected").arg("node", node)))
             } else {
                 cluster.disconnect(i);
-                Ok(Some(Said::new("lab-disconnected").arg("node", node)))
+                Ok(Applied::Done(Said::new("lab-disconnected").arg("node", node)))
             }
         }
         Action::Partition { nodes } => {
@@ -143,11 +158,11 @@ pub fn apply(cluster: &mut Cluster, action: &Action) -> Result<Option<Said>, Sai
                 .filter(|i| !side.contains(i))
                 .map(|i| cluster.machines()[i].hostname.clone())
                 .collect();
-            Ok(Some(Said::new("lab-split").arg("side", nodes.join(" ")).arg("others", others.join(" "))))
+            Ok(Applied::Done(Said::new("lab-split").arg("side", nodes.join(" ")).arg("others", others.join(" "))))
         }
         Action::Heal => {
             cluster.heal();
-            Ok(Some(Said::new("lab-healed")))
+            Ok(Applied::Done(Said::new("lab-healed")))
         }
         Action::Crash { container, node } => {
             let candidates: Vec<usize> = match node {
@@ -157,7 +172,7 @@ pub fn apply(cluster: &mut Cluster, action: &Action) -> Result<Option<Said>, Sai
             for i in candidates {
                 let on = cluster.machines()[i].hostname.clone();
                 match cluster.crash(i, container) {
-                    Ok(name) => return Ok(Some(Said::new("lab-crashed").arg("container", name))),
+                    Ok(name) => return Ok(Applied::Done(Said::new("lab-crashed").arg("container", name))),
                     Err(e) if e.contains("several") => {
                         return Err(Said::new("lab-crash-several").arg("container", container).arg("node", on));
                     }
@@ -169,17 +184,19 @@ pub fn apply(cluster: &mut Cluster, action: &Action) -> Result<Option<Said>, Sai
             }
             Err(Said::new("lab-crash-none").arg("container", container))
         }
-        Action::Speed(_) | Action::Skip | Action::Reset => Ok(None),
+        Action::Speed(s) => Ok(Applied::ForTheClock(Clock::Speed(*s))),
+        Action::Skip => Ok(Applied::ForTheClock(Clock::Skip)),
+        Action::Reset => Ok(Applied::ForTheClock(Clock::Reset)),
     }
 }
 
 /// What the clock's owner says once it has done a speed, skip or reset.
-pub fn done(action: &Action) -> Said {
-    match action {
-        Action::Speed(crate::world::Speed::Paused) => Said::new("lab-paused"),
-        Action::Speed(crate::world::Speed::Times(n)) => Said::new("lab-speed").arg("speed", format!("{n}x")),
-        Action::Skip => Said::new("lab-skipped"),
-        _ => Said::new("lab-reset"),
+pub fn done(clock: Clock) -> Said {
+    match clock {
+        Clock::Speed(crate::world::Speed::Paused) => Said::new("lab-paused"),
+        Clock::Speed(crate::world::Speed::Times(n)) => Said::new("lab-speed").arg("speed", format!("{n}x")),
+        Clock::Skip => Said::new("lab-skipped"),
+        Clock::Reset => Said::new("lab-reset"),
     }
 }
 
@@ -233,7 +250,10 @@ mod tests {
     #[test]
     fn every_change_says_what_it_did() {
         let mut c = Cluster::new(swarmlab_engine::sim::ClusterConfig::default());
-        let said = |c: &mut Cluster, s: &str| apply(c, &p(s).unwrap()).unwrap().map(en).unwrap_or_default();
+        let said = |c: &mut Cluster, s: &str| match apply(c, &p(s).unwrap()).unwrap() {
+            Applied::Done(said) => en(said),
+            Applied::ForTheClock(_) => String::new(),
+        };
         assert_eq!(said(&mut c, "node off node1"), "node1: powered off (lab node on node1 brings it back)\n");
         assert_eq!(said(&mut c, "node on node1"), "node1: powered on\n");
         assert!(said(&mut c, "node disconnect node2").starts_with("node2: cut off the network"));
@@ -248,13 +268,15 @@ mod tests {
             "there is no node \"node9\" in this lab\n"
         );
         let fr = Texts::new(crate::i18n::Lang::Fr);
-        let off = apply(&mut c, &p("node off node2").unwrap()).unwrap().unwrap();
+        let Ok(Applied::Done(off)) = apply(&mut c, &p("node off node2").unwrap()) else { panic!("powered off") };
         assert_eq!(off.text(&fr), "node2 : éteint (lab node on node2 le rallume)\n");
-        assert!(apply(&mut c, &p("help").unwrap()).unwrap().unwrap().text(&fr).starts_with("Usage :  lab COMMANDE"));
+        let Ok(Applied::Done(help)) = apply(&mut c, &p("help").unwrap()) else { panic!("help") };
+        assert!(help.text(&fr).starts_with("Usage :  lab COMMANDE"));
+        assert_eq!(apply(&mut c, &p("skip").unwrap()), Ok(Applied::ForTheClock(Clock::Skip)));
         assert_eq!(
             en(apply(&mut c, &p("crash nope node1").unwrap()).unwrap_err()),
             "no running container nope on node1\n"
         );
-        assert_eq!(en(done(&p("speed 10x").unwrap())), "virtual time runs at 10x\n");
+        assert_eq!(en(done(Clock::Speed(Speed::Times(10)))), "virtual time runs at 10x\n");
     }
 }

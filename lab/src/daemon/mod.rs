@@ -210,19 +210,21 @@ pub fn endings() -> std::io::Result<impl std::future::Future<Output = ()>> {
 
 /// The `lab` command from a pane: `["node","off","node2"]` in, `{"stdout","stderr","code"}` out.
 fn lab(world: &World, body: &[u8]) -> Response<Body> {
-    use crate::control::{self, Action};
+    use crate::control::{self, Applied, Clock};
     let args: Vec<String> = serde_json::from_slice(body).unwrap_or_default();
     let result = control::parse(&args).and_then(|action| {
-        let said = control::apply(&mut world.cluster(), &action)?;
-        Ok(said.unwrap_or_else(|| {
-            match action {
-                Action::Speed(s) => world.set_speed(s),
-                Action::Skip => world.skip_ahead(),
-                Action::Reset => world.reset(),
-                _ => {}
+        let applied = control::apply(&mut world.cluster(), &action)?;
+        Ok(match applied {
+            Applied::Done(said) => said,
+            Applied::ForTheClock(clock) => {
+                match clock {
+                    Clock::Speed(s) => world.set_speed(s),
+                    Clock::Skip => world.skip_ahead(),
+                    Clock::Reset => world.reset(),
+                }
+                control::done(clock)
             }
-            control::done(&action)
-        }))
+        })
     });
     let texts = crate::i18n::Texts::new(world.lang());
     let v = match result {

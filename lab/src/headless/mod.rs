@@ -263,7 +263,7 @@ impl Session {
 
     /// `lab …`: what a lesson can do to the simulated world (see [`crate::control`]).
     fn lab(&mut self, args: &[String]) -> Run {
-        use crate::control::{self, Action};
+        use crate::control::{self, Applied, Clock};
         // Transcripts stay the same wherever they run: English, as docker's output.
         let texts = crate::i18n::Texts::new(crate::i18n::Lang::En);
         let fail =
@@ -273,12 +273,12 @@ impl Session {
             Err(e) => return fail(e),
         };
         match control::apply(&mut self.cluster, &action) {
-            Ok(Some(said)) => Run { stdout: said.text(&texts), stderr: String::new(), code: 0 },
-            Ok(None) if action == Action::Skip => {
+            Ok(Applied::Done(said)) => Run { stdout: said.text(&texts), stderr: String::new(), code: 0 },
+            Ok(Applied::ForTheClock(Clock::Skip)) => {
                 self.cluster.run_until_idle_within(crate::world::SKIP_LIMIT);
-                Run { stdout: control::done(&action).text(&texts), stderr: String::new(), code: 0 }
+                Run { stdout: control::done(Clock::Skip).text(&texts), stderr: String::new(), code: 0 }
             }
-            Ok(None) => fail(control::live_only()),
+            Ok(Applied::ForTheClock(_)) => fail(control::live_only()),
             Err(e) => fail(e),
         }
     }

@@ -27,12 +27,32 @@ pub enum Expect {
     Equals(String),
     Contains(String),
     /// A regular expression found in the output.
-    Matches(String),
+    Matches(Pattern),
     /// So many non-empty lines.
     Lines(usize),
     /// The exit code (0 unless said).
     Exit(i32),
 }
+
+/// A regular expression, compiled once when the lesson is read; equal when written
+/// the same.
+#[derive(Clone)]
+pub struct Pattern(pub regex::Regex);
+
+/// Shown as its source, as the lesson wrote it.
+impl std::fmt::Debug for Pattern {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.0.as_str(), f)
+    }
+}
+
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Pattern) -> bool {
+        self.0.as_str() == other.0.as_str()
+    }
+}
+
+impl Eq for Pattern {}
 
 /// How a check went: every item that does not hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -235,7 +255,7 @@ impl Expect {
         match self {
             Expect::Equals(want) => out.trim() == want.trim(),
             Expect::Contains(want) => out.contains(want.as_str()),
-            Expect::Matches(re) => regex::Regex::new(re).is_ok_and(|r| r.is_match(out)),
+            Expect::Matches(re) => re.0.is_match(out),
             Expect::Lines(n) => out.lines().filter(|l| !l.trim().is_empty()).count() == *n,
             Expect::Exit(_) => true,
         }

@@ -69,7 +69,7 @@ pub fn explain(u: &Unmet, t: &Texts) -> Explanation {
         Gap::Output { command, expect, output } => match expect {
             Expect::Equals(w) => t.args("check-equals", &[("command", command), ("want", w)]),
             Expect::Contains(w) => t.args("check-contains", &[("command", command), ("want", w)]),
-            Expect::Matches(w) => t.args("check-matches", &[("command", command), ("want", w)]),
+            Expect::Matches(w) => t.args("check-matches", &[("command", command), ("want", w.0.as_str())]),
             Expect::Lines(n) => {
                 let got = output.lines().filter(|l| !l.trim().is_empty()).count();
                 let key = if *n == 1 { "check-lines-one" } else { "check-lines" };

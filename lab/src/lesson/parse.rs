@@ -90,17 +90,29 @@ pub fn parse(text: &str, path: &Path) -> Result<Lesson, Vec<LessonError>> {
                 Setup { swarm: false, commands: Vec::new() }
             }
         },
-        Some(SetupSpec::Full { swarm, commands }) => {
-            let script = commands.join("\n");
-            let commands = match crate::headless::script::parse(&script, &path.display().to_string()) {
-                Ok(c) => c,
-                Err(e) => {
-                    errors.at(2, format!("setup commands: {e}"));
-                    Vec::new()
+        Some(SetupSpec::Full { swarm, commands: listed }) => {
+            // Each command at its own line of the front matter (which starts at line 2),
+            // found in order; line 2 when YAML quoting hides it.
+            let front_lines: Vec<&str> = front.lines().collect();
+            let mut from = 0;
+            let mut commands = Vec::new();
+            for c in &listed {
+                let line = match front_lines.iter().skip(from).position(|l| l.contains(c.as_str())) {
+                    Some(i) => {
+                        from += i + 1;
+                        from + 1
+                    }
+                    None => 2,
+                };
+                match crate::headless::script::parse_at(c, line) {
+                    Ok(steps) => {
+                        for step in &steps {
+                            check_node(&mut errors, &nodes, &step.node, step.line);
+                        }
+                        commands.extend(steps);
+                    }
+                    Err(e) => errors.at(e.line, format!("setup commands: {}", e.message)),
                 }
-            };
-            for c in &commands {
-                check_node(&mut errors, &nodes, &c.node, 2);
             }
             Setup { swarm, commands }
         }
@@ -168,18 +180,15 @@ pub fn parse(text: &str, path: &Path) -> Result<Lesson, Vec<LessonError>> {
                 }
             }
             Kind::Hint => step.hints.push(block.text.trim_end().to_string()),
-            Kind::Solution => {
-                let padded = format!("{}{}", "\n".repeat(block.line - 1), block.text);
-                match crate::headless::script::parse(&padded, &path.display().to_string()) {
-                    Ok(s) => {
-                        for c in &s {
-                            check_node(&mut errors, &nodes, &c.node, c.line);
-                        }
-                        step.solution.extend(s);
+            Kind::Solution => match crate::headless::script::parse_at(&block.text, block.line) {
+                Ok(s) => {
+                    for c in &s {
+                        check_node(&mut errors, &nodes, &c.node, c.line);
                     }
-                    Err(e) => errors.list.push(script_error(path, &e)),
+                    step.solution.extend(s);
                 }
-            }
+                Err(e) => errors.at(e.line, e.message),
+            },
             Kind::Check => {
                 if step.check.is_some() {
                     errors.at(fence_line, "a step has one check block; put every query in it");
@@ -375,13 +384,6 @@ fn check_node(errors: &mut Errors, nodes: &[String], node: &str, line: usize) {
     }
 }
 
-/// `path:LINE: message` from the script parser, back into a LessonError.
-fn script_error(path: &Path, e: &str) -> LessonError {
-    let rest = e.strip_prefix(&format!("{}:", path.display())).unwrap_or(e);
-    let (line, message) = rest.split_once(": ").unwrap_or(("0", rest));
-    LessonError { path: path.to_path_buf(), line: line.parse().unwrap_or(0), message: message.to_string() }
-}
-
 /// Parses a check block whose first line is `first`; errors are (line, message).
 pub fn parse_check(text: &str, first: usize, nodes: &[String]) -> Result<Check, Vec<(usize, String)>> {
     let mut items: Vec<Item> = Vec::new();
@@ -445,7 +447,7 @@ pub fn parse_check(text: &str, first: usize, nodes: &[String]) -> Result<Check, 
             "equals" => Expect::Equals(unquote(value)),
             "contains" => Expect::Contains(unquote(value)),
             "matches" => match regex::Regex::new(&unquote(value)) {
-                Ok(_) => Expect::Matches(unquote(value)),
+                Ok(re) => Expect::Matches(super::check::Pattern(re)),
                 Err(e) => {
                     errors.push((line, format!("matches: not a regular expression: {e}")));
                     continue;
