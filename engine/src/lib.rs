@@ -9,6 +9,7 @@ pub mod cli;
 pub mod compose;
 pub mod ids;
 pub mod manager;
+pub mod naming;
 pub mod raft;
 pub mod reference;
 pub mod sim;

@@ -5,10 +5,8 @@
 use std::time::Duration;
 use swarmlab_engine::api::{ApiError, Filters};
 
-/// The API version the virtual daemons speak (moby v28.2.2).
-pub const API_VERSION: &str = "1.50";
-/// The oldest version they accept, as moby's default minimum.
-pub const MIN_API_VERSION: &str = "1.24";
+/// The API versions the virtual daemons speak (moby v28.2.2) and the oldest they accept.
+pub use swarmlab_engine::sim::{API_VERSION, MIN_API_VERSION};
 
 /// One API request, its path without the `/v1.xx` prefix.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -513,8 +513,9 @@ fn a_join_line_wrapped_in_a_narrow_pane_is_copied_whole_and_pasted_with_alt_v() 
         return;
     };
     t.type_line("docker swarm join-token worker");
-    let s = t.wait_for("the join command", |s| s.contains(":2377"));
-    let (r0, c0) = find_on_screen(&s, "docker swarm join --token").expect("the command's start");
+    // Step 1 passes on it: its notice comes first, the copy's after.
+    let s = t.wait_for("the join command, step 2", |s| s.contains(":2377") && s.contains("Step 2/4"));
+    let (r0, c0) = find_on_screen(&s, "docker swarm join --token SWMTKN").expect("the command's start");
     let (r1, c1) = find_on_screen(&s, ":2377").expect("the command's end");
     assert!(r1 > r0, "the command wraps at 80 columns:\n{s}");
     let end = c1 + ":2377".len() - 1;

@@ -132,11 +132,7 @@ fn ps(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
         list.truncate(n);
     }
     let now: Timestamp = ctx.call(|api| Ok(api.now()))?;
-    let src = match p.string("format").unwrap_or("") {
-        "" | "table" if p.bool("quiet") => "{{.ID}}",
-        "" | "table" => PS_TABLE,
-        other => other,
-    };
+    let src = super::format::list_template(p.string("format").unwrap_or(""), p.bool("quiet"), PS_TABLE);
     let rows: Vec<Value> = list
         .iter()
         .map(|c| {

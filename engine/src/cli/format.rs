@@ -141,8 +141,18 @@ fn docker_funcs() -> gotmpl::FuncMap {
     m
 }
 
+/// The template a list command prints with, as docker/cli's formatter chooses: its
+/// `--format`, else its table, or the IDs alone with `--quiet`.
+pub(crate) fn list_template<'a>(format: &'a str, quiet: bool, table: &'a str) -> &'a str {
+    match format {
+        "" | "table" if quiet => "{{.ID}}",
+        "" | "table" => table,
+        other => other,
+    }
+}
+
 /// Go's deprecated `strings.Title`: upper-cases the first letter of each word.
-fn title(s: &str) -> String {
+pub fn title(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut prev_letter = false;
     for c in s.chars() {

@@ -202,11 +202,9 @@ fn list(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     let mut nets = ctx.call(|api| api.network_list(&f))?;
     nets.sort_by(|a, b| natural_cmp(&a.name, &b.name));
     let src = match p.string("format").unwrap_or("") {
-        "" | "table" if p.bool("quiet") => "{{.ID}}",
-        "" | "table" => NETWORK_TABLE,
         "raw" if p.bool("quiet") => "network_id: {{.ID}}",
         "raw" => "network_id: {{.ID}}\\nname: {{.Name}}\\ndriver: {{.Driver}}\\nscope: {{.Scope}}\\n",
-        other => other,
+        other => super::format::list_template(other, p.bool("quiet"), NETWORK_TABLE),
     };
     let trunc = !p.bool("no-trunc");
     let rows: Vec<Value> = nets.iter().map(|n| row(n, trunc)).collect();

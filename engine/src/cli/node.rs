@@ -182,13 +182,11 @@ fn list(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     let self_id = info.as_ref().map(|i| i.swarm.node_id.clone()).unwrap_or_default();
     let cluster_tls = info.as_ref().and_then(|i| i.swarm.cluster.as_ref()).map(|c| &c.tls_info);
     let src = match p.string("format").unwrap_or("") {
-        "" | "table" if quiet => "{{.ID}}",
-        "" | "table" => NODE_TABLE,
         "raw" if quiet => "node_id: {{.ID}}",
         "raw" => {
             "node_id: {{.ID}}\\nhostname: {{.Hostname}}\\nstatus: {{.Status}}\\navailability: {{.Availability}}\\nmanager_status: {{.ManagerStatus}}\\n"
         }
-        other => other,
+        other => format::list_template(other, quiet, NODE_TABLE),
     };
     nodes.sort_by(|a, b| natural_cmp(&a.description.hostname, &b.description.hostname));
     let rows: Vec<Value> = nodes.iter().map(|n| row(n, &self_id, cluster_tls)).collect();

@@ -13,11 +13,7 @@ use std::collections::BTreeMap;
 /// The table docker/cli prints: rows sorted by name, times as "… ago".
 pub fn list(ctx: &mut Ctx, p: &Parsed, mut objects: Vec<Secret>, table: &str) -> Result<(), CliError> {
     let now = ctx.call(|api| Ok(api.now()))?;
-    let src = match p.string("format").unwrap_or("") {
-        "" | "table" if p.bool("quiet") => "{{.ID}}",
-        "" | "table" => table,
-        other => other,
-    };
+    let src = super::format::list_template(p.string("format").unwrap_or(""), p.bool("quiet"), table);
     objects.sort_by(|a, b| natural_cmp(&a.spec.name, &b.spec.name));
     let ago = |t: crate::time::Timestamp| format!("{} ago", human_duration(now.since(t)));
     let rows: Vec<Value> = objects

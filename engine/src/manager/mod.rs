@@ -83,3 +83,8 @@ pub fn step(pass: &mut Pass, store: &Store, state: &mut ManagerState) {
     scheduler::schedule(pass, store, state);
     reaper::reap(pass, store, &tasks);
 }
+
+/// A spec's nanoseconds (Go's `time.Duration`) as a duration; negative counts as none.
+pub(crate) fn nanos(n: i64) -> std::time::Duration {
+    std::time::Duration::from_nanos(u64::try_from(n).unwrap_or(0))
+}

@@ -36,9 +36,7 @@ pub fn config(service: &Service, rollback: bool) -> UpdateConfig {
     UpdateConfig::or_defaults(c.as_ref())
 }
 
-fn nanos(n: i64) -> Duration {
-    Duration::from_nanos(n.max(0) as u64)
-}
+use crate::manager::nanos;
 
 fn set_status(pass: &mut Pass, service: &Service, status: UpdateStatus) {
     let mut s = service.clone();

@@ -106,8 +106,7 @@ impl Cluster {
             {
                 let service = self.swarms.get(&cluster).and_then(|s| s.store().services.get(&service_id));
                 let name = service.map(|s| s.spec.name.clone()).unwrap_or_default();
-                let slot = if slot > 0 { slot.to_string() } else { node_id };
-                c.name = format!("{name}.{slot}.{task_id}");
+                c.name = crate::naming::task(&name, slot, &node_id, task_id);
             }
             let statuses = std::mem::take(&mut outcome.statuses);
             let changes =

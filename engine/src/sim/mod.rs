@@ -20,6 +20,7 @@ mod swarm;
 pub use client::NodeClient;
 pub use consensus::CommitError;
 pub use events::Event;
+pub use info::{API_VERSION, MIN_API_VERSION};
 pub use machine::{Block, Machine, Membership, split_host_port};
 pub use mesh::Answer;
 pub use services::task_name;

@@ -11,8 +11,7 @@ use std::time::Duration;
 /// swarmkit `naming.Task`: `service.slot.taskid` (global: `service.nodeid.taskid`).
 pub fn task_name(store: &Store, t: &Task) -> String {
     let service = store.services.get(&t.service_id).map(|s| s.spec.name.as_str()).unwrap_or("");
-    let slot = if t.slot > 0 { t.slot.to_string() } else { t.node_id.clone() };
-    format!("{service}.{slot}.{}", t.id)
+    crate::naming::task(service, t.slot, &t.node_id, &t.id)
 }
 
 /// The swarm's names generator style: `adjective_surname`.
@@ -347,13 +346,15 @@ impl NodeClient<'_> {
             .service_tasks(&service.id)
             .map(|t| {
                 let host = store.nodes.get(&t.node_id).map(|n| n.description.hostname.clone()).unwrap_or_default();
-                let slot = if t.slot > 0 { t.slot.to_string() } else { t.node_id.clone() };
                 let attrs = vec![
                     ("com.docker.swarm.node.id".to_string(), t.node_id.clone()),
                     ("com.docker.swarm.service.id".to_string(), service.id.clone()),
                     ("com.docker.swarm.task.id".to_string(), t.id.clone()),
                 ];
-                (t.id.clone(), (format!("{}.{slot}.{}@{host}", service.spec.name, &t.id), attrs))
+                (
+                    t.id.clone(),
+                    (format!("{}@{host}", crate::naming::task(&service.spec.name, t.slot, &t.node_id, &t.id)), attrs),
+                )
             })
             .collect();
         let now = self.sim_mut().now();

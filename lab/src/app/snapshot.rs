@@ -2,6 +2,7 @@
 //! state and tasks; for the swarm its quorum and leader. Plain data, compared to
 //! decide whether the screen needs redrawing.
 
+use swarmlab_engine::cli::format::{natural_cmp, title};
 use swarmlab_engine::sim::{Cluster, Membership};
 use swarmlab_engine::types::TaskState;
 
@@ -86,7 +87,8 @@ pub fn snapshot(c: &Cluster) -> Snapshot {
                     Some(TaskView { name, service, state: t.status.state })
                 })
                 .collect();
-            tasks.sort_by_key(|t| natural(&t.name));
+            // `web.10` after `web.9`, as docker sorts them.
+            tasks.sort_by(|a, b| natural_cmp(&a.name, &b.name));
             v.tasks = tasks;
             if out.quorum.is_none() {
                 let raft = swarm.raft_status();
@@ -105,19 +107,6 @@ pub fn snapshot(c: &Cluster) -> Snapshot {
         out.nodes.push(v);
     }
     out
-}
-
-fn title(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
-}
-
-/// `web.10` after `web.9`.
-fn natural(name: &str) -> (String, u64) {
-    match name.rsplit_once('.') {
-        Some((s, n)) => (s.to_string(), n.parse().unwrap_or(0)),
-        None => (name.to_string(), 0),
-    }
 }
 
 #[cfg(test)]

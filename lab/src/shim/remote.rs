@@ -119,8 +119,7 @@ impl<T: Transport> RemoteApi<T> {
         let Ok(task) = self.task_inspect(task_id) else { return task_id.to_string() };
         let service = self.service_inspect(&task.service_id, false).map(|s| s.spec.name).unwrap_or_default();
         let host = self.node_inspect(node_id).map(|n| n.description.hostname).unwrap_or_else(|_| node_id.to_string());
-        let slot = if task.slot > 0 { task.slot.to_string() } else { task.node_id.clone() };
-        format!("{service}.{slot}.{}@{host}", task.id)
+        format!("{}@{host}", swarmlab_engine::naming::task(&service, task.slot, &task.node_id, &task.id))
     }
 }
 

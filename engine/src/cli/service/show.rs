@@ -83,11 +83,7 @@ pub fn list(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
 pub fn print_services(ctx: &mut Ctx, mut services: Vec<Service>, p: &Parsed) -> Result<(), CliError> {
     let quiet = p.bool("quiet");
     services.sort_by(|a, b| natural_cmp(&a.spec.name, &b.spec.name));
-    let src = match p.string("format").unwrap_or("") {
-        "" | "table" if quiet => "{{.ID}}",
-        "" | "table" => SERVICE_TABLE,
-        other => other,
-    };
+    let src = crate::cli::format::list_template(p.string("format").unwrap_or(""), quiet, SERVICE_TABLE);
     let table = src.starts_with("table");
     let rows: Vec<Value> = services
         .iter()
@@ -120,11 +116,7 @@ pub fn print_tasks(ctx: &mut Ctx, tasks: Vec<Task>, p: &Parsed) -> Result<(), Cl
     // docker/cli service/node ps: `-q` implies --no-trunc.
     let trunc = !p.bool("no-trunc") && !quiet;
     let resolve = !p.bool("no-resolve");
-    let src = match p.string("format").unwrap_or("") {
-        "" | "table" if quiet => "{{.ID}}",
-        "" | "table" => TASK_TABLE,
-        other => other,
-    };
+    let src = crate::cli::format::list_template(p.string("format").unwrap_or(""), quiet, TASK_TABLE);
     let table = src.starts_with("table");
     let now = ctx.call(|api| Ok(api.now()))?;
     let mut service_names: BTreeMap<String, String> = BTreeMap::new();

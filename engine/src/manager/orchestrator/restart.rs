@@ -13,9 +13,7 @@ use std::time::Duration;
 /// swarmkit `defaults.Service.Task.Restart.Delay`.
 pub const DEFAULT_RESTART_DELAY: Duration = Duration::from_secs(5);
 
-fn nanos(n: i64) -> Duration {
-    Duration::from_nanos(n.max(0) as u64)
-}
+use crate::manager::nanos;
 
 /// The key restarts are counted under: the slot, or the node for global services.
 pub fn instance_key(service: &Service, task: &Task) -> (String, String) {
