@@ -3,10 +3,7 @@
 
 use crate::store::Store;
 
-/// Strict majority of `n` managers.
-pub fn quorum(n: usize) -> usize {
-    n / 2 + 1
-}
+pub use crate::raft::quorum;
 
 /// swarmkit raft `CanRemoveMember`: would the managers left after removing `id` still
 /// hold a quorum of reachable members? `local` (the node handling the request) counts

@@ -48,6 +48,11 @@ struct InFlight {
 }
 
 /// The managers of one swarm.
+/// The quorum of a group of `n` members: a strict majority.
+pub fn quorum(n: usize) -> usize {
+    n / 2 + 1
+}
+
 pub struct Group {
     members: BTreeMap<u64, Member>,
     /// Time since the group started, advanced by the caller.
@@ -289,7 +294,7 @@ impl Group {
         if !self.inflight.is_empty() {
             return false;
         }
-        let quorum = self.members.len() / 2 + 1;
+        let quorum = quorum(self.members.len());
         let ups: Vec<(u64, &Member)> = self.members.iter().filter(|(_, m)| m.up).map(|(i, m)| (*i, m)).collect();
         let sides: BTreeSet<u32> = ups.iter().map(|(_, m)| m.side).collect();
         for side in sides {

@@ -55,7 +55,7 @@ pub struct Quorum {
 
 impl Quorum {
     pub fn held(&self) -> bool {
-        self.reachable * 2 > self.managers
+        self.reachable >= swarmlab_engine::raft::quorum(self.managers)
     }
 }
 
