@@ -99,6 +99,52 @@ mod tests {
         keys
     }
 
+    /// Every message the code asks for by name (`.get("…")`, `.args("…", …)`, and the
+    /// keys it chooses between) exists, in both languages.
+    #[test]
+    fn every_key_the_code_uses_exists() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let asked = regex::Regex::new(r#"(?:\.get|\.args|Said::new|key =[^"]*|=> )\(?\s*"([a-z]+(?:-[a-z0-9]+)+)""#).unwrap();
+        let known = keys(EN);
+        let mut files = vec![src];
+        let mut used = 0;
+        while let Some(path) = files.pop() {
+            if path.is_dir() {
+                files.extend(std::fs::read_dir(&path).unwrap().filter_map(|e| e.ok().map(|e| e.path())));
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            for c in asked.captures_iter(&text) {
+                let key = &c[1];
+                // Keys are Fluent identifiers the bundles hold; other literals (paths,
+                // flags) that the pattern meets are not messages.
+                let families = [
+                    "lab-",
+                    "check-",
+                    "slip-",
+                    "notice-",
+                    "lesson-",
+                    "help-",
+                    "feedback-",
+                    "pane-",
+                    "node-",
+                    "status-",
+                    "welcome-",
+                    "play-",
+                    "cluster-",
+                    "quorum-",
+                    "leader-",
+                    "speed-",
+                ];
+                if families.iter().any(|f| key.starts_with(f)) {
+                    used += 1;
+                    assert!(known.iter().any(|k| k == key), "{}: no message {key:?}", path.display());
+                }
+            }
+        }
+        assert!(used > 50, "the pattern finds the keys ({used})");
+    }
+
     #[test]
     fn french_and_english_have_the_same_keys() {
         assert_eq!(keys(FR), keys(EN));
