@@ -2,6 +2,9 @@
 //! line on top of it. No async runtime, no wall clock, no real I/O: time moves only
 //! when the caller advances it, and all randomness comes from one seed.
 
+// Text is built with write!, not push_str(&format!()): one allocation less each.
+#![warn(clippy::format_push_string)]
+
 pub mod agent;
 pub mod api;
 pub mod ca;

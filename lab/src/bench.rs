@@ -3,6 +3,7 @@
 //! 3 and 9 nodes. The lab runs in a pty of its own; its screen is read with vt100.
 
 use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::path::Path;
 use std::sync::mpsc;
@@ -137,8 +138,9 @@ pub fn run(exe: &Path) -> std::io::Result<String> {
         lab.quit();
     }
     launches.sort();
-    report += &format!(
-        "launch to first frame (3 nodes, 10 runs): median {:.1} ms, max {:.1} ms (target <= 150 ms)\n",
+    let _ = writeln!(
+        report,
+        "launch to first frame (3 nodes, 10 runs): median {:.1} ms, max {:.1} ms (target <= 150 ms)",
         percentile(&launches, 0.5).as_secs_f64() * 1e3,
         launches.last().copied().unwrap_or_default().as_secs_f64() * 1e3
     );
@@ -165,8 +167,9 @@ pub fn run(exe: &Path) -> std::io::Result<String> {
         }
     }
     echoes.sort();
-    report += &format!(
-        "keystroke to echo through a pane (300 keys): p50 {:.2} ms, p99 {:.2} ms (target p99 <= 10 ms)\n",
+    let _ = writeln!(
+        report,
+        "keystroke to echo through a pane (300 keys): p50 {:.2} ms, p99 {:.2} ms (target p99 <= 10 ms)",
         percentile(&echoes, 0.5).as_secs_f64() * 1e3,
         percentile(&echoes, 0.99).as_secs_f64() * 1e3
     );
@@ -177,8 +180,8 @@ pub fn run(exe: &Path) -> std::io::Result<String> {
     let before = cpu_seconds(pid).unwrap_or_default();
     let _ = lab.until(Duration::from_secs(10), |_| false);
     let after = cpu_seconds(pid).unwrap_or_default();
-    report += &format!("idle CPU over 10 s: {:.2} % (target <= 1 %)\n", (after - before) / 10.0 * 100.0);
-    report += &format!("RSS with 3 nodes: {:.1} MB (target <= 60 MB)\n", rss_mb(pid).unwrap_or_default());
+    let _ = writeln!(report, "idle CPU over 10 s: {:.2} % (target <= 1 %)", (after - before) / 10.0 * 100.0);
+    let _ = writeln!(report, "RSS with 3 nodes: {:.1} MB (target <= 60 MB)", rss_mb(pid).unwrap_or_default());
     lab.quit();
 
     let mut lab = Lab::start(exe, 9)?;
@@ -186,7 +189,7 @@ pub fn run(exe: &Path) -> std::io::Result<String> {
     std::thread::sleep(Duration::from_secs(1));
     let _ = lab.until(Duration::from_millis(500), |_| false);
     let pid = lab.pid().ok_or_else(|| std::io::Error::other("no pid"))?;
-    report += &format!("RSS with 9 nodes: {:.1} MB\n", rss_mb(pid).unwrap_or_default());
+    let _ = writeln!(report, "RSS with 9 nodes: {:.1} MB", rss_mb(pid).unwrap_or_default());
     lab.quit();
     Ok(report)
 }

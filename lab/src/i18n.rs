@@ -104,7 +104,8 @@ mod tests {
     #[test]
     fn every_key_the_code_uses_exists() {
         let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let asked = regex::Regex::new(r#"(?:\.get|\.args|Said::new|key =[^"]*|=> )\(?\s*"([a-z]+(?:-[a-z0-9]+)+)""#).unwrap();
+        let asked =
+            regex::Regex::new(r#"(?:\.get|\.args|Said::new|key =[^"]*|=> )\(?\s*"([a-z]+(?:-[a-z0-9]+)+)""#).unwrap();
         let known = keys(EN);
         let mut files = vec![src];
         let mut used = 0;

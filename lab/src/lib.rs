@@ -1,6 +1,9 @@
 //! swarmlab, the terminal lab: the live lab (TUI, node sockets, routing mesh, shell
 //! panes), the headless runner, and the shims panes run.
 
+// Text is built with write!, not push_str(&format!()): one allocation less each.
+#![warn(clippy::format_push_string)]
+
 pub mod app;
 pub mod bench;
 pub mod block;

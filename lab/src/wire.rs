@@ -2,6 +2,7 @@
 //! the Docker Engine API, with moby's encodings for query strings, filters and
 //! multiplexed log streams. Pure data, no I/O: the daemon and the shim both use it.
 
+use std::fmt::Write as _;
 use std::time::Duration;
 use swarmlab_engine::api::{ApiError, Filters};
 
@@ -141,7 +142,9 @@ pub fn escape(s: &str) -> String {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
             b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
+            _ => {
+                let _ = write!(out, "%{b:02X}");
+            }
         }
     }
     out

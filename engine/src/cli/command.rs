@@ -3,6 +3,7 @@
 
 use super::flags::{self, Flag, Parsed};
 use super::{CliError, Ctx};
+use std::fmt::Write as _;
 
 /// docker/cli `Annotations["aliases"]`.
 const ANNOTATED_ALIASES: &[(&str, &str)] = &[
@@ -112,33 +113,33 @@ impl Resolved<'_> {
         let cmd = self.cmd;
         let mut s = String::from("Usage:");
         if cmd.subs.is_empty() {
-            s.push_str(&format!("  {}", self.use_line()));
+            let _ = write!(s, "  {}", self.use_line());
         } else {
             let opts = if cmd.flags.is_empty() { "" } else { " [OPTIONS]" };
-            s.push_str(&format!("  {}{opts} COMMAND", self.path));
+            let _ = write!(s, "  {}{opts} COMMAND", self.path);
         }
-        s.push_str(&format!("\n\n{}", cmd.short));
+        let _ = write!(s, "\n\n{}", cmd.short);
         // Commands whose alias line docker/cli sets by annotation.
         if let Some(line) = ANNOTATED_ALIASES.iter().find(|(p, _)| *p == self.path).map(|(_, l)| l) {
-            s.push_str(&format!("\n\nAliases:\n  {line}"));
+            let _ = write!(s, "\n\nAliases:\n  {line}");
         } else if !cmd.aliases.is_empty() {
             let parent = self.path.rsplit_once(' ').map(|(p, _)| p).unwrap_or("");
             let mut aliases = self.path.clone();
             for a in cmd.aliases {
-                aliases.push_str(&format!(", {parent} {a}"));
+                let _ = write!(aliases, ", {parent} {a}");
             }
-            s.push_str(&format!("\n\nAliases:\n  {aliases}"));
+            let _ = write!(s, "\n\nAliases:\n  {aliases}");
         }
         if !cmd.flags.is_empty() {
-            s.push_str(&format!("\n\nOptions:\n{}", flags::usages(cmd.flags, cols.saturating_sub(1)).trim_end()));
+            let _ = write!(s, "\n\nOptions:\n{}", flags::usages(cmd.flags, cols.saturating_sub(1)).trim_end());
         }
         if !cmd.subs.is_empty() {
             let pad = cmd.subs.iter().map(|c| c.name.len()).max().unwrap_or(0).max(11);
             s.push_str("\n\nCommands:");
             for c in cmd.subs {
-                s.push_str(&format!("\n  {:pad$} {}", c.name, c.short));
+                let _ = write!(s, "\n  {:pad$} {}", c.name, c.short);
             }
-            s.push_str(&format!("\n\nRun '{} COMMAND --help' for more information on a command.", self.path));
+            let _ = write!(s, "\n\nRun '{} COMMAND --help' for more information on a command.", self.path);
         }
         s.push('\n');
         s

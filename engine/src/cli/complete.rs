@@ -9,6 +9,7 @@ use super::command::Command;
 use super::flags::{Flag, Kind};
 use super::{Output, ROOT, global_flag_arity, help};
 use crate::api::{Api, Filters};
+use std::fmt::Write as _;
 
 /// cobra's ShellCompDirective bits.
 const ERROR: u8 = 1;
@@ -31,7 +32,7 @@ pub fn complete(argv: &[String], api: &mut dyn Api, descriptions: bool) -> Outpu
         }
         stdout.push('\n');
     }
-    stdout.push_str(&format!(":{directive}\n"));
+    let _ = writeln!(stdout, ":{directive}");
     let stderr = format!("Completion ended with directive: {}\n", directive_name(directive));
     Output { stdout, stderr, code: 0, ..Output::default() }
 }

@@ -6,6 +6,7 @@ use super::format;
 use super::{CliError, Ctx, objects};
 use crate::types::{Config, ConfigSpec, Driver};
 use base64::Engine;
+use std::fmt::Write as _;
 
 const CONFIG_TABLE: &str = "table {{.ID}}\t{{.Name}}\t{{.CreatedAt}}\t{{.UpdatedAt}}";
 
@@ -96,12 +97,12 @@ fn list(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
 fn pretty(x: &Config) -> String {
     let mut o = format!("ID:\t\t\t{}\nName:\t\t\t{}\n", x.id, x.spec.name);
     if !x.spec.labels.is_empty() {
-        o.push_str(&format!("Labels:\n{}", format::label_lines(&x.spec.labels)));
+        let _ = write!(o, "Labels:\n{}", format::label_lines(&x.spec.labels));
     }
     let data = base64::engine::general_purpose::STANDARD.decode(x.spec.data.as_bytes()).unwrap_or_default();
-    o.push_str(&format!("Created at:            \t{}\n", format::pretty(&x.created_at.go_string())));
-    o.push_str(&format!("Updated at:            \t{}\n", format::pretty(&x.updated_at.go_string())));
-    o.push_str(&format!("Data:\n{}\n", String::from_utf8_lossy(&data)));
+    let _ = writeln!(o, "Created at:            \t{}", format::pretty(&x.created_at.go_string()));
+    let _ = writeln!(o, "Updated at:            \t{}", format::pretty(&x.updated_at.go_string()));
+    let _ = write!(o, "Data:\n{}\n", String::from_utf8_lossy(&data));
     o
 }
 

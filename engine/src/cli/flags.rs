@@ -3,6 +3,7 @@
 //! texts; plus `FlagUsagesWrapped` for help screens.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -371,9 +372,9 @@ pub fn usages(flags: &[Flag], cols: usize) -> String {
         let mut text = usage;
         if !f.default.is_empty() {
             if f.kind == Kind::String {
-                text.push_str(&format!(" (default {:?})", f.default));
+                let _ = write!(text, " (default {:?})", f.default);
             } else {
-                text.push_str(&format!(" (default {})", f.default));
+                let _ = write!(text, " (default {})", f.default);
             }
         }
         line.push_str(&text);
@@ -383,7 +384,7 @@ pub fn usages(flags: &[Flag], cols: usize) -> String {
     for line in lines {
         let sidx = line.find('\0').unwrap_or(line.len());
         let spacing = " ".repeat(maxlen - sidx);
-        out.push_str(&format!("{} {} {}\n", &line[..sidx], spacing, wrap(maxlen + 2, cols, &line[sidx + 1..])));
+        let _ = writeln!(out, "{} {} {}", &line[..sidx], spacing, wrap(maxlen + 2, cols, &line[sidx + 1..]));
     }
     out
 }

@@ -9,6 +9,7 @@ use crate::time::bytes_size;
 use crate::types::{Node, NodeAvailability, NodeRole, TlsInfo, to_go_json_indent};
 use gotmpl::Value;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 const NODE_TABLE: &str = "table {{.ID}} {{if .Self}}*{{else}} {{ end }}\t{{.Hostname}}\t{{.Status}}\t{{.Availability}}\t{{.ManagerStatus}}\t{{.EngineVersion}}";
 
@@ -244,36 +245,35 @@ fn inspect(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
 fn pretty(n: &Node) -> String {
     let mut s = format!("ID:\t\t\t{}\n", n.id);
     if !n.spec.name.is_empty() {
-        s.push_str(&format!("Name:\t\t\t{}\n", n.spec.name));
+        let _ = writeln!(s, "Name:\t\t\t{}", n.spec.name);
     }
     if !n.spec.labels.is_empty() {
-        s.push_str(&format!("Labels:\n{}", format::label_lines(&n.spec.labels)));
+        let _ = write!(s, "Labels:\n{}", format::label_lines(&n.spec.labels));
     }
-    s.push_str(&format!("Hostname:              \t{}\n", n.description.hostname));
-    s.push_str(&format!("Joined at:             \t{}\n", format::pretty(&n.created_at.go_string())));
-    s.push_str(&format!("Status:\n State:\t\t\t{}\n", format::pretty(n.status.state.as_str())));
+    let _ = writeln!(s, "Hostname:              \t{}", n.description.hostname);
+    let _ = writeln!(s, "Joined at:             \t{}", format::pretty(&n.created_at.go_string()));
+    let _ = write!(s, "Status:\n State:\t\t\t{}\n", format::pretty(n.status.state.as_str()));
     if !n.status.message.is_empty() {
-        s.push_str(&format!(" Message:              \t{}\n", format::pretty(&n.status.message)));
+        let _ = writeln!(s, " Message:              \t{}", format::pretty(&n.status.message));
     }
-    s.push_str(&format!(" Availability:         \t{}\n", format::pretty(n.spec.availability.as_str())));
+    let _ = writeln!(s, " Availability:         \t{}", format::pretty(n.spec.availability.as_str()));
     if !n.status.addr.is_empty() {
-        s.push_str(&format!(" Address:\t\t{}\n", n.status.addr));
+        let _ = writeln!(s, " Address:\t\t{}", n.status.addr);
     }
     if let Some(m) = &n.manager_status {
-        s.push_str(&format!(
+        let _ = write!(
+            s,
             "Manager Status:\n Address:\t\t{}\n Raft Status:\t\t{}\n Leader:\t\t{}\n",
             m.addr,
             format::pretty(m.reachability.as_str()),
             if m.leader { "Yes" } else { "No" }
-        ));
+        );
     }
     let d = &n.description;
-    s.push_str(&format!(
-        "Platform:\n Operating System:\t{}\n Architecture:\t\t{}\n",
-        d.platform.os, d.platform.architecture
-    ));
+    let _ =
+        write!(s, "Platform:\n Operating System:\t{}\n Architecture:\t\t{}\n", d.platform.os, d.platform.architecture);
     let mem = if d.resources.memory_bytes == 0 { String::new() } else { bytes_size(d.resources.memory_bytes as f64) };
-    s.push_str(&format!("Resources:\n CPUs:\t\t\t{}\n Memory:\t\t{mem}\n", d.resources.nano_cpus / 1_000_000_000));
+    let _ = write!(s, "Resources:\n CPUs:\t\t\t{}\n Memory:\t\t{mem}\n", d.resources.nano_cpus / 1_000_000_000);
     if !d.engine.plugins.is_empty() {
         let mut by_type: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for pl in &d.engine.plugins {
@@ -281,19 +281,20 @@ fn pretty(n: &Node) -> String {
         }
         s.push_str("Plugins:\n");
         for (k, v) in by_type {
-            s.push_str(&format!(" {k}:\t\t{}\n", v.join(", ")));
+            let _ = writeln!(s, " {k}:\t\t{}", v.join(", "));
         }
     }
-    s.push_str(&format!("Engine Version:\t\t{}\n", d.engine.engine_version));
+    let _ = writeln!(s, "Engine Version:\t\t{}", d.engine.engine_version);
     if !d.engine.labels.is_empty() {
-        s.push_str(&format!("Engine Labels:\n{}", format::label_lines(&d.engine.labels)));
+        let _ = write!(s, "Engine Labels:\n{}", format::label_lines(&d.engine.labels));
     }
     let tls = &d.tls_info;
     if *tls != TlsInfo::default() {
-        s.push_str(&format!(
+        let _ = write!(
+            s,
             "TLS Info:\n TrustRoot:\n{}\n Issuer Subject:\t{}\n Issuer Public Key:\t{}\n",
             tls.trust_root, tls.cert_issuer_subject, tls.cert_issuer_public_key
-        ));
+        );
     }
     s
 }

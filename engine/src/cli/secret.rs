@@ -6,6 +6,7 @@ use super::format;
 use super::{CliError, Ctx, objects};
 use crate::types::{Driver, Secret, SecretSpec};
 use base64::Engine;
+use std::fmt::Write as _;
 
 const SECRET_TABLE: &str = "table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.CreatedAt}}\t{{.UpdatedAt}}";
 
@@ -99,11 +100,11 @@ fn list(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
 fn pretty(x: &Secret) -> String {
     let mut o = format!("ID:              {}\nName:              {}\n", x.id, x.spec.name);
     if !x.spec.labels.is_empty() {
-        o.push_str(&format!("Labels:\n{}", format::label_lines(&x.spec.labels)));
+        let _ = write!(o, "Labels:\n{}", format::label_lines(&x.spec.labels));
     }
-    o.push_str(&format!("Driver:            {}\n", x.spec.driver.as_ref().map_or("", |d| d.name.as_str())));
-    o.push_str(&format!("Created at:        {}\n", format::pretty(&x.created_at.go_string())));
-    o.push_str(&format!("Updated at:        {}\n", format::pretty(&x.updated_at.go_string())));
+    let _ = writeln!(o, "Driver:            {}", x.spec.driver.as_ref().map_or("", |d| d.name.as_str()));
+    let _ = writeln!(o, "Created at:        {}", format::pretty(&x.created_at.go_string()));
+    let _ = writeln!(o, "Updated at:        {}", format::pretty(&x.updated_at.go_string()));
     o
 }
 

@@ -5,6 +5,7 @@ use super::flags::{Flag, Kind, Parsed, flag};
 use super::{CliError, Ctx};
 use crate::time::parse_go_duration;
 use crate::types::{InitRequest, JoinRequest, LocalNodeState, NodeAvailability, SpecPatch, UpdateFlags};
+use std::fmt::Write as _;
 
 const LISTEN_ADDR: Flag =
     flag("listen-addr", None, Kind::NodeAddr, "0.0.0.0:2377", "Listen address (format: \"<ip|interface>[:port]\")");
@@ -285,9 +286,10 @@ fn wrap(context: &str, e: CliError) -> CliError {
 
 fn print_unlock_command(ctx: &mut Ctx, key: &str) {
     if !key.is_empty() {
-        ctx.out.push_str(&format!(
+        let _ = write!(
+            ctx.out,
             "To unlock a swarm manager after it restarts, run the `docker swarm unlock`\ncommand and provide the following key:\n\n    {key}\n\nRemember to store this key in a password manager, since without it you\nwill not be able to restart the manager.\n"
-        ));
+        );
     }
 }
 

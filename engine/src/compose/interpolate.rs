@@ -2,6 +2,7 @@
 //! `${VAR}`, `${VAR:-default}` (unset or empty), `${VAR-default}` (unset),
 //! `${VAR:?message}` / `${VAR?message}` (required), `$$` for a dollar sign.
 
+use std::fmt::Write as _;
 /// Go's `%#v` of a string: double-quoted with Go's escapes.
 fn go_quote(s: &str) -> String {
     let mut out = String::from("\"");
@@ -12,7 +13,9 @@ fn go_quote(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
             c => out.push(c),
         }
     }

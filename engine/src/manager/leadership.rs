@@ -2,6 +2,7 @@
 //! `node rm`, `swarm leave` (who leads is Raft's business: see `raft`).
 
 use crate::store::Store;
+use std::fmt::Write as _;
 
 pub use crate::raft::quorum;
 
@@ -26,11 +27,12 @@ pub fn leave_refusal(store: &Store, has_leader: bool, reachable_ids: &[String]) 
                 msg.push_str("Removing the last manager erases all current state of the swarm. Use `--force` to ignore this message. ");
                 return msg;
             }
-            msg.push_str(&format!(
+            let _ = write!(
+                msg,
                 "Removing this node leaves {} managers out of {}. Without a Raft quorum your swarm will be inaccessible. ",
                 reachable - 1,
                 reachable + unreachable
-            ));
+            );
         }
     } else {
         msg.push_str("Doing so may lose the consensus of your cluster. ");

@@ -7,6 +7,7 @@ use super::client::NodeClient;
 use crate::api::{ApiError, ApiResult};
 use base64::Engine;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 impl NodeClient<'_> {
     pub(super) fn exec_impl(&mut self, reference: &str, argv: &[String]) -> ApiResult<(String, i32)> {
@@ -90,13 +91,13 @@ fn nslookup(name: &str, names: &BTreeMap<String, Vec<String>>) -> (String, i32) 
         Some(ips) => {
             out.push_str("Non-authoritative answer:\n");
             for ip in ips {
-                out.push_str(&format!("Name:\t{name}\nAddress: {ip}\n"));
+                let _ = write!(out, "Name:\t{name}\nAddress: {ip}\n");
             }
             out.push('\n');
             (out, 0)
         }
         None => {
-            out.push_str(&format!("** server can't find {name}: NXDOMAIN\n\n"));
+            let _ = write!(out, "** server can't find {name}: NXDOMAIN\n\n");
             (out, 1)
         }
     }
@@ -118,7 +119,7 @@ fn run(
                 match files.get(f) {
                     Some(data) => out.push_str(&String::from_utf8_lossy(data)),
                     None => {
-                        out.push_str(&format!("cat: can't open '{f}': No such file or directory\n"));
+                        let _ = writeln!(out, "cat: can't open '{f}': No such file or directory");
                         code = 1;
                     }
                 }

@@ -4,6 +4,7 @@
 //! shell. Only the `s` command: anything else is refused in sed's words.
 
 use regex::Regex;
+use std::fmt::Write as _;
 
 /// One `s` command, ready to apply.
 #[derive(Debug)]
@@ -145,7 +146,9 @@ fn basic_to_regex(bre: &str) -> String {
                     Some(o @ ('(' | ')' | '{' | '}' | '+' | '?' | '|')) => out.push(*o),
                     Some('n') => out.push_str("\\n"),
                     Some('t') => out.push_str("\\t"),
-                    Some(d) if d.is_ascii_digit() => out.push_str(&format!("\\{d}")),
+                    Some(d) if d.is_ascii_digit() => {
+                        let _ = write!(out, "\\{d}");
+                    }
                     Some(other) => out.push_str(&regex::escape(&other.to_string())),
                     None => out.push_str("\\\\"),
                 }
@@ -194,7 +197,9 @@ fn replacement(text: &str) -> String {
             '&' => out.push_str("${0}"),
             '$' => out.push_str("$$"),
             '\\' => match chars.next() {
-                Some(d) if d.is_ascii_digit() => out.push_str(&format!("${{{d}}}")),
+                Some(d) if d.is_ascii_digit() => {
+                    let _ = write!(out, "${{{d}}}");
+                }
                 Some('n') => out.push('\n'),
                 Some('t') => out.push('\t'),
                 Some('$') => out.push_str("$$"),

@@ -5,6 +5,7 @@
 
 use super::document::{ItemKind, fence_mark, outline};
 use serde_json::Value;
+use std::fmt::Write as _;
 
 struct Labels {
     on: &'static str,
@@ -28,7 +29,7 @@ pub fn render(markdown: &str, french: bool) -> String {
         title: Option<String>,
     }
     if let Some(t) = doc.front.as_deref().and_then(|f| serde_saphyr::from_str::<Front>(f).ok()).and_then(|f| f.title) {
-        out.push_str(&format!("# {t}\n"));
+        let _ = writeln!(out, "# {t}");
     }
     let mut last = doc.body;
     for item in &doc.items {
@@ -36,7 +37,7 @@ pub fn render(markdown: &str, french: bool) -> String {
         let Some((head, lang, close)) = wrapper(info, labels) else { continue };
         let open = fence_mark(&markdown[item.range.clone()]);
         out.push_str(&markdown[last..item.range.start]);
-        out.push_str(&format!("{head}\n\n{open}{lang}\n{text}{open}\n\n{close}\n"));
+        let _ = write!(out, "{head}\n\n{open}{lang}\n{text}{open}\n\n{close}\n");
         last = item.range.end;
     }
     out.push_str(&markdown[last..]);

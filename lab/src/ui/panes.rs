@@ -8,6 +8,7 @@ use ratatui::Frame;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
+use std::fmt::Write as _;
 use tui_term::widget::{Cursor, PseudoTerminal};
 
 pub fn draw(frame: &mut Frame, model: &Model, layout: &Layout) {
@@ -35,7 +36,7 @@ pub fn draw(frame: &mut Frame, model: &Model, layout: &Layout) {
         let screen = p.parser.screen();
         let mut title = format!(" {} ", p.name);
         if screen.scrollback() > 0 {
-            title.push_str(&format!("[↑{}] ", screen.scrollback()));
+            let _ = write!(title, "[↑{}] ", screen.scrollback());
         }
         let block = Block::bordered().border_style(border(focused)).title(title);
         let mut cursor = Cursor::default();

@@ -6,6 +6,7 @@ use super::super::{CliError, Ctx};
 use crate::api::Filters;
 use crate::types::{ModeKind, Service, Task, TaskState};
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::time::Duration;
 
 const POLL: Duration = Duration::from_millis(200);
@@ -73,14 +74,14 @@ impl Display {
         let diff = self.ids.len() - line;
         if self.tty {
             if diff > 0 {
-                self.out.push_str(&format!("\x1b[{diff}A"));
+                let _ = write!(self.out, "\x1b[{diff}A");
             }
-            self.out.push_str(&format!("\x1b[2K\r{id}: {action} {bar_text}\r"));
+            let _ = write!(self.out, "\x1b[2K\r{id}: {action} {bar_text}\r");
             if diff > 0 {
-                self.out.push_str(&format!("\x1b[{diff}B"));
+                let _ = write!(self.out, "\x1b[{diff}B");
             }
         } else if bar_text.is_empty() {
-            self.out.push_str(&format!("{id}: {action}\n"));
+            let _ = writeln!(self.out, "{id}: {action}");
         }
     }
 

@@ -7,6 +7,7 @@ use crate::time::{Timestamp, bytes_size, go_duration, human_duration};
 use crate::types::{LogsOptions, ModeKind, PortConfig, Service, Task, to_go_json_indent};
 use gotmpl::Value;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::time::Duration;
 
 const SERVICE_TABLE: &str = "table {{.ID}}\t{{.Name}}\t{{.Mode}}\t{{.Replicas}}\t{{.Image}}\t{{.Ports}}";
@@ -275,7 +276,7 @@ fn pretty_service(svc: &Service, now: Timestamp) -> String {
     if !spec.labels.is_empty() {
         o.push_str("\nLabels:");
         for (k, v) in &spec.labels {
-            o.push_str(&if v.is_empty() { format!("\n {k}") } else { format!("\n {k}={v}") });
+            let _ = if v.is_empty() { write!(o, "\n {k}") } else { write!(o, "\n {k}={v}") };
         }
     }
     o.push_str("\nService Mode:");
@@ -284,25 +285,25 @@ fn pretty_service(svc: &Service, now: Timestamp) -> String {
         ModeKind::Replicated => {
             o.push_str("\tReplicated");
             if let Some(n) = spec.mode.replicated.as_ref().and_then(|r| r.replicas) {
-                o.push_str(&format!("\n Replicas:\t{n}"));
+                let _ = write!(o, "\n Replicas:\t{n}");
             }
         }
         _ => {}
     }
     if let Some(u) = &svc.update_status {
-        o.push_str(&format!("\nUpdateStatus:\n State:\t\t{}", u.state));
+        let _ = write!(o, "\nUpdateStatus:\n State:\t\t{}", u.state);
         if let Some(at) = u.started_at {
-            o.push_str(&format!("\n Started:\t{} ago", human_duration(now.since(at))));
+            let _ = write!(o, "\n Started:\t{} ago", human_duration(now.since(at)));
         }
         if let (Some(at), true) = (u.completed_at, u.state.ends_with("completed")) {
-            o.push_str(&format!("\n Completed:\t{} ago", human_duration(now.since(at))));
+            let _ = write!(o, "\n Completed:\t{} ago", human_duration(now.since(at)));
         }
-        o.push_str(&format!("\n Message:\t{}", u.message));
+        let _ = write!(o, "\n Message:\t{}", u.message);
     }
     o.push_str("\nPlacement:");
     let placement = spec.task_template.placement.clone().unwrap_or_default();
     if !placement.constraints.is_empty() {
-        o.push_str(&format!("\n Constraints:\t[{}]", placement.constraints.join(" ")));
+        let _ = write!(o, "\n Constraints:\t[{}]", placement.constraints.join(" "));
     }
     if !placement.preferences.is_empty() {
         let prefs: Vec<String> = placement
@@ -310,73 +311,75 @@ fn pretty_service(svc: &Service, now: Timestamp) -> String {
             .iter()
             .filter_map(|p| p.spread.as_ref().map(|s| format!("Spread={}", s.spread_descriptor)))
             .collect();
-        o.push_str(&format!("\n Preferences:   [{}]", prefs.join(" ")));
+        let _ = write!(o, "\n Preferences:   [{}]", prefs.join(" "));
     }
     if placement.max_replicas > 0 {
-        o.push_str(&format!("\n Max Replicas Per Node:   {}", placement.max_replicas));
+        let _ = write!(o, "\n Max Replicas Per Node:   {}", placement.max_replicas);
     }
     for (title, order, cfg) in
         [("UpdateConfig", "Update", &spec.update_config), ("RollbackConfig", "Rollback", &spec.rollback_config)]
     {
         let Some(c) = cfg else { continue };
-        o.push_str(&format!("\n{title}:\n Parallelism:\t{}", c.parallelism));
+        let _ = write!(o, "\n{title}:\n Parallelism:\t{}", c.parallelism);
         if c.delay > 0 {
-            o.push_str(&format!("\n Delay:\t\t{}", go_duration(Duration::from_nanos(c.delay as u64))));
+            let _ = write!(o, "\n Delay:\t\t{}", go_duration(Duration::from_nanos(c.delay as u64)));
         }
-        o.push_str(&format!("\n On failure:\t{}", c.failure_action));
+        let _ = write!(o, "\n On failure:\t{}", c.failure_action);
         if c.monitor > 0 {
-            o.push_str(&format!("\n Monitoring Period: {}", go_duration(Duration::from_nanos(c.monitor as u64))));
+            let _ = write!(o, "\n Monitoring Period: {}", go_duration(Duration::from_nanos(c.monitor as u64)));
         }
-        o.push_str(&format!(
+        let _ = write!(
+            o,
             "\n Max failure ratio: {}\n {order} order:{}{}",
             float(c.max_failure_ratio as f64),
             if order == "Update" { "      " } else { "    " },
             c.order
-        ));
+        );
     }
     let c = spec.container();
-    o.push_str(&format!("\nContainerSpec:\n Image:\t\t{}", c.image));
+    let _ = write!(o, "\nContainerSpec:\n Image:\t\t{}", c.image);
     if !c.args.is_empty() {
         o.push_str("\n Args:\t\t");
         for a in &c.args {
-            o.push_str(&format!("{a} "));
+            let _ = write!(o, "{a} ");
         }
     }
     if !c.env.is_empty() {
         o.push_str("\n Env:\t\t");
         for e in &c.env {
-            o.push_str(&format!("{e} "));
+            let _ = write!(o, "{e} ");
         }
     }
     if !c.dir.is_empty() {
-        o.push_str(&format!("\n Dir:\t\t{}", c.dir));
+        let _ = write!(o, "\n Dir:\t\t{}", c.dir);
     }
     if let Some(init) = c.init {
-        o.push_str(&format!("\n Init:\t\t{init}"));
+        let _ = write!(o, "\n Init:\t\t{init}");
     }
     if !c.user.is_empty() {
-        o.push_str(&format!("\n User: {}", c.user));
+        let _ = write!(o, "\n User: {}", c.user);
     }
     if !c.mounts.is_empty() {
         o.push_str("\nMounts:");
         for m in &c.mounts {
-            o.push_str(&format!(
+            let _ = write!(
+                o,
                 "\n Target:\t{}\n  Source:\t{}\n  ReadOnly:\t{}\n  Type:\t\t{}",
                 m.target, m.source, m.read_only, m.kind
-            ));
+            );
         }
     }
     let target = |f: &Option<crate::types::FileTarget>| f.as_ref().map(|f| f.name.clone()).unwrap_or_default();
     if !c.configs.is_empty() {
         o.push_str("\nConfigs:");
         for r in &c.configs {
-            o.push_str(&format!("\n Target:\t{}\n  Source:\t{}", target(&r.file), r.config_name));
+            let _ = write!(o, "\n Target:\t{}\n  Source:\t{}", target(&r.file), r.config_name);
         }
     }
     if !c.secrets.is_empty() {
         o.push_str("\nSecrets:");
         for r in &c.secrets {
-            o.push_str(&format!("\n Target:\t{}\n  Source:\t{}", target(&r.file), r.secret_name));
+            let _ = write!(o, "\n Target:\t{}\n  Source:\t{}", target(&r.file), r.secret_name);
         }
     }
     if let Some(r) = &spec.task_template.resources {
@@ -384,41 +387,42 @@ fn pretty_service(svc: &Service, now: Timestamp) -> String {
         if let Some(res) = r.reservations.as_ref().filter(|x| x.nano_cpus > 0 || x.memory_bytes > 0) {
             o.push_str("\n Reservations:");
             if res.nano_cpus > 0 {
-                o.push_str(&format!("\n  CPU:\t\t{}", float(res.nano_cpus as f64 / 1e9)));
+                let _ = write!(o, "\n  CPU:\t\t{}", float(res.nano_cpus as f64 / 1e9));
             }
             if res.memory_bytes > 0 {
-                o.push_str(&format!("\n  Memory:\t{}", bytes_size(res.memory_bytes as f64)));
+                let _ = write!(o, "\n  Memory:\t{}", bytes_size(res.memory_bytes as f64));
             }
         }
         if let Some(l) = r.limits.as_ref().filter(|x| x.nano_cpus > 0 || x.memory_bytes > 0) {
             o.push_str("\n Limits:");
             if l.nano_cpus > 0 {
-                o.push_str(&format!("\n  CPU:\t\t{}", float(l.nano_cpus as f64 / 1e9)));
+                let _ = write!(o, "\n  CPU:\t\t{}", float(l.nano_cpus as f64 / 1e9));
             }
             if l.memory_bytes > 0 {
-                o.push_str(&format!("\n  Memory:\t{}", bytes_size(l.memory_bytes as f64)));
+                let _ = write!(o, "\n  Memory:\t{}", bytes_size(l.memory_bytes as f64));
             }
         }
         if let Some(pids) = r.limits.as_ref().map(|l| l.pids).filter(|p| *p > 0) {
-            o.push_str(&format!("\n  PIDs:\t\t{pids}"));
+            let _ = write!(o, "\n  PIDs:\t\t{pids}");
         }
     }
     if !spec.task_template.networks.is_empty() {
         o.push_str("\nNetworks:");
         for n in &spec.task_template.networks {
-            o.push_str(&format!(" {}", n.target));
+            let _ = write!(o, " {}", n.target);
         }
         o.push(' ');
     }
     let mode = spec.endpoint_spec.as_ref().map(|e| e.mode.clone()).unwrap_or_default();
-    o.push_str(&format!("\nEndpoint Mode:\t{mode}"));
+    let _ = write!(o, "\nEndpoint Mode:\t{mode}");
     if !svc.endpoint.ports.is_empty() {
         o.push_str("\nPorts:");
         for p in &svc.endpoint.ports {
-            o.push_str(&format!(
+            let _ = write!(
+                o,
                 "\n PublishedPort = {}\n  Protocol = {}\n  TargetPort = {}\n  PublishMode = {}",
                 p.published_port, p.protocol, p.target_port, p.publish_mode
-            ));
+            );
         }
         o.push(' ');
     }
@@ -441,7 +445,7 @@ pub fn logs(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
         let mut line = String::new();
         if !raw {
             let src = shorten(&l.source, no_task_ids, p.bool("no-trunc"));
-            line.push_str(&format!("{src:<width$}    | "));
+            let _ = write!(line, "{src:<width$}    | ");
         }
         if opts.timestamps {
             line.push_str(&l.timestamp.rfc3339_nano_fixed());

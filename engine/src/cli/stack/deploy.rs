@@ -7,6 +7,7 @@ use crate::api::Filters;
 use crate::cli::CliError;
 use crate::compose::convert::{self, LABEL_IMAGE, Namespace};
 use crate::types::{ConfigReference, SecretReference, ServiceSpec};
+use std::fmt::Write as _;
 
 /// Reads the files named by `-c` (`-` for standard input), with Go's error text.
 pub(super) fn read_files(ctx: &Ctx, files: &[String]) -> Result<Vec<(String, String)>, CliError> {
@@ -108,7 +109,7 @@ fn prune(ctx: &mut Ctx, ns: Namespace, compose: &crate::compose::model::Compose)
     let mut old = match ctx.call(|api| api.service_list(&f, false)) {
         Ok(v) => v,
         Err(e) => {
-            ctx.err.push_str(&format!("Failed to list services: {}\n", crate::cli::error_text(e)));
+            let _ = writeln!(ctx.err, "Failed to list services: {}", crate::cli::error_text(e));
             Vec::new()
         }
     };
@@ -117,7 +118,7 @@ fn prune(ctx: &mut Ctx, ns: Namespace, compose: &crate::compose::model::Compose)
     for s in old {
         ctx.println(format!("Removing service {}", s.spec.name));
         if let Err(e) = ctx.call(|api| api.service_remove(&s.id)) {
-            ctx.err.push_str(&format!("Failed to remove service {}: {}", s.id, crate::cli::error_text(e)));
+            let _ = write!(ctx.err, "Failed to remove service {}: {}", s.id, crate::cli::error_text(e));
         }
     }
     Ok(())

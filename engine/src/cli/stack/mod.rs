@@ -1,6 +1,7 @@
 //! `docker stack …` (docker/cli cli/command/stack): all client side, over the service,
 //! network, secret, config and task calls, with the stack's label tying them together.
 
+use std::fmt::Write as _;
 mod config;
 mod deploy;
 
@@ -175,7 +176,7 @@ fn services(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
     let f = stack_filter(p.filters(), name);
     let list = ctx.call(|api| api.service_list(&f, !p.bool("quiet")))?;
     if list.is_empty() {
-        ctx.err.push_str(&format!("Nothing found in stack: {name}\n"));
+        let _ = writeln!(ctx.err, "Nothing found in stack: {name}");
         return Ok(());
     }
     super::service::show::print_services(ctx, list, p)
@@ -206,7 +207,7 @@ fn remove(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
         let secrets = ctx.call(|api| api.secret_list(&f))?;
         let configs = ctx.call(|api| api.config_list(&f))?;
         if services.len() + networks.len() + secrets.len() + configs.len() == 0 {
-            ctx.err.push_str(&format!("Nothing found in stack: {name}\n"));
+            let _ = writeln!(ctx.err, "Nothing found in stack: {name}");
             continue;
         }
         // Services by name; the rest in the daemon's order (by ID), as docker/cli does.
@@ -216,7 +217,7 @@ fn remove(ctx: &mut Ctx, p: &Parsed) -> Result<(), CliError> {
         let mut each = |ctx: &mut Ctx, word: &str, id: &str, r: Result<(), CliError>| {
             if let Err(e) = r {
                 failed = true;
-                ctx.err.push_str(&format!("Failed to remove {word} {id}: {}", error_text(e)));
+                let _ = write!(ctx.err, "Failed to remove {word} {id}: {}", error_text(e));
             }
         };
         for svc in &services {
