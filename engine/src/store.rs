@@ -140,7 +140,6 @@ pub fn apply(store: &mut Store, op: &StoreOp) -> Result<(), ApplyError> {
     apply_change(store, op.at, op.change.clone())
 }
 
-/// `apply`, taking the change by value so that objects move into the store.
 /// A new secret or config carries the op's index and time.
 fn stamped(mut object: Secret, index: u64, at: Timestamp) -> Secret {
     object.version.index = index;
@@ -149,6 +148,7 @@ fn stamped(mut object: Secret, index: u64, at: Timestamp) -> Secret {
     object
 }
 
+/// `apply`, taking the change by value so that objects move into the store.
 pub fn apply_change(store: &mut Store, at: Timestamp, change: Change) -> Result<(), ApplyError> {
     let index = store.index + 1;
     match change {

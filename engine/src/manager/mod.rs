@@ -1,7 +1,7 @@
 //! The manager side of a swarm, named after swarmkit's: `controlapi` validates requests
 //! and turns them into store changes; `orchestrator`, `allocator`, `scheduler`,
 //! `updater` and `reaper` are the control loops that run on the leader; `leadership`
-//! decides who leads (Raft takes this over).
+//! holds the quorum rules for requests that change who manages (who leads is Raft's).
 
 pub mod allocator;
 pub mod budget;

@@ -200,7 +200,7 @@ impl Cluster {
     }
 
     /// Runs every pending event, jumping time to each; returns how far time moved.
-    /// Stops early (with events left) after `limit` instants.
+    /// Stops early (with events left) after a million instants.
     pub fn run_until_idle(&mut self) -> Duration {
         let start = self.now;
         let mut instants = 0;
