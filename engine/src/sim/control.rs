@@ -15,7 +15,7 @@ impl Cluster {
     pub(crate) fn node_answers(&self, cluster: &str, node_id: &str) -> bool {
         let side = self.leader_side(cluster);
         self.machines().iter().any(|m| {
-            m.up && side.is_none_or(|s| s == m.side)
+            m.reachable() && side.is_none_or(|s| s == m.side)
                 && matches!(&m.membership, Membership::Active { cluster: c, node_id: n } if c == cluster && n == node_id)
         })
     }
@@ -64,7 +64,7 @@ impl Cluster {
             .machines
             .iter()
             .enumerate()
-            .filter(|(_, m)| m.up && m.cluster_id() == Some(cluster) && side.is_none_or(|s| s == m.side))
+            .filter(|(_, m)| m.reachable() && m.cluster_id() == Some(cluster) && side.is_none_or(|s| s == m.side))
             .filter_map(|(i, m)| m.node_id().map(|n| (n.to_string(), i)))
             .collect();
         for (node, task) in forgotten {
@@ -90,7 +90,7 @@ impl Cluster {
     /// An agent's step: it reports the task's new status to its swarm.
     pub(crate) fn agent_step(&mut self, machine: usize, task_id: &str, step: Step) -> Option<String> {
         let m = self.machines.get(machine)?;
-        if !m.up {
+        if !m.reachable() {
             return None;
         }
         let cluster = m.cluster_id()?.to_string();

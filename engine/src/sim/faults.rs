@@ -1,7 +1,7 @@
 //! Faults as engine operations: a node powers off (its containers die, its heartbeats
 //! stop, so the managers mark it Down and reschedule its tasks) and comes back.
 
-use super::{Cluster, Membership};
+use super::{Cluster, Membership, Power};
 use crate::store::Change;
 use crate::types::{NodeState, NodeStatus, TaskState, TaskStatus};
 
@@ -9,11 +9,10 @@ impl Cluster {
     /// Powers machine `idx` off.
     pub fn power_off(&mut self, idx: usize) {
         let Some(m) = self.machines.get_mut(idx) else { return };
-        if !m.up && !m.cut {
+        if !m.powered() {
             return;
         }
-        m.up = false;
-        m.cut = false;
+        m.power = Power::Off;
         m.agent = Default::default();
         self.lose(idx);
     }
@@ -22,11 +21,10 @@ impl Cluster {
     /// it, while its containers keep running.
     pub fn disconnect(&mut self, idx: usize) {
         let Some(m) = self.machines.get_mut(idx) else { return };
-        if !m.up {
+        if !m.reachable() {
             return;
         }
-        m.up = false;
-        m.cut = true;
+        m.power = Power::Disconnected;
         self.lose(idx);
     }
 
@@ -34,11 +32,10 @@ impl Cluster {
     /// were moved elsewhere meanwhile are stopped, the others carry on.
     pub fn reconnect(&mut self, idx: usize) {
         let Some(m) = self.machines.get_mut(idx) else { return };
-        if !m.cut {
+        if m.power != Power::Disconnected {
             return;
         }
-        m.cut = false;
-        m.up = true;
+        m.power = Power::On;
         self.rejoin(idx);
     }
 
@@ -134,7 +131,8 @@ impl Cluster {
     /// which side of the network it is on: a cut-off machine is alone on its side.
     pub(crate) fn sync_member(&mut self, idx: usize) {
         let m = &self.machines[idx];
-        let (powered, side) = (m.up || m.cut, if m.cut { 1000 + idx as u32 } else { m.side });
+        let cut = m.power == Power::Disconnected;
+        let (powered, side) = (m.powered(), if cut { 1000 + idx as u32 } else { m.side });
         let active = matches!(m.membership, Membership::Active { .. });
         let Some(node_id) = m.node_id().map(String::from) else { return };
         let Some(cluster) = m.cluster_id().map(String::from) else { return };
@@ -149,10 +147,10 @@ impl Cluster {
     /// the containers it lost as failed.
     pub fn power_on(&mut self, idx: usize) {
         let Some(m) = self.machines.get_mut(idx) else { return };
-        if m.up || m.cut {
+        if m.powered() {
             return;
         }
-        m.up = true;
+        m.power = Power::On;
         self.rejoin(idx);
     }
 

@@ -22,10 +22,7 @@ pub struct Machine {
     /// The daemon's own ID (`docker info` → ID), a UUID.
     pub engine_id: String,
     pub membership: Membership,
-    /// Powered on and reachable.
-    pub up: bool,
-    /// Powered on but cut off from the network: unreachable, its containers run on.
-    pub cut: bool,
+    pub power: Power,
     /// Which side of a network partition it is on (0 when the network is whole).
     pub side: u32,
     pub agent: crate::agent::executor::Agent,
@@ -34,7 +31,27 @@ pub struct Machine {
     pub networks: Vec<crate::types::NetworkInspect>,
 }
 
+/// Whether a machine runs, and whether the network reaches it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Power {
+    /// Powered on and reachable.
+    On,
+    /// Powered on but cut off from the network: unreachable, its containers run on.
+    Disconnected,
+    Off,
+}
+
 impl Machine {
+    /// Powered on and on the network: it answers.
+    pub fn reachable(&self) -> bool {
+        self.power == Power::On
+    }
+
+    /// Powered on, reachable or not: its containers run.
+    pub fn powered(&self) -> bool {
+        self.power != Power::Off
+    }
+
     /// This node's ID within its swarm, when it is in one.
     pub fn node_id(&self) -> Option<&str> {
         match &self.membership {

@@ -21,7 +21,7 @@ impl Cluster {
     /// listens there (connection refused).
     pub fn route(&mut self, idx: usize, port: u32) -> Option<Answer> {
         let m = self.machines.get(idx)?;
-        if !m.up {
+        if !m.reachable() {
             return None;
         }
         let cluster = m.cluster_id()?.to_string();
@@ -48,7 +48,7 @@ impl Cluster {
         let turn = self.mesh_turns.entry(key).or_insert(0);
         let (task_id, task_node) = running[*turn % running.len()].clone();
         *turn += 1;
-        let machine = self.machines.iter().find(|m| m.node_id() == Some(task_node.as_str()) && m.up)?;
+        let machine = self.machines.iter().find(|m| m.node_id() == Some(task_node.as_str()) && m.reachable())?;
         let c = machine.agent.containers.get(&task_id)?;
         let serves = matches!(c.behaviour, Behaviour::Serve { http_port: Some(p) } if u32::from(p) == target);
         if !serves {

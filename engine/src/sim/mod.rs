@@ -21,7 +21,7 @@ pub use client::NodeClient;
 pub use consensus::CommitError;
 pub use events::Event;
 pub use info::{API_VERSION, MIN_API_VERSION};
-pub use machine::{Block, Machine, Membership, split_host_port};
+pub use machine::{Block, Machine, Membership, Power, split_host_port};
 pub use mesh::Answer;
 pub use services::task_name;
 pub use swarm::{RaftStatus, SwarmState};
@@ -98,8 +98,7 @@ impl Cluster {
                 memory_bytes: config.memory_bytes,
                 engine_id: uuid(&mut entropy),
                 membership: Membership::Inactive,
-                up: true,
-                cut: false,
+                power: Power::On,
                 side: 0,
                 agent: Default::default(),
                 networks: Vec::new(),

@@ -3,7 +3,7 @@
 //! decide whether the screen needs redrawing.
 
 use swarmlab_engine::cli::format::{natural_cmp, title};
-use swarmlab_engine::sim::{Cluster, Membership};
+use swarmlab_engine::sim::{Cluster, Membership, Power};
 use swarmlab_engine::types::TaskState;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -65,8 +65,8 @@ pub fn snapshot(c: &Cluster) -> Snapshot {
         let mut v = NodeView {
             name: m.hostname.clone(),
             addr: m.addr.to_string(),
-            powered: m.up || m.cut,
-            connected: !m.cut,
+            powered: m.powered(),
+            connected: m.power != Power::Disconnected,
             ..NodeView::default()
         };
         if let (Membership::Active { node_id, .. }, Some(swarm)) = (&m.membership, c.swarm_of(idx)) {

@@ -122,14 +122,14 @@ impl std::fmt::Display for Unmet {
 /// The node a check's `$` queries run on: the leader, else the first manager that runs
 /// (which then answers as Docker would without a leader).
 pub fn manager(c: &Cluster) -> Option<usize> {
-    let leader =
-        c.machines().iter().enumerate().position(|(i, m)| {
-            m.up && m.node_id().zip(c.swarm_of(i)).is_some_and(|(id, s)| s.leader_node() == Some(id))
-        });
+    let leader = c.machines().iter().enumerate().position(|(i, m)| {
+        m.reachable() && m.node_id().zip(c.swarm_of(i)).is_some_and(|(id, s)| s.leader_node() == Some(id))
+    });
     leader.or_else(|| {
         c.machines().iter().enumerate().position(|(i, m)| {
             let Membership::Active { node_id, .. } = &m.membership else { return false };
-            m.up && c.swarm_of(i).and_then(|s| s.store().nodes.get(node_id)).is_some_and(|n| n.manager_status.is_some())
+            m.reachable()
+                && c.swarm_of(i).and_then(|s| s.store().nodes.get(node_id)).is_some_and(|n| n.manager_status.is_some())
         })
     })
 }
