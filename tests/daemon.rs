@@ -62,7 +62,7 @@ fn run_real(docker: &Path, socket: &Path, args: &[String], config: &Path) -> Out
 }
 
 fn run_shim(socket: &Path, args: &[String]) -> Output {
-    let mut api = RemoteApi::new(UnixTransport { path: socket.to_path_buf() });
+    let mut api = RemoteApi::new(UnixTransport::new(socket.to_path_buf()));
     cli::run(args, &mut api, Env { read: Some(&swarmlab::headless::files::read_without_stdin), ..Env::default() })
 }
 

@@ -59,19 +59,31 @@ pub struct Reply {
     pub body: Vec<u8>,
     /// How long the real daemon would take to answer (a join that times out).
     pub delay: Duration,
+    /// The daemon's virtual time when it answered (its `Swarmlab-Now` header).
+    pub now: Option<swarmlab_engine::time::Timestamp>,
 }
+
+/// The header every answer carries its daemon's virtual time in, so that a client
+/// that needs "now" does not ask for the whole of `/info`.
+pub const NOW_HEADER: &str = "Swarmlab-Now";
 
 impl Reply {
     pub fn json(status: u16, value: &impl serde::Serialize) -> Self {
         let mut body = serde_json::to_vec(value).unwrap_or_default();
         body.push(b'\n');
-        Reply { status, content_type: "application/json", body, delay: Duration::ZERO }
+        Reply { status, content_type: "application/json", body, delay: Duration::ZERO, now: None }
     }
     pub fn empty(status: u16) -> Self {
-        Reply { status, content_type: "text/plain; charset=utf-8", body: Vec::new(), delay: Duration::ZERO }
+        Reply { status, content_type: "text/plain; charset=utf-8", body: Vec::new(), delay: Duration::ZERO, now: None }
     }
     pub fn stream(body: Vec<u8>) -> Self {
-        Reply { status: 200, content_type: "application/vnd.docker.multiplexed-stream", body, delay: Duration::ZERO }
+        Reply {
+            status: 200,
+            content_type: "application/vnd.docker.multiplexed-stream",
+            body,
+            delay: Duration::ZERO,
+            now: None,
+        }
     }
     /// moby's error body: `{"message": "..."}`.
     pub fn error(e: &ApiError) -> Self {

@@ -75,7 +75,8 @@ async fn handle(State(node): State<Node>, request: Request) -> Response<Body> {
     let (reply, swarm) = {
         let mut cluster = node.world.cluster();
         let mut api = cluster.client(node.idx);
-        let reply = routes::route(&mut api, &req);
+        let mut reply = routes::route(&mut api, &req);
+        reply.now = Some(api.now());
         let swarm = (req.path == "/_ping").then(|| swarm_header(&mut api));
         (reply, swarm)
     };
@@ -124,6 +125,9 @@ fn answer(reply: Reply, swarm: Option<String>) -> Response<Body> {
     h.insert("Docker-Experimental", HeaderValue::from_static("false"));
     h.insert("Ostype", HeaderValue::from_static("linux"));
     h.insert(header::SERVER, HeaderValue::from_static("Docker/28.2.2 (linux)"));
+    if let Some(now) = reply.now.and_then(|t| HeaderValue::from_str(&t.0.to_string()).ok()) {
+        h.insert(wire::NOW_HEADER, now);
+    }
     if let Some(swarm) = swarm.and_then(|s| HeaderValue::from_str(&s).ok()) {
         h.insert("Swarm", swarm);
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache, no-store, must-revalidate"));

@@ -40,7 +40,7 @@ pub fn docker(args: &[String]) -> ExitCode {
     let Some(path) = socket_for(&host) else {
         return print(cli::cannot_connect(&host));
     };
-    let transport = UnixTransport { path };
+    let mut transport = UnixTransport::new(path);
     if transport.connect().is_err() && !is_local_only(&argv) {
         return print(cli::cannot_connect(&host));
     }
@@ -51,8 +51,10 @@ pub fn docker(args: &[String]) -> ExitCode {
             .chain(args.iter().map(|a| shell_word(a)))
             .collect::<Vec<_>>()
             .join(" ");
-        let mut t = UnixTransport { path: transport.path.clone() };
-        let _ = remote::Transport::send(&mut t, crate::wire::Req::new("POST", "/swarmlab/history").json(&[command]));
+        let _ = remote::Transport::send(
+            &mut transport,
+            crate::wire::Req::new("POST", "/swarmlab/history").json(&[command]),
+        );
     }
     let width =
         std::io::stdout().is_terminal().then(|| crossterm::terminal::size().map(|(w, _)| usize::from(w)).unwrap_or(80));
@@ -113,7 +115,7 @@ pub fn lab(args: &[String]) -> ExitCode {
         eprintln!("lab: this shell is not in a swarmlab pane (DOCKER_HOST is {host:?})");
         return ExitCode::from(2);
     };
-    let mut transport = UnixTransport { path };
+    let mut transport = UnixTransport::new(path);
     let req = crate::wire::Req::new("POST", "/swarmlab/lab").json(&args);
     use remote::Transport;
     let reply = match transport.send(req) {

@@ -24,15 +24,18 @@ pub trait Transport {
 
 pub struct RemoteApi<T: Transport> {
     transport: T,
+    /// The daemon's time in its last answer, until the command waits.
+    now: Option<Timestamp>,
 }
 
 impl<T: Transport> RemoteApi<T> {
     pub fn new(transport: T) -> Self {
-        RemoteApi { transport }
+        RemoteApi { transport, now: None }
     }
 
     fn call(&mut self, req: Req) -> ApiResult<Reply> {
         let reply = self.transport.send(req)?;
+        self.now = reply.now.or(self.now);
         if (200..300).contains(&reply.status) { Ok(reply) } else { Err(reply.to_error()) }
     }
 
@@ -334,9 +337,19 @@ impl<T: Transport> Api for RemoteApi<T> {
 
     fn sleep(&mut self, d: Duration) {
         self.transport.wait(d);
+        self.now = None;
     }
 
+    /// The daemon's time: as its last answer gave it, else from a ping (a daemon that
+    /// does not say it is asked for its `/info`).
     fn now(&mut self) -> Timestamp {
+        if let Some(now) = self.now {
+            return now;
+        }
+        if let Some(now) = self.transport.send(Req::new("GET", "/_ping")).ok().and_then(|r| r.now) {
+            self.now = Some(now);
+            return now;
+        }
         self.info().ok().and_then(|i| Timestamp::parse_rfc3339(&i.system_time)).unwrap_or_default()
     }
 }
