@@ -8,6 +8,47 @@ use crate::term::keys;
 use crate::world::Speed;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
+/// The lab's own keys: an F key, or the Alt letter that stands for it in terminals
+/// that keep F keys for themselves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LabKey {
+    Help,
+    NextPane,
+    Zoom,
+    Speed,
+    Skip,
+    Power,
+    Network,
+    Crash,
+    Language,
+    Quit,
+    Reset,
+}
+
+impl LabKey {
+    const ALL: [(u8, char, LabKey); 11] = [
+        (1, 'h', LabKey::Help),
+        (2, 'n', LabKey::NextPane),
+        (3, 'z', LabKey::Zoom),
+        (4, 's', LabKey::Speed),
+        (5, 'f', LabKey::Skip),
+        (6, 'p', LabKey::Power),
+        (7, 'd', LabKey::Network),
+        (8, 'c', LabKey::Crash),
+        (9, 'l', LabKey::Language),
+        (10, 'q', LabKey::Quit),
+        (12, 'r', LabKey::Reset),
+    ];
+
+    fn of_f(n: u8) -> Option<LabKey> {
+        Self::ALL.iter().find(|(f, _, _)| *f == n).map(|(_, _, k)| *k)
+    }
+
+    fn of_alt(c: char) -> Option<LabKey> {
+        Self::ALL.iter().find(|(_, a, _)| *a == c).map(|(_, _, k)| *k)
+    }
+}
+
 impl Model {
     pub(super) fn key(&mut self, k: KeyEvent) -> Vec<Effect> {
         self.selection = None;
@@ -30,19 +71,8 @@ impl Model {
         let alt = k.modifiers.contains(KeyModifiers::ALT);
         let shift = k.modifiers.contains(KeyModifiers::SHIFT);
         let lab_key = match (k.code, alt) {
-            (KeyCode::F(n), _) => Some(n),
+            (KeyCode::F(n), _) => LabKey::of_f(n),
             (KeyCode::Char(c), true) => match c {
-                'h' => Some(1),
-                'n' => Some(2),
-                'z' => Some(3),
-                's' => Some(4),
-                'f' => Some(5),
-                'p' => Some(6),
-                'd' => Some(7),
-                'c' => Some(8),
-                'l' => Some(9),
-                'r' => Some(12),
-                'q' => Some(10),
                 'v' => {
                     // The lab's own paste: what was last selected in a pane.
                     let text = self.clipboard.clone().unwrap_or_default();
@@ -53,7 +83,7 @@ impl Model {
                     self.focus = if n == 0 { Focus::Lesson } else { Focus::Node((n - 1).min(self.shown() - 1)) };
                     return self.fit();
                 }
-                _ => None,
+                c => LabKey::of_alt(c),
             },
             _ => None,
         };
@@ -104,11 +134,11 @@ impl Model {
     }
 
     /// F1…F10 and their Alt equivalents.
-    fn lab_key(&mut self, n: u8) -> Vec<Effect> {
+    fn lab_key(&mut self, key: LabKey) -> Vec<Effect> {
         let node = self.focused_pane();
-        match n {
-            1 => self.help = true,
-            2 => {
+        match key {
+            LabKey::Help => self.help = true,
+            LabKey::NextPane => {
                 let count = self.shown();
                 self.focus = match self.focus {
                     Focus::Lesson => Focus::Node(0),
@@ -117,11 +147,11 @@ impl Model {
                 };
                 return self.fit();
             }
-            3 => {
+            LabKey::Zoom => {
                 self.zoom = !self.zoom;
                 return self.fit();
             }
-            4 => {
+            LabKey::Speed => {
                 let next = match self.speed {
                     Speed::Times(1) => Speed::Times(10),
                     Speed::Times(_) => Speed::Paused,
@@ -129,31 +159,31 @@ impl Model {
                 };
                 return vec![Effect::SetSpeed(next)];
             }
-            5 => return vec![Effect::SkipAhead],
-            6 => {
+            LabKey::Skip => return vec![Effect::SkipAhead],
+            LabKey::Power => {
                 if let Some(i) = node {
                     let on = !self.cluster.nodes.get(i).is_some_and(|n| n.powered);
                     return vec![Effect::Power(i, on)];
                 }
             }
-            7 => {
+            LabKey::Network => {
                 if let Some(i) = node {
                     let connect = !self.cluster.nodes.get(i).is_some_and(|n| n.connected);
                     return vec![Effect::Connect(i, connect)];
                 }
             }
-            8 => {
+            LabKey::Crash => {
                 if let Some(i) = node {
                     return vec![Effect::Crash(i)];
                 }
             }
-            9 => {
+            LabKey::Language => {
                 self.texts = Texts::new(self.texts.lang.other());
                 if let Some(c) = self.course.as_mut() {
                     c.relocalise(crate::lesson::bundled(self.texts.lang));
                 }
             }
-            12 => {
+            LabKey::Reset => {
                 // Resetting throws the cluster away: the key must be pressed twice.
                 if self.notice == Some(Notice::ConfirmReset) {
                     self.notice = Some(Notice::Reset);
@@ -161,11 +191,10 @@ impl Model {
                 }
                 self.notice = Some(Notice::ConfirmReset);
             }
-            10 => {
+            LabKey::Quit => {
                 self.quit = true;
                 return vec![Effect::Quit];
             }
-            _ => {}
         }
         Vec::new()
     }
