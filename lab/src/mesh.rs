@@ -3,7 +3,6 @@
 //! (round-robin), so `curl 127.10.0.12:8080` from a pane shows load balancing. A port
 //! that cannot be bound gets a nearby free one, and a notice says so.
 
-use crate::app::Notice;
 use crate::world::World;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{Ipv4Addr, SocketAddr};
@@ -23,9 +22,18 @@ pub struct Binding {
     pub bound: u16,
 }
 
+/// A published port that answers elsewhere than asked: `port` was taken on `addr`
+/// (by another program), so the mesh listens on `alt` there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moved {
+    pub port: u16,
+    pub addr: String,
+    pub alt: u16,
+}
+
 pub struct Mesh {
     task: JoinHandle<()>,
-    notices: Option<mpsc::Receiver<Notice>>,
+    moved: Option<mpsc::Receiver<Moved>>,
 }
 
 impl Mesh {
@@ -33,12 +41,12 @@ impl Mesh {
     pub fn start(world: Arc<World>) -> Mesh {
         let (tx, rx) = mpsc::channel(16);
         let task = tokio::spawn(reconcile(world, tx));
-        Mesh { task, notices: Some(rx) }
+        Mesh { task, moved: Some(rx) }
     }
 
-    /// Notices about ports answering elsewhere than asked (taken once).
-    pub fn notices(&mut self) -> mpsc::Receiver<Notice> {
-        self.notices.take().unwrap_or_else(|| mpsc::channel(1).1)
+    /// Ports answering elsewhere than asked (taken once).
+    pub fn moved(&mut self) -> mpsc::Receiver<Moved> {
+        self.moved.take().unwrap_or_else(|| mpsc::channel(1).1)
     }
 }
 
@@ -68,7 +76,7 @@ pub fn wanted(c: &Cluster) -> BTreeSet<(usize, u16)> {
     out
 }
 
-async fn reconcile(world: Arc<World>, notices: mpsc::Sender<Notice>) {
+async fn reconcile(world: Arc<World>, moved: mpsc::Sender<Moved>) {
     let mut changes = world.subscribe();
     let mut live: BTreeMap<(usize, u16), JoinHandle<()>> = BTreeMap::new();
     loop {
@@ -86,7 +94,7 @@ async fn reconcile(world: Arc<World>, notices: mpsc::Sender<Notice>) {
             match bind(addr, port).await {
                 Some((listener, bound)) => {
                     if bound != port {
-                        let _ = notices.try_send(Notice::Port { port, addr: addr.to_string(), alt: bound });
+                        let _ = moved.try_send(Moved { port, addr: addr.to_string(), alt: bound });
                     }
                     live.insert(
                         (node, port),
@@ -182,9 +190,9 @@ mod tests {
         }
         world.skip_ahead();
         let mut mesh = Mesh::start(world.clone());
-        let mut notices = mesh.notices();
-        let notice = tokio::time::timeout(Duration::from_secs(5), notices.recv()).await.ok().flatten();
-        assert_eq!(notice, Some(Notice::Port { port: 28090, addr: "127.10.0.12".into(), alt: 28091 }));
+        let mut moved = mesh.moved();
+        let notice = tokio::time::timeout(Duration::from_secs(5), moved.recv()).await.ok().flatten();
+        assert_eq!(notice, Some(Moved { port: 28090, addr: "127.10.0.12".into(), alt: 28091 }));
         let a = container(&get("127.10.0.11:28090").await);
         let b = container(&get("127.10.0.11:28090").await);
         assert!(!a.is_empty() && !b.is_empty() && a != b, "{a} {b}");

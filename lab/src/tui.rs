@@ -213,7 +213,7 @@ async fn lab(opts: Options) -> std::io::Result<()> {
     }
     let mut events = EventStream::new();
     let mut changes = world.subscribe();
-    let mut notices = mesh.notices();
+    let mut moved = mesh.moved();
     let mut ended = std::pin::pin!(ended);
     model.update(Msg::Cluster(world.read(snapshot)));
     for e in first_effects {
@@ -264,7 +264,7 @@ async fn lab(opts: Options) -> std::io::Result<()> {
                 }
                 out
             }
-            Some(n) = notices.recv() => vec![Msg::Notice(n)],
+            Some(m) = moved.recv() => vec![Msg::Notice(Notice::Port { port: m.port, addr: m.addr, alt: m.alt })],
             _ = tokio::time::sleep_until(check_due.unwrap_or_else(tokio::time::Instant::now)), if check_due.is_some() => {
                 check_due = None;
                 lab.check(&model).into_iter().collect()
