@@ -7,9 +7,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
+use swarmlab::clock::Speed;
 use swarmlab::shim::http::UnixTransport;
 use swarmlab::shim::remote::RemoteApi;
-use swarmlab::world::{Speed, World};
+use swarmlab::world::World;
 use swarmlab_engine::cli::{self, Env, Output};
 use swarmlab_engine::sim::ClusterConfig;
 

@@ -8,8 +8,9 @@ use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
+use swarmlab::clock::Speed;
 use swarmlab::daemon::serve::{Limits, serve};
-use swarmlab::world::{Speed, World};
+use swarmlab::world::World;
 use swarmlab_engine::sim::ClusterConfig;
 
 struct Daemon {

@@ -64,8 +64,8 @@ pub fn type_lines(tx: mpsc::Sender<(usize, Vec<u8>)>, pane: usize, lines: Vec<St
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clock::Speed;
     use crate::i18n::Lang;
-    use crate::world::Speed;
     use swarmlab_engine::sim::ClusterConfig;
 
     #[test]

@@ -45,7 +45,7 @@ pub enum Action {
     Partition { nodes: Vec<String> },
     Heal,
     Crash { container: String, node: Option<String> },
-    Speed(crate::world::Speed),
+    Speed(crate::clock::Speed),
     Skip,
     Reset,
     Help,
@@ -88,9 +88,9 @@ pub fn parse(args: &[String]) -> Result<Action, Said> {
         ["crash", c] => Action::Crash { container: c.to_string(), node: None },
         ["crash", c, n] => Action::Crash { container: c.to_string(), node: Some(node(n)) },
         ["speed", s] => Action::Speed(match *s {
-            "pause" | "paused" | "0" | "0x" => crate::world::Speed::Paused,
-            "1" | "1x" => crate::world::Speed::Times(1),
-            "10" | "10x" => crate::world::Speed::Times(10),
+            "pause" | "paused" | "0" | "0x" => crate::clock::Speed::Paused,
+            "1" | "1x" => crate::clock::Speed::Times(1),
+            "10" | "10x" => crate::clock::Speed::Times(10),
             other => return Err(Said::new("lab-bad-speed").arg("speed", other.to_string())),
         }),
         ["skip"] => Action::Skip,
@@ -111,7 +111,7 @@ pub enum Applied {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Clock {
-    Speed(crate::world::Speed),
+    Speed(crate::clock::Speed),
     Skip,
     Reset,
 }
@@ -193,8 +193,8 @@ pub fn apply(cluster: &mut Cluster, action: &Action) -> Result<Applied, Said> {
 /// What the clock's owner says once it has done a speed, skip or reset.
 pub fn done(clock: Clock) -> Said {
     match clock {
-        Clock::Speed(crate::world::Speed::Paused) => Said::new("lab-paused"),
-        Clock::Speed(crate::world::Speed::Times(n)) => Said::new("lab-speed").arg("speed", format!("{n}x")),
+        Clock::Speed(crate::clock::Speed::Paused) => Said::new("lab-paused"),
+        Clock::Speed(crate::clock::Speed::Times(n)) => Said::new("lab-speed").arg("speed", format!("{n}x")),
         Clock::Skip => Said::new("lab-skipped"),
         Clock::Reset => Said::new("lab-reset"),
     }
@@ -208,7 +208,7 @@ pub fn live_only() -> Said {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::world::Speed;
+    use crate::clock::Speed;
 
     fn p(s: &str) -> Result<Action, Said> {
         parse(&s.split_whitespace().map(String::from).collect::<Vec<_>>())

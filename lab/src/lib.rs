@@ -7,6 +7,7 @@
 pub mod app;
 pub mod bench;
 pub mod block;
+pub mod clock;
 pub mod coach;
 pub mod control;
 pub mod daemon;

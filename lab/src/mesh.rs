@@ -160,7 +160,7 @@ async fn answer(world: Arc<World>, mut stream: TcpStream, b: Binding) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::world::Speed;
+    use crate::clock::Speed;
     use swarmlab_engine::cli::{self, Env};
     use swarmlab_engine::sim::ClusterConfig;
 

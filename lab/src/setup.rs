@@ -40,7 +40,7 @@ mod tests {
 
     #[test]
     fn builds_the_asked_number_of_managers() {
-        let world = World::at(ClusterConfig { nodes: 5, ..ClusterConfig::default() }, crate::world::Speed::Paused);
+        let world = World::at(ClusterConfig { nodes: 5, ..ClusterConfig::default() }, crate::clock::Speed::Paused);
         ready_swarm(&world, 3).unwrap();
         let mut c = world.cluster();
         let out = cli::run(&["node".into(), "ls".into()], &mut c.client(0), Env::default()).stdout;

@@ -3,49 +3,13 @@
 //! virtual time up to "now", scaled by the chosen speed.
 
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use swarmlab_engine::sim::{Cluster, ClusterConfig};
 use swarmlab_engine::time::Timestamp;
 use tokio::sync::{Notify, watch};
 
-/// How far "skip ahead until idle" goes at most: a service restarting forever never
-/// lets the cluster be idle.
-pub const SKIP_LIMIT: Duration = Duration::from_secs(600);
-
-/// How fast virtual time runs against the wall clock.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Speed {
-    Paused,
-    /// Times faster than the wall clock (1 or 10 in the lab's controls).
-    Times(u32),
-}
-
-impl Speed {
-    fn factor(self) -> u32 {
-        match self {
-            Speed::Paused => 0,
-            Speed::Times(n) => n,
-        }
-    }
-}
-
-struct Clock {
-    speed: Speed,
-    wall: Instant,
-    virt: Timestamp,
-}
-
-impl Clock {
-    fn now(&self) -> Timestamp {
-        self.virt.plus(self.wall.elapsed() * self.speed.factor())
-    }
-
-    /// Wall time until virtual time reaches `at`; None while paused.
-    fn until(&self, at: Timestamp) -> Option<Duration> {
-        let f = self.speed.factor();
-        (f > 0).then(|| at.since(self.now()) / f)
-    }
-}
+use crate::clock::Clock;
+use crate::clock::{SKIP_LIMIT, Speed};
 
 struct State {
     cluster: Cluster,
@@ -257,6 +221,7 @@ fn catch_up(state: &mut State) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[test]
     fn virtual_time_follows_the_wall_clock_at_the_chosen_speed() {

@@ -3,9 +3,9 @@
 use super::layout::Focus;
 use super::layout::Layout;
 use super::{Effect, Model, Notice, Selection};
+use crate::clock::Speed;
 use crate::i18n::Texts;
 use crate::term::keys;
-use crate::world::Speed;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
 /// The lab's own keys: an F key, or the Alt letter that stands for it in terminals

@@ -11,8 +11,8 @@ pub mod snapshot;
 
 pub use notice::Notice;
 
+use crate::clock::Speed;
 use crate::i18n::{Lang, Texts};
-use crate::world::Speed;
 use crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
 use layout::{Focus, Layout};
 pub use pane::{PaneState, SCROLLBACK, Selection, feeding};

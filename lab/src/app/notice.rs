@@ -1,7 +1,7 @@
 //! One-line messages in the status bar, worded in the current language when drawn.
 
+use crate::clock::Speed;
 use crate::i18n::Texts;
-use crate::world::Speed;
 
 /// A one-line message in the status bar, worded in the current language when drawn.
 #[derive(Debug, Clone, PartialEq, Eq)]

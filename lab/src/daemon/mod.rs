@@ -5,8 +5,9 @@
 pub mod routes;
 pub mod serve;
 
+use crate::clock::Speed;
 use crate::wire::{self, API_VERSION, Reply};
-use crate::world::{Speed, World};
+use crate::world::World;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Response, StatusCode, header};

@@ -275,7 +275,7 @@ impl Session {
         match control::apply(&mut self.cluster, &action) {
             Ok(Applied::Done(said)) => Run { stdout: said.text(&texts), stderr: String::new(), code: 0 },
             Ok(Applied::ForTheClock(Clock::Skip)) => {
-                self.cluster.run_until_idle_within(crate::world::SKIP_LIMIT);
+                self.cluster.run_until_idle_within(crate::clock::SKIP_LIMIT);
                 Run { stdout: control::done(Clock::Skip).text(&texts), stderr: String::new(), code: 0 }
             }
             Ok(Applied::ForTheClock(_)) => fail(control::live_only()),

@@ -51,7 +51,7 @@ pub fn prepare(session: &mut Session, lesson: &Lesson, steps: usize) -> Result<(
         script.extend(s.solution.iter().cloned());
     }
     let t = session.play(&script);
-    session.cluster.run_until_idle_within(crate::world::SKIP_LIMIT);
+    session.cluster.run_until_idle_within(crate::clock::SKIP_LIMIT);
     t.failures.into_iter().next().map_or(Ok(()), Err)
 }
 
@@ -91,7 +91,7 @@ fn verify_step(session: &mut Session, step: &Step) -> StepResult {
         return result(false, Some("the check already holds before the solution: it cannot tell".into()));
     }
     let t = session.play(&step.solution);
-    session.cluster.run_until_idle_within(crate::world::SKIP_LIMIT);
+    session.cluster.run_until_idle_within(crate::clock::SKIP_LIMIT);
     if let Some(f) = t.failures.first() {
         return result(false, Some(format!("the solution failed: {f}\n{}", t.text)));
     }
@@ -148,7 +148,7 @@ pub fn grade(lesson: &Lesson, answers: &[script::Step]) -> Result<LessonResult, 
     };
     for answer in answers {
         session.play(std::slice::from_ref(answer));
-        session.cluster.run_until_idle_within(crate::world::SKIP_LIMIT);
+        session.cluster.run_until_idle_within(crate::clock::SKIP_LIMIT);
         advance(&mut session, &mut current, &mut since);
     }
     let steps = lesson

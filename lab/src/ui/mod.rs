@@ -7,7 +7,7 @@ mod panes;
 
 use crate::app::Model;
 use crate::app::layout::Focus;
-use crate::world::Speed;
+use crate::clock::Speed;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Color, Modifier, Style};
