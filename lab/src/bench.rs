@@ -14,17 +14,8 @@ struct Lab {
     writer: Box<dyn Write + Send>,
     output: mpsc::Receiver<Vec<u8>>,
     screen: vt100::Parser,
-    _runtime: tempdir::TempDir,
-}
-
-mod tempdir {
     /// A scratch XDG_RUNTIME_DIR, removed afterwards.
-    pub struct TempDir(pub std::path::PathBuf);
-    impl Drop for TempDir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
+    _runtime: tempfile::TempDir,
 }
 
 impl Lab {
@@ -33,8 +24,8 @@ impl Lab {
         let pair = native_pty_system()
             .openpty(PtySize { rows: 48, cols: 160, pixel_width: 0, pixel_height: 0 })
             .map_err(|e| other(e.into()))?;
-        let runtime = std::env::temp_dir().join(format!("swarmlab-bench-{}-{nodes}", std::process::id()));
-        std::fs::create_dir_all(&runtime)?;
+        let scratch = tempfile::Builder::new().prefix("swarmlab-bench-").tempdir()?;
+        let runtime = scratch.path().to_path_buf();
         let mut cmd = CommandBuilder::new(exe);
         cmd.args(["--lang", "en", "--shell", "/bin/sh", "--nodes", &nodes.to_string()]);
         cmd.env("XDG_RUNTIME_DIR", &runtime);
@@ -55,7 +46,7 @@ impl Lab {
                 }
             }
         });
-        Ok(Lab { child, writer, output, screen: vt100::Parser::new(48, 160, 0), _runtime: tempdir::TempDir(runtime) })
+        Ok(Lab { child, writer, output, screen: vt100::Parser::new(48, 160, 0), _runtime: scratch })
     }
 
     /// Reads output until the screen satisfies `pred`; the time it took.

@@ -117,8 +117,8 @@ mod tests {
 
     #[test]
     fn private_and_swept_when_its_process_is_gone() {
-        let base = std::env::temp_dir().join(format!("swarmlab-test-base-{}", std::process::id()));
-        fs::create_dir_all(&base).unwrap();
+        let scratch = tempfile::tempdir().unwrap();
+        let base = scratch.path().to_path_buf();
         let stale = base.join("swarmlab-999999999");
         fs::create_dir_all(&stale).unwrap();
         fs::write(stale.join("pid"), "999999999").unwrap();
@@ -136,6 +136,5 @@ mod tests {
         let dir = RuntimeDir::create_in(&base).unwrap();
         assert!(dir.path().join("pid").is_file());
         drop(dir);
-        fs::remove_dir_all(&base).unwrap();
     }
 }
