@@ -5,7 +5,7 @@
 //! with a marker, and the zoomed pane shows it whole). French text gets its
 //! non-breaking spaces before `: ; ! ? »` and after `«`.
 
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
@@ -84,7 +84,6 @@ struct Renderer {
     link: Option<String>,
     code: Option<String>,
     table: Option<Table>,
-    heading: bool,
 }
 
 #[derive(Default)]
@@ -168,7 +167,6 @@ impl Renderer {
             Tag::Heading { level, .. } => {
                 self.flush();
                 self.blank();
-                self.heading = true;
                 let colour = if level <= HeadingLevel::H2 { Color::Cyan } else { Color::Reset };
                 self.push_style(Style::new().fg(colour).add_modifier(Modifier::BOLD));
             }
@@ -202,10 +200,9 @@ impl Renderer {
                 };
                 self.bullet = Some(marker);
             }
-            Tag::CodeBlock(kind) => {
+            Tag::CodeBlock(_) => {
                 self.flush();
                 self.blank();
-                let _ = matches!(kind, CodeBlockKind::Indented);
                 self.code = Some(String::new());
             }
             Tag::Table(_) => {
@@ -238,7 +235,6 @@ impl Renderer {
             TagEnd::Heading(_) => {
                 self.flush();
                 self.styles.pop();
-                self.heading = false;
             }
             TagEnd::Strong | TagEnd::Emphasis | TagEnd::Strikethrough => {
                 self.styles.pop();
