@@ -8,12 +8,10 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use swarmlab::daemon::routes::route;
 use swarmlab::wire::Req;
-use swarmlab_engine::cli::{self, Env};
 use swarmlab_engine::sim::{Cluster, ClusterConfig};
 
 fn docker(c: &mut Cluster, idx: usize, args: &str) -> String {
-    let argv: Vec<String> = args.split(' ').map(String::from).collect();
-    cli::run(&argv, &mut c.client(idx), Env::default()).stdout
+    swarmlab_engine::docker(c, idx, args).stdout
 }
 
 fn cluster() -> Cluster {

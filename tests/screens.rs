@@ -7,12 +7,10 @@ use ratatui::backend::TestBackend;
 use swarmlab::app::snapshot::snapshot;
 use swarmlab::app::{Intro, Model, Msg};
 use swarmlab::i18n::Lang;
-use swarmlab_engine::cli::{self, Env};
 use swarmlab_engine::sim::{Cluster, ClusterConfig};
 
 fn docker(c: &mut Cluster, idx: usize, args: &str) -> String {
-    let argv: Vec<String> = args.split(' ').map(String::from).collect();
-    let out = cli::run(&argv, &mut c.client(idx), Env::default());
+    let out = swarmlab_engine::docker(c, idx, args);
     out.stdout + &out.stderr
 }
 

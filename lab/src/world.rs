@@ -240,11 +240,7 @@ mod tests {
     #[test]
     fn skipping_ahead_runs_pending_events() {
         let world = World::at(ClusterConfig::default(), Speed::Paused);
-        let docker = |args: &str| {
-            let argv: Vec<String> = args.split(' ').map(String::from).collect();
-            let mut c = world.cluster();
-            swarmlab_engine::cli::run(&argv, &mut c.client(0), swarmlab_engine::cli::Env::default()).stdout
-        };
+        let docker = |args: &str| swarmlab_engine::docker(&mut world.cluster(), 0, args).stdout;
         docker("swarm init");
         docker("service create -d --name web nginx");
         assert!(world.cluster().next_event_at().is_some(), "the image pull is under way");

@@ -211,12 +211,10 @@ impl Cluster {
 
 #[cfg(test)]
 mod tests {
-    use crate::cli::{self, Env};
     use crate::sim::{Cluster, ClusterConfig};
 
     fn docker(c: &mut Cluster, idx: usize, args: &str) -> String {
-        let argv: Vec<String> = args.split(' ').map(String::from).collect();
-        let out = cli::run(&argv, &mut c.client(idx), Env::default());
+        let out = crate::docker(c, idx, args);
         out.stdout + &out.stderr
     }
 

@@ -84,12 +84,11 @@ impl NodeClient<'_> {
 
 #[cfg(test)]
 mod tests {
-    use crate::cli::{self, Env};
+    use crate::cli;
     use crate::sim::{Block, Cluster, ClusterConfig};
 
     fn docker(c: &mut Cluster, idx: usize, args: &str) -> cli::Output {
-        let argv: Vec<String> = args.split(' ').map(String::from).collect();
-        cli::run(&argv, &mut c.client(idx), Env::default())
+        crate::docker(c, idx, args)
     }
 
     #[test]

@@ -112,16 +112,12 @@ pub fn snapshot(c: &Cluster) -> Snapshot {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use swarmlab_engine::cli::{self, Env};
     use swarmlab_engine::sim::ClusterConfig;
 
     #[test]
     fn shows_roles_leader_quorum_and_running_tasks() {
         let mut c = Cluster::new(ClusterConfig::default());
-        let docker = |c: &mut Cluster, i: usize, args: &str| {
-            let argv: Vec<String> = args.split(' ').map(String::from).collect();
-            cli::run(&argv, &mut c.client(i), Env::default()).stdout
-        };
+        let docker = |c: &mut Cluster, i: usize, args: &str| swarmlab_engine::docker(c, i, args).stdout;
         assert_eq!(snapshot(&c).quorum, None);
         docker(&mut c, 0, "swarm init");
         let token = docker(&mut c, 0, "swarm join-token -q worker");

@@ -141,10 +141,7 @@ mod tests {
     #[test]
     fn nodes_in_two_swarms_are_a_slip_and_the_cluster_says_which() {
         let mut c = Cluster::new(swarmlab_engine::sim::ClusterConfig { nodes: 4, ..Default::default() });
-        let docker = |c: &mut Cluster, i: usize, line: &str| {
-            let argv: Vec<String> = line.split(' ').map(String::from).collect();
-            swarmlab_engine::cli::run(&argv, &mut c.client(i), Default::default())
-        };
+        let docker = swarmlab_engine::docker;
         docker(&mut c, 0, "swarm init");
         docker(&mut c, 2, "swarm init");
         let token = docker(&mut c, 2, "swarm join-token -q worker").stdout;
