@@ -190,7 +190,10 @@ fn lesson_feedback_screen() {
         let slips = swarmlab::lesson::slips::find(&step, &ran, &[]);
         assert_eq!(slips.len(), 1, "the join ran on node2, not node3");
         let feedback = Feedback { slips, unmet: unmet.clone() };
+        // The step before passed a moment ago: its notice gives way to what this one lacks.
+        m.notice = Some(swarmlab::app::Notice::StepDone);
         m.update(Msg::Checked { generation, passed: false, ran: ran.clone(), feedback });
+        assert_eq!(m.notice, None, "no 'step done' beside 'not there yet'");
         let screen = render(&m);
         assert!(screen.contains("node4"), "{screen}");
         let (slip, redo) = if tag == "fr" {

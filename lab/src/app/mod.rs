@@ -258,6 +258,14 @@ impl Model {
                     // Said once the learner has tried something; updated as the cluster changes.
                     if !ran.is_empty() && !c.held {
                         c.feedback = feedback;
+                        // "Step done" belongs to the step before: the pane now says what
+                        // this one lacks, and the status bar must not say otherwise.
+                        if matches!(
+                            self.notice,
+                            Some(Notice::StepDone | Notice::StepPassed | Notice::LessonDone | Notice::Restarted(_))
+                        ) {
+                            self.notice = None;
+                        }
                     }
                     return Vec::new();
                 }
