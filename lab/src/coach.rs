@@ -39,8 +39,12 @@ pub fn check(world: &World, model: &Model, since: usize) -> Option<Msg> {
     let check = course.current_step()?.check.as_ref()?;
     let step = course.current_step()?;
     let (history, _) = world.history_since(since);
-    let (outcome, swarms) = world.quiet(|c| (check.evaluate(c, &history), slips::swarms(c)));
-    let slips = if outcome.passed { Vec::new() } else { slips::find(step, &history, &swarms) };
+    let (outcome, slips) = world.quiet(|c| {
+        let outcome = check.evaluate(c, &history);
+        // Slips only matter to a step that does not hold.
+        let slips = if outcome.passed { Vec::new() } else { slips::find(step, &history, &slips::swarms(c)) };
+        (outcome, slips)
+    });
     let feedback = Feedback { slips, unmet: outcome.unmet };
     Some(Msg::Checked { generation: course.generation, passed: outcome.passed, ran: history, feedback })
 }

@@ -117,6 +117,7 @@ async fn lab(opts: Options) -> std::io::Result<()> {
     }
     let world = World::new(config);
     world.set_lang(opts.lang);
+    let mut spoken = opts.lang;
     if let Some(managers) = opts.managers {
         crate::setup::ready_swarm(&world, managers).map_err(std::io::Error::other)?;
     }
@@ -294,8 +295,9 @@ async fn lab(opts: Options) -> std::io::Result<()> {
                 effects = more;
             }
         }
-        if world.lang() != model.texts.lang {
-            world.set_lang(model.texts.lang);
+        if model.texts.lang != spoken {
+            spoken = model.texts.lang;
+            world.set_lang(spoken);
         }
     }
     drop(screen);

@@ -71,12 +71,8 @@ impl Transport for UnixTransport {
 }
 
 /// Reads a status line, headers, and a body sized by Content-Length, chunked, or
-/// running to the end of the connection.
-pub fn read_reply(mut r: impl BufRead) -> std::io::Result<Reply> {
-    read_reply_on(&mut r).map(|(reply, _)| reply)
-}
-
-/// A reply, and whether the connection can carry another request after it.
+/// running to the end of the connection; and whether the connection can carry another
+/// request after it.
 fn read_reply_on(r: &mut impl BufRead) -> std::io::Result<(Reply, bool)> {
     let bad = |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string());
     let mut line = String::new();
@@ -139,6 +135,7 @@ mod tests {
     #[test]
     fn reads_sized_and_chunked_bodies() {
         let sized = b"HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n{\"message\":\"x\"}";
+        let read_reply = |mut bytes: &[u8]| read_reply_on(&mut bytes).map(|(reply, _)| reply);
         let r = read_reply(&sized[..]).unwrap();
         assert_eq!((r.status, r.to_error().message.as_str()), (404, "x"));
         let chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n";

@@ -59,8 +59,10 @@ pub fn code_line(prefix: &str, text: &str, style: Style, width: u16) -> Line<'st
         return Line::from(Span::styled(full, style));
     }
     let mut cut = String::new();
+    let mut used = MORE.width();
     for c in full.chars() {
-        if (cut.clone() + &c.to_string()).width() + MORE.width() > width {
+        used += c.to_string().width();
+        if used > width {
             break;
         }
         cut.push(c);
@@ -110,9 +112,13 @@ impl Renderer {
         }
     }
 
+    /// The prefix of a line `lists` lists deep.
+    fn indent_at(&self, lists: usize) -> String {
+        format!("{}{}", "▌ ".repeat(self.quotes), "  ".repeat(lists))
+    }
+
     fn indent(&self) -> String {
-        let quote = "▌ ".repeat(self.quotes);
-        format!("{quote}{}", "  ".repeat(self.lists.len()))
+        self.indent_at(self.lists.len())
     }
 
     /// Lays out the block being filled.
@@ -121,8 +127,9 @@ impl Renderer {
             return;
         }
         let rest = self.indent();
+        // An item's marker takes the place of its own indent level.
         let first = match self.bullet.take() {
-            Some(b) => format!("{}{b}", &rest[..rest.len().saturating_sub(2 * usize::from(!self.lists.is_empty()))]),
+            Some(b) => format!("{}{b}", self.indent_at(self.lists.len().saturating_sub(1))),
             None => rest.clone(),
         };
         let base = if self.quotes > 0 { Style::new().fg(Color::Cyan) } else { Style::new() };
